@@ -1,0 +1,13 @@
+from .challenge import Challenge, Department, ReferenceCounter
+from .codesign import CommunityInput, EngagementActivity
+from .questions import Addendum, Question
+
+__all__ = [
+    "Addendum",
+    "Challenge",
+    "CommunityInput",
+    "Department",
+    "EngagementActivity",
+    "Question",
+    "ReferenceCounter",
+]

@@ -1,0 +1,396 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from core.errors import InvalidInput
+from core.permissions import transition_permission
+from core.timefmt import format_local
+from core.workflow import guard_condition
+
+from ..checks import publication_check_problems
+
+
+class Department(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given per prefix and year (FRED-2026-003)."""
+
+    prefix = models.CharField(max_length=12)
+    year = models.PositiveIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_counter")
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+def _required_reason(reason: str, what) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            _("Give a reason %(what)s.") % {"what": what},
+            field_errors={"reason": [_("This field is required.")]},
+        )
+    return reason
+
+
+class Challenge(ConcurrentTransitionMixin, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CO_DESIGN = "co_design", _("Co-design")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Open for proposals")
+        CLOSED = "closed", _("Closed")
+        EVALUATING = "evaluating", _("Evaluating")
+        AWARDED = "awarded", _("Awarded")
+        NOT_AWARDED = "not_awarded", _("Not awarded")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # States the public may see. A cancelled challenge stays public if it was ever published.
+    PUBLIC_STATES = (
+        Status.PUBLISHED,
+        Status.CLOSED,
+        Status.EVALUATING,
+        Status.AWARDED,
+        Status.NOT_AWARDED,
+    )
+    # The statement is edited directly only before review; after publication it changes by addendum.
+    EDITABLE_STATES = (Status.DRAFT, Status.CO_DESIGN)
+    # Dates may still be moved after approval, until publication fixes them (then: addenda).
+    SCHEDULABLE_STATES = (Status.DRAFT, Status.CO_DESIGN, Status.APPROVED)
+    CANCELLABLE_STATES = (
+        Status.DRAFT,
+        Status.CO_DESIGN,
+        Status.IN_REVIEW,
+        Status.APPROVED,
+        Status.PUBLISHED,
+        Status.CLOSED,
+        Status.EVALUATING,
+    )
+    STATEMENT_FIELDS = (
+        "title",
+        "problem",
+        "context",
+        "desired_outcomes",
+        "success_measures",
+        "budget_min",
+        "budget_max",
+    )
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences for the challenge board."),
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="challenges",
+        verbose_name=_("department"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_challenges",
+        verbose_name=_("owner"),
+    )
+
+    problem = models.TextField(
+        _("problem"), blank=True, help_text=_("The problem residents face, in plain language.")
+    )
+    context = models.TextField(_("context"), blank=True)
+    desired_outcomes = models.TextField(_("desired outcomes"), blank=True)
+    constraints = models.TextField(_("constraints"), blank=True)
+    success_measures = models.TextField(
+        _("success measures"),
+        blank=True,
+        help_text=_("How the city will know the problem is solved."),
+    )
+    affected_communities = models.TextField(_("affected communities"), blank=True)
+    budget_min = models.DecimalField(
+        _("budget from (CAD)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    budget_max = models.DecimalField(
+        _("budget up to (CAD)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    questions_deadline = models.DateTimeField(_("questions deadline"), null=True, blank=True)
+    submission_deadline = models.DateTimeField(_("submission deadline"), null=True, blank=True)
+
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        protected=True,
+        db_index=True,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    changes_requested_reason = models.TextField(blank=True)
+    cancellation_reason = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_min__isnull=True) | Q(budget_min__gte=0),
+                name="challenge_budget_min_not_negative",
+                violation_error_message=_("The budget cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_min__isnull=True)
+                | Q(budget_max__isnull=True)
+                | Q(budget_max__gte=models.F("budget_min")),
+                name="challenge_budget_range_ordered",
+                violation_error_message=_("The budget range must start below where it ends."),
+            ),
+            models.CheckConstraint(
+                condition=Q(questions_deadline__isnull=True)
+                | Q(submission_deadline__isnull=True)
+                | Q(questions_deadline__lt=models.F("submission_deadline")),
+                name="challenge_questions_before_submission",
+                violation_error_message=_(
+                    "The questions deadline must come before the submission deadline."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("challenges:detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATES or (
+            self.status == self.Status.CANCELLED and self.published_at is not None
+        )
+
+    # Guards: each returns the reasons a step cannot happen yet (see core.workflow).
+
+    def statement_problems(self) -> list[str]:
+        missing = [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.STATEMENT_FIELDS
+            if getattr(self, name) in (None, "")
+            or (isinstance(getattr(self, name), str) and not getattr(self, name).strip())
+        ]
+        problems = []
+        if missing:
+            problems.append(
+                _("Complete the statement before review: %(fields)s.")
+                % {"fields": ", ".join(missing)}
+            )
+        if (
+            self.budget_min is not None
+            and self.budget_max is not None
+            and self.budget_min > self.budget_max
+        ):
+            problems.append(_("The budget range must start below where it ends."))
+        return problems
+
+    def review_problems(self) -> list[str]:
+        problems = self.statement_problems()
+        needed = settings.MINIMUM_ENGAGEMENT_ACTIVITIES
+        if needed and self.engagement_activities.count() < needed:
+            problems.append(
+                _(
+                    "Record at least %(count)d engagement activity with residents or partners "
+                    "before review (co-design evidence)."
+                )
+                % {"count": needed}
+            )
+        return problems
+
+    def timeline_problems(
+        self,
+        *,
+        now=None,
+        questions_deadline=None,
+        submission_deadline=None,
+        check_questions_deadline=True,
+    ) -> list[str]:
+        """Whether a timeline is valid if published (or amended) at `now`.
+
+        An addendum issued after the questions period passes `check_questions_deadline=False`
+        unless it sets a new questions deadline.
+        """
+        now = now or timezone.now()
+        questions_deadline = questions_deadline or self.questions_deadline
+        submission_deadline = submission_deadline or self.submission_deadline
+        minimum = timedelta(days=settings.MINIMUM_SUBMISSION_PERIOD_DAYS)
+        problems = []
+        if not questions_deadline or not submission_deadline:
+            problems.append(_("Set both the questions deadline and the submission deadline."))
+            return problems
+        if questions_deadline >= submission_deadline:
+            problems.append(_("The questions deadline must come before the submission deadline."))
+        if check_questions_deadline and questions_deadline <= now:
+            problems.append(_("The questions deadline has already passed; choose a later one."))
+        if submission_deadline < now + minimum:
+            problems.append(
+                _(
+                    "The submission deadline must be at least %(days)d days away "
+                    "(no earlier than %(earliest)s)."
+                )
+                % {
+                    "days": settings.MINIMUM_SUBMISSION_PERIOD_DAYS,
+                    "earliest": format_local(now + minimum),
+                }
+            )
+        return problems
+
+    def publication_problems(self) -> list[str]:
+        return (
+            self.statement_problems() + self.timeline_problems() + publication_check_problems(self)
+        )
+
+    def close_problems(self) -> list[str]:
+        problems = []
+        if self.submission_deadline and timezone.now() < self.submission_deadline:
+            problems.append(
+                _("Proposals can be submitted until %(deadline)s; the challenge closes then.")
+                % {"deadline": format_local(self.submission_deadline)}
+            )
+        open_questions = self.questions.filter(status="submitted").count()
+        if open_questions:
+            problems.append(
+                _("Answer or dismiss the %(count)d open question(s) before closing.")
+                % {"count": open_questions}
+            )
+        return problems
+
+    # Transitions: they only guard and change state; services run them (core.workflow).
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.CO_DESIGN,
+        permission=transition_permission("challenges.manage_challenge"),
+    )
+    def open_co_design(self, *, by=None, reason=""):
+        pass
+
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.CO_DESIGN],
+        target=Status.IN_REVIEW,
+        conditions=[guard_condition("review_problems")],
+        permission=transition_permission("challenges.manage_challenge"),
+        custom={"guard": "review_problems"},
+    )
+    def submit_for_review(self, *, by=None, reason=""):
+        self.changes_requested_reason = ""
+
+    @transition(
+        field=status,
+        source=Status.IN_REVIEW,
+        target=Status.DRAFT,
+        permission=transition_permission("challenges.approve_challenge"),
+    )
+    def request_changes(self, *, by=None, reason=""):
+        self.changes_requested_reason = _required_reason(reason, _("for the changes requested"))
+
+    @transition(
+        field=status,
+        source=Status.IN_REVIEW,
+        target=Status.APPROVED,
+        permission=transition_permission("challenges.approve_challenge"),
+    )
+    def approve(self, *, by=None, reason=""):
+        self.approved_by = by
+        self.approved_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.PUBLISHED,
+        conditions=[guard_condition("publication_problems")],
+        permission=transition_permission("challenges.manage_challenge"),
+        custom={"guard": "publication_problems"},
+    )
+    def publish(self, *, by=None, reason=""):
+        self.published_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.PUBLISHED,
+        target=Status.CLOSED,
+        conditions=[guard_condition("close_problems")],
+        permission=transition_permission("challenges.manage_challenge"),
+        custom={"guard": "close_problems"},
+    )
+    def close(self, *, by=None, reason=""):
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.CLOSED,
+        target=Status.EVALUATING,
+        permission=transition_permission("challenges.manage_challenge"),
+    )
+    def start_evaluation(self, *, by=None, reason=""):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.EVALUATING,
+        target=Status.AWARDED,
+        permission=transition_permission("challenges.manage_challenge"),
+    )
+    def award(self, *, by=None, reason=""):
+        pass
+
+    @transition(
+        field=status,
+        source=Status.EVALUATING,
+        target=Status.NOT_AWARDED,
+        permission=transition_permission("challenges.manage_challenge"),
+    )
+    def end_without_award(self, *, by=None, reason=""):
+        _required_reason(reason, _("for ending without an award"))
+
+    @transition(
+        field=status,
+        source=list(CANCELLABLE_STATES),
+        target=Status.CANCELLED,
+        permission=transition_permission("challenges.manage_challenge"),
+    )
+    def cancel(self, *, by=None, reason=""):
+        self.cancellation_reason = _required_reason(reason, _("for cancelling"))

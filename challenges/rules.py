@@ -1,0 +1,84 @@
+"""Who may do what with a challenge and what hangs off it (DESIGN.md §1).
+
+Predicates take the challenge, or an object that belongs to one (question, input, addendum).
+"""
+
+import rules
+
+from core.predicates import (
+    is_admin,
+    is_approver,
+    is_authenticated,
+    is_staff_member,
+    is_vendor,
+)
+
+from .models import Challenge
+
+
+def _challenge(obj):
+    if obj is None:
+        return None
+    return obj if isinstance(obj, Challenge) else obj.challenge
+
+
+@rules.predicate
+def is_challenge_owner(user, obj):
+    challenge = _challenge(obj)
+    return challenge is not None and challenge.owner_id == user.pk
+
+
+@rules.predicate
+def is_public_challenge(user, obj):
+    challenge = _challenge(obj)
+    return challenge is not None and challenge.is_public
+
+
+@rules.predicate
+def is_statement_editable(user, obj):
+    challenge = _challenge(obj)
+    return challenge is not None and challenge.status in Challenge.EDITABLE_STATES
+
+
+@rules.predicate
+def is_schedulable(user, obj):
+    challenge = _challenge(obj)
+    return challenge is not None and challenge.status in Challenge.SCHEDULABLE_STATES
+
+
+@rules.predicate
+def is_in_co_design(user, obj):
+    challenge = _challenge(obj)
+    return challenge is not None and challenge.status == Challenge.Status.CO_DESIGN
+
+
+@rules.predicate
+def is_open_for_proposals(user, obj):
+    challenge = _challenge(obj)
+    return challenge is not None and challenge.status == Challenge.Status.PUBLISHED
+
+
+is_internal = is_staff_member | is_approver | is_admin
+owns_it = is_staff_member & is_challenge_owner
+
+rules.add_perm("challenges.view_challenge", is_public_challenge | is_internal)
+rules.add_perm("challenges.view_challenge_history", is_internal)
+rules.add_perm("challenges.add_challenge", is_staff_member)
+rules.add_perm("challenges.change_challenge", owns_it & is_statement_editable)
+rules.add_perm("challenges.schedule_challenge", owns_it & is_schedulable)
+rules.add_perm("challenges.manage_challenge", owns_it)
+# Four eyes: an approver never approves a challenge they own.
+rules.add_perm("challenges.approve_challenge", is_approver & ~is_challenge_owner)
+
+rules.add_perm("challenges.add_engagementactivity", owns_it & is_in_co_design)
+rules.add_perm("challenges.add_communityinput", is_authenticated & is_in_co_design)
+rules.add_perm("challenges.moderate_communityinput", owns_it)
+rules.add_perm("challenges.view_pending_communityinput", is_internal)
+
+rules.add_perm("challenges.ask_question", is_vendor & is_open_for_proposals)
+rules.add_perm("challenges.answer_question", owns_it)
+# Staff may see who asked; answers are published to everyone without the asker's identity.
+rules.add_perm("challenges.view_question_asker", is_internal)
+
+rules.add_perm("challenges.add_addendum", owns_it & is_open_for_proposals)
+rules.add_perm("challenges.issue_addendum", owns_it)

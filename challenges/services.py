@@ -1,0 +1,229 @@
+"""Every write to challenges, co-design, questions and addenda (DESIGN.md §2).
+
+One atomic function per user action; views, API and tasks call these, never transitions directly.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import InvalidInput
+from core.permissions import require
+from core.timefmt import format_local
+from core.validation import full_clean_or_invalid
+from core.workflow import transition_run
+
+from .models import (
+    Addendum,
+    Challenge,
+    CommunityInput,
+    EngagementActivity,
+    Question,
+    ReferenceCounter,
+)
+from .signals import addendum_issued
+
+CHALLENGE_EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "department",
+    "problem",
+    "context",
+    "desired_outcomes",
+    "constraints",
+    "success_measures",
+    "affected_communities",
+    "budget_min",
+    "budget_max",
+    "questions_deadline",
+    "submission_deadline",
+)
+
+
+def _next_reference() -> str:
+    prefix = settings.CHALLENGE_REFERENCE_PREFIX
+    year = timezone.localdate().year
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
+        prefix=prefix, year=year
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{prefix}-{year}-{counter.last_number:03d}"
+
+
+def _assign(instance, data: dict, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be set here: %(fields)s.") % {"fields": ", ".join(unknown)}
+        )
+    for name, value in data.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def challenge_create(*, actor, owner=None, **data) -> Challenge:
+    require(actor, "challenges.add_challenge")
+    challenge = Challenge(owner=owner or actor)
+    _assign(challenge, data, CHALLENGE_EDITABLE_FIELDS)
+    full_clean_or_invalid(challenge, exclude=["reference"])
+    challenge.reference = _next_reference()
+    challenge.save()
+    return challenge
+
+
+@transaction.atomic
+def challenge_update(*, challenge: Challenge, actor, **data) -> Challenge:
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    require(
+        actor,
+        "challenges.change_challenge",
+        challenge,
+        _(
+            "Only the owner can edit this statement, and only before review. "
+            "After publication, issue an addendum."
+        ),
+    )
+    _assign(challenge, data, CHALLENGE_EDITABLE_FIELDS)
+    full_clean_or_invalid(challenge)
+    challenge.save()
+    return challenge
+
+
+@transaction.atomic
+def challenge_schedule(
+    *, challenge: Challenge, actor, questions_deadline, submission_deadline
+) -> Challenge:
+    """Set the timeline; allowed until publication, even after approval (dates slip)."""
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    require(
+        actor,
+        "challenges.schedule_challenge",
+        challenge,
+        _(
+            "Only the owner can set the timeline, and only until publication. "
+            "After publication, issue an addendum."
+        ),
+    )
+    challenge.questions_deadline = questions_deadline
+    challenge.submission_deadline = submission_deadline
+    full_clean_or_invalid(challenge)
+    challenge.save(update_fields=["questions_deadline", "submission_deadline", "updated_at"])
+    return challenge
+
+
+def challenge_transition(*, challenge: Challenge, actor, name: str, reason: str = "") -> Challenge:
+    """Run one of the challenge's transitions (open_co_design, submit_for_review, approve, ...)."""
+    return transition_run(instance=challenge, name=name, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def engagement_activity_add(*, challenge: Challenge, actor, **data) -> EngagementActivity:
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    require(
+        actor,
+        "challenges.add_engagementactivity",
+        challenge,
+        _("Engagement activities are recorded by the challenge's owner during co-design."),
+    )
+    activity = EngagementActivity(challenge=challenge, recorded_by=actor)
+    _assign(activity, data, ("kind", "held_on", "participants", "groups_reached", "summary"))
+    full_clean_or_invalid(activity)
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def community_input_add(*, challenge: Challenge, actor, **data) -> CommunityInput:
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    require(
+        actor,
+        "challenges.add_communityinput",
+        challenge,
+        _("Community input is open while the challenge is in co-design, to signed-in residents."),
+    )
+    community_input = CommunityInput(challenge=challenge, author=actor)
+    _assign(community_input, data, ("kind", "body", "neighbourhood"))
+    full_clean_or_invalid(community_input)
+    community_input.save()
+    return community_input
+
+
+def community_input_moderate(
+    *, community_input: CommunityInput, actor, publish: bool, reason: str = ""
+) -> CommunityInput:
+    return transition_run(
+        instance=community_input,
+        name="publish" if publish else "reject",
+        actor=actor,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def question_ask(*, challenge: Challenge, actor, body: str) -> Question:
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    require(
+        actor,
+        "challenges.ask_question",
+        challenge,
+        _("Questions are asked by registered vendors while the challenge is open."),
+    )
+    if challenge.questions_deadline and timezone.now() >= challenge.questions_deadline:
+        raise InvalidInput(
+            _("The questions deadline passed at %(deadline)s; questions can no longer be asked.")
+            % {"deadline": format_local(challenge.questions_deadline)}
+        )
+    question = Question(challenge=challenge, asked_by=actor, body=(body or "").strip())
+    full_clean_or_invalid(question)
+    question.save()
+    return question
+
+
+def question_answer(*, question: Question, actor, answer: str) -> Question:
+    return transition_run(instance=question, name="publish_answer", actor=actor, answer=answer)
+
+
+def question_dismiss(*, question: Question, actor, reason: str) -> Question:
+    return transition_run(instance=question, name="dismiss", actor=actor, reason=reason)
+
+
+@transaction.atomic
+def addendum_create(*, challenge: Challenge, actor, **data) -> Addendum:
+    require(
+        actor,
+        "challenges.add_addendum",
+        challenge,
+        _("Addenda are written by the challenge's owner while it is open for proposals."),
+    )
+    addendum = Addendum(challenge=challenge, created_by=actor)
+    _assign(
+        addendum,
+        data,
+        ("title", "body", "changes_terms", "new_questions_deadline", "new_submission_deadline"),
+    )
+    full_clean_or_invalid(addendum, exclude=["number"])
+    addendum.save()
+    return addendum
+
+
+def addendum_issue(*, addendum: Addendum, actor) -> Addendum:
+    """Issue a draft addendum: number it, apply its new dates, tell the higher apps."""
+    with transaction.atomic():
+        # Lock the challenge first: numbering and new deadlines must not race another addendum.
+        challenge = Challenge.objects.select_for_update().get(pk=addendum.challenge_id)
+        number = (challenge.addenda.aggregate(last=Max("number"))["last"] or 0) + 1
+        addendum = transition_run(instance=addendum, name="issue", actor=actor, number=number)
+        changed = []
+        if addendum.new_questions_deadline:
+            challenge.questions_deadline = addendum.new_questions_deadline
+            changed.append("questions_deadline")
+        if addendum.new_submission_deadline:
+            challenge.submission_deadline = addendum.new_submission_deadline
+            changed.append("submission_deadline")
+        if changed:
+            challenge.save(update_fields=[*changed, "updated_at"])
+        transaction.on_commit(lambda: addendum_issued.send(sender=Addendum, addendum=addendum))
+    return addendum

@@ -1,0 +1,19 @@
+"""Template helpers: permission checks through `rules`, and zone-named local times."""
+
+from django import template
+
+from core.permissions import can
+from core.timefmt import format_local
+
+register = template.Library()
+
+
+@register.simple_tag
+def user_can(user, perm, obj=None):
+    return can(user, perm, obj)
+
+
+@register.filter
+def local_datetime(value):
+    """A date and time in the municipality's zone, with the zone named."""
+    return format_local(value)

@@ -1,0 +1,10 @@
+from django.utils import timezone
+from django.utils.formats import date_format
+
+
+def format_local(value) -> str:
+    """A moment in the municipality's zone with the zone named, e.g. '3 Mar 2027, 14:00 AST'."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{date_format(local, 'j M Y, H:i')} {local.tzname()}"

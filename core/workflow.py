@@ -1,0 +1,110 @@
+"""Running a state transition the same way for every stateful model (DESIGN.md §2).
+
+A service calls `transition_run`: it locks the row, checks the actor's permission, the state
+and the transition's guard, calls the django-fsm transition and saves. The audit entry is
+written by a `post_transition` receiver in the same transaction, so a refused or rolled-back
+step leaves no trace.
+
+A transition declares its guard as `custom={"guard": "<method name>"}`: a model method that returns
+the list of reasons the step cannot happen yet (empty when it can). The same method backs the
+django-fsm condition, so `can_proceed` and the messages users see never disagree.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from .errors import PermissionDenied, TransitionRefused
+
+
+def guard_condition(method_name: str):
+    """A django-fsm condition that passes when the named guard method reports no problems."""
+
+    def condition(instance) -> bool:
+        return not getattr(instance, method_name)()
+
+    condition.__name__ = f"no_{method_name}"
+    return condition
+
+
+def _meta(instance, name):
+    method = getattr(instance, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        raise ValueError(f"{type(instance).__name__}.{name} is not a transition")
+    return meta
+
+
+def transition_names(model) -> list[str]:
+    """Every transition method declared on a model, in declaration order."""
+    names = []
+    for attr in dir(model):
+        if attr.startswith("_"):
+            continue
+        if getattr(getattr(model, attr, None), "_django_fsm", None) is not None:
+            names.append(attr)
+    return names
+
+
+def permitted(instance, name: str, user) -> bool:
+    """Whether `user` holds the permission a transition names, whatever the state."""
+    meta = _meta(instance, name)
+    any_transition = next(iter(meta.transitions.values()))
+    return any_transition.has_perm(instance, user)
+
+
+def allowed_transitions(instance, user) -> list[str]:
+    """The transitions `user` may run now: state, guard and permission all allow them."""
+    result = []
+    for name in transition_names(type(instance)):
+        meta = _meta(instance, name)
+        state = meta.field.get_state(instance)
+        if (
+            meta.has_transition(state)
+            and meta.conditions_met(instance, state)
+            and meta.has_transition_perm(instance, state, user)
+        ):
+            result.append(name)
+    return result
+
+
+def transition_problems(instance, name: str) -> list[str]:
+    """Why a transition cannot run now (state or guard), as sentences; empty when it can."""
+    meta = _meta(instance, name)
+    state = meta.field.get_state(instance)
+    if not meta.has_transition(state):
+        return [
+            _("This step is not possible while the %(object)s is %(state)s.")
+            % {"object": instance._meta.verbose_name, "state": instance.get_status_display()}
+        ]
+    guard = meta.get_transition(state).custom.get("guard")
+    if guard:
+        return list(getattr(instance, guard)())
+    return []
+
+
+def transition_run(*, instance, name: str, actor, reason: str = "", **kwargs):
+    """Run transition `name` on `instance` for `actor` in one transaction; return the saved row.
+
+    `actor` is None when the system acts (a scheduled step); permission is then not checked.
+    """
+    model = type(instance)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=instance.pk)
+        if actor is not None and not permitted(locked, name, actor):
+            raise PermissionDenied(_("You do not have permission to do this."))
+        problems = transition_problems(locked, name)
+        if problems:
+            raise TransitionRefused(
+                problems,
+                allowed=allowed_transitions(locked, actor) if actor is not None else [],
+            )
+        getattr(locked, name)(by=actor, reason=reason, **kwargs)
+        try:
+            locked.save()
+        except ConcurrentTransition as exc:
+            raise TransitionRefused(
+                _("Someone else changed this %(object)s at the same time. Reload and try again.")
+                % {"object": instance._meta.verbose_name}
+            ) from exc
+    return locked

@@ -1,0 +1,61 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditChainHead(models.Model):
+    """One row holding the chain's last digest; locking it orders concurrent appends."""
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_digest = models.CharField(max_length=64, default="")
+
+    def __str__(self):
+        return f"audit chain head at {self.last_sequence}"
+
+
+class AuditEntry(models.Model):
+    """An append-only, hash-chained record of one transition (DESIGN.md §5)."""
+
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    occurred_at = models.DateTimeField(db_index=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    actor_label = models.CharField(max_length=200, editable=False)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, editable=False)
+    object_id = models.CharField(max_length=64, editable=False)
+    object_label = models.CharField(max_length=300, editable=False)
+    transition = models.CharField(max_length=64, editable=False)
+    source = models.CharField(max_length=32, editable=False)
+    target = models.CharField(max_length=32, editable=False)
+    reason = models.TextField(blank=True, editable=False)
+    metadata = models.JSONField(default=dict, blank=True, editable=False)
+    previous_digest = models.CharField(max_length=64, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["content_type", "object_id", "sequence"])]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.object_label}: {self.source} → {self.target}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries cannot be deleted.")

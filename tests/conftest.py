@@ -1,0 +1,112 @@
+"""Personas (DESIGN.md §9) and shared fixtures.
+
+alice owns challenges (staff), bob is other staff, carol approves, dave and erin work for vendors,
+frank and grace evaluate, rita is a resident, root is the admin.
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import (
+    ChallengeFactory,
+    DepartmentFactory,
+    EngagementActivityFactory,
+    UserFactory,
+    set_status,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice", roles=["staff"])
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob", roles=["staff"])
+
+
+@pytest.fixture
+def carol(db):
+    return UserFactory(username="carol", roles=["staff", "approver"])
+
+
+@pytest.fixture
+def dave(db):
+    return UserFactory(username="dave", roles=["vendor"])
+
+
+@pytest.fixture
+def erin(db):
+    return UserFactory(username="erin", roles=["vendor"])
+
+
+@pytest.fixture
+def frank(db):
+    return UserFactory(username="frank", roles=["evaluator"])
+
+
+@pytest.fixture
+def grace(db):
+    return UserFactory(username="grace", roles=["evaluator"])
+
+
+@pytest.fixture
+def rita(db):
+    return UserFactory(username="rita")
+
+
+@pytest.fixture
+def root(db):
+    user = UserFactory(username="root")
+    user.is_superuser = True
+    user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="Community Services", slug="community-services")
+
+
+@pytest.fixture
+def challenge(alice, department):
+    """A draft challenge owned by alice, with a complete statement and timeline."""
+    return ChallengeFactory(owner=alice, department=department)
+
+
+@pytest.fixture
+def co_design_challenge(challenge):
+    set_status(challenge, "co_design")
+    EngagementActivityFactory(challenge=challenge)
+    return challenge
+
+
+@pytest.fixture
+def published_challenge(challenge):
+    EngagementActivityFactory(challenge=challenge)
+    return set_status(challenge, "published")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as():
+    """An API client signed in as the given user (or anonymous with None)."""
+
+    def make(user):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make

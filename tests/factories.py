@@ -1,0 +1,122 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from challenges.models import (
+    Addendum,
+    Challenge,
+    CommunityInput,
+    Department,
+    EngagementActivity,
+    Question,
+)
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+        self.save()
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Department {n}")
+    slug = factory.Sequence(lambda n: f"department-{n}")
+
+
+def _reference(n):
+    return f"TEST-2026-{n + 1:03d}"
+
+
+class ChallengeFactory(factory.django.DjangoModelFactory):
+    """A draft challenge with a complete statement and a valid future timeline."""
+
+    class Meta:
+        model = Challenge
+
+    reference = factory.Sequence(_reference)
+    title = factory.Sequence(lambda n: f"Help residents heat their homes affordably {n}")
+    summary = "Households spend too much of their income on energy."
+    department = factory.SubFactory(DepartmentFactory)
+    owner = factory.SubFactory(UserFactory, roles=["staff"])
+    problem = "One in five households spends more than 6% of its income on energy."
+    context = "Older housing stock, electric baseboard heating, rising rates."
+    desired_outcomes = "Lower energy bills for the households that need it most."
+    constraints = "Data stays in Canada."
+    success_measures = "Average energy burden of participating households falls below 6%."
+    affected_communities = "Low-income tenants, seniors on fixed incomes."
+    budget_min = Decimal("50000.00")
+    budget_max = Decimal("150000.00")
+    questions_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    submission_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+class EngagementActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EngagementActivity
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    kind = EngagementActivity.Kind.WORKSHOP
+    held_on = factory.LazyFunction(lambda: timezone.localdate())
+    participants = 24
+    groups_reached = "Tenants' association, seniors' centre"
+    summary = "Residents described cold rooms and high winter bills."
+    recorded_by = factory.LazyAttribute(lambda a: a.challenge.owner)
+
+
+class CommunityInputFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommunityInput
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "Our building's windows let the cold in all winter."
+    neighbourhood = "Northside"
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    asked_by = factory.SubFactory(UserFactory, roles=["vendor"])
+    body = "Can the solution integrate with the utility's smart meters?"
+
+
+class AddendumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Addendum
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    title = "Clarification of the data residency requirement"
+    body = "Hosting in any Canadian region is acceptable."
+    created_by = factory.LazyAttribute(lambda a: a.challenge.owner)
+
+
+def set_status(obj, status, **fields):
+    """Put a stateful row straight into a state for a test's starting point (bypasses guards)."""
+    if status == "published" and isinstance(obj, Challenge) and "published_at" not in fields:
+        fields["published_at"] = timezone.now()
+    type(obj).objects.filter(pk=obj.pk).update(status=status, **fields)
+    obj.refresh_from_db()
+    return obj
