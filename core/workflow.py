@@ -17,6 +17,19 @@ from django_fsm import ConcurrentTransition
 from .errors import PermissionDenied, TransitionRefused
 
 
+# Effects a higher app attaches to a lower app's transition, run in the same transaction right
+# after the state is saved: e.g. closing a challenge receives or lapses its proposals. Keyed by
+# (app_label.ModelName, transition name); registered from the higher app's AppConfig.ready().
+_effects: dict[tuple[str, str], list] = {}
+
+
+def register_transition_effect(model_label: str, name: str, effect) -> None:
+    """Run `effect(instance=..., actor=...)` after transition `name` of `model_label` succeeds."""
+    effects = _effects.setdefault((model_label, name), [])
+    if effect not in effects:
+        effects.append(effect)
+
+
 def guard_condition(method_name: str):
     """A django-fsm condition that passes when the named guard method reports no problems."""
 
@@ -107,4 +120,6 @@ def transition_run(*, instance, name: str, actor, reason: str = "", **kwargs):
                 _("Someone else changed this %(object)s at the same time. Reload and try again.")
                 % {"object": instance._meta.verbose_name}
             ) from exc
+        for effect in _effects.get((locked._meta.label, name), ()):
+            effect(instance=locked, actor=actor)
     return locked
