@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class VendorsConfig(AppConfig):
     name = "vendors"
     verbose_name = _("Vendors")
+
+    def ready(self):
+        from core.workflow import register_transition_effect
+
+        from . import rules  # noqa: F401  (permissions used by the transitions)
+        from .services import proposals_close, proposals_require_reconfirmation
+
+        # Closing a challenge receives or lapses its proposals in the same transaction.
+        register_transition_effect("challenges.Challenge", "close", proposals_close)
+        # A material addendum flags submitted proposals in the transaction that issues it, so
+        # an addendum is never issued without its proposals asking for re-confirmation.
+        register_transition_effect(
+            "challenges.Addendum",
+            "issue",
+            lambda *, instance, actor: proposals_require_reconfirmation(addendum=instance),
+        )

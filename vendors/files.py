@@ -1,0 +1,212 @@
+"""Checking uploaded proposal documents by what they contain, not by what they are called.
+
+A file's name and declared content type come from the vendor's browser and prove nothing; the
+first bytes (and, for office files, the zip's manifest) do. Only the few types a proposal needs are
+accepted, and files are stored under a random name so a crafted name never reaches the disk.
+"""
+
+import hashlib
+import os
+import re
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+MAX_NAME_LENGTH = 150
+# Office manifests are small; reading more than this from a zip would only serve a zip bomb.
+_MANIFEST_LIMIT = 256 * 1024
+_CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    key: str
+    label: str
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+PDF = DocumentType("pdf", "PDF", "application/pdf", (".pdf",))
+PNG = DocumentType("png", "PNG image", "image/png", (".png",))
+JPEG = DocumentType("jpeg", "JPEG image", "image/jpeg", (".jpg", ".jpeg"))
+DOCX = DocumentType(
+    "docx",
+    "Word document",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    (".docx",),
+)
+XLSX = DocumentType(
+    "xlsx",
+    "Excel workbook",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    (".xlsx",),
+)
+PPTX = DocumentType(
+    "pptx",
+    "PowerPoint presentation",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    (".pptx",),
+)
+ODT = DocumentType("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",))
+ODS = DocumentType(
+    "ods",
+    "OpenDocument spreadsheet",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    (".ods",),
+)
+TEXT = DocumentType("txt", "plain text", "text/plain", (".txt",))
+CSV = DocumentType("csv", "CSV", "text/csv", (".csv",))
+
+DOCUMENT_TYPES = {t.key: t for t in (PDF, PNG, JPEG, DOCX, XLSX, PPTX, ODT, ODS, TEXT, CSV)}
+
+# The main part's content type named in [Content_Types].xml (macro-enabled variants differ).
+_OFFICE_MAIN_PARTS = {
+    b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
+    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
+    b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": PPTX,
+}
+_OPEN_DOCUMENT_MIMETYPES = {
+    b"application/vnd.oasis.opendocument.text": ODT,
+    b"application/vnd.oasis.opendocument.spreadsheet": ODS,
+}
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    document_type: DocumentType
+    size: int
+    sha256: str
+
+
+def _zip_type(upload) -> DocumentType | None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" in names:
+                with archive.open("[Content_Types].xml") as manifest:
+                    content = manifest.read(_MANIFEST_LIMIT)
+                for part, document_type in _OFFICE_MAIN_PARTS.items():
+                    if part in content:
+                        return document_type
+                return None
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(200).strip()
+                return _OPEN_DOCUMENT_MIMETYPES.get(mimetype)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError, ValueError):
+        return None
+    return None
+
+
+def _is_text(upload) -> bool:
+    upload.seek(0)
+    data = upload.read()
+    if b"\x00" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_type(upload, *, name: str = "") -> DocumentType | None:
+    """The accepted type the file's content shows, or None. `name` only picks txt or csv."""
+    upload.seek(0)
+    head = upload.read(8)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_type(upload)
+    if _is_text(upload):
+        return CSV if name.lower().endswith(".csv") else TEXT
+    return None
+
+
+def sanitise_name(name: str) -> str:
+    """Keep only a safe base name: no folders, no control characters, no leading dots."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = re.sub(r'[<>:"|?*]', "_", name)
+    return name.strip().lstrip(".").strip()
+
+
+def display_name(name: str, document_type: DocumentType) -> str:
+    """The name to download under: the vendor's, with an extension that matches the content."""
+    if os.path.splitext(name)[1].lower() in document_type.extensions:
+        return name
+    return f"{name}{document_type.extensions[0]}"
+
+
+def storage_name(*, folder: str, document_type: DocumentType) -> str:
+    return f"{folder}/{uuid.uuid4().hex}{document_type.extensions[0]}"
+
+
+def check_upload(upload, *, max_bytes: int | None = None) -> CheckedFile:
+    """Validate an uploaded file; raise ValidationError keyed by field ("file" or "name")."""
+    max_bytes = max_bytes or settings.VENDOR_DOCUMENT_MAX_BYTES
+    raw_name = getattr(upload, "name", "") or ""
+    name = sanitise_name(raw_name)
+    if not name:
+        raise ValidationError({"name": [_("Give the file a name.")]})
+    size = getattr(upload, "size", None)
+    if size is None:
+        upload.seek(0, os.SEEK_END)
+        size = upload.tell()
+    if size == 0:
+        raise ValidationError({"file": [_("The file is empty; choose the file again.")]})
+    if size > max_bytes:
+        raise ValidationError(
+            {
+                "file": [
+                    _("The file is %(size)s; files can be at most %(limit)s.")
+                    % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)}
+                ]
+            }
+        )
+    document_type = detect_type(upload, name=name)
+    if document_type is None:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "This file's content is not an accepted type, whatever its name says. "
+                        "Upload a PDF, PNG, JPEG, Word, Excel, PowerPoint, OpenDocument text or "
+                        "spreadsheet, plain text or CSV file."
+                    )
+                ]
+            }
+        )
+    name = display_name(name, document_type)
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            {
+                "name": [
+                    _("The file name is too long; shorten it to %(limit)d characters or fewer.")
+                    % {"limit": MAX_NAME_LENGTH}
+                ]
+            }
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    counted = 0
+    while chunk := upload.read(_CHUNK):
+        digest.update(chunk)
+        counted += len(chunk)
+    upload.seek(0)
+    return CheckedFile(
+        name=name, document_type=document_type, size=counted, sha256=digest.hexdigest()
+    )

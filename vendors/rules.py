@@ -1,0 +1,123 @@
+"""Who may do what with vendors and proposals (DESIGN.md §1, §3 "Two envelopes").
+
+Sealing: before a challenge closes only the vendor's own members see its proposal; after closing,
+municipal staff see the proposals received (technical envelope). Price envelopes stay with the
+vendor until evaluation opens them. Admins are bound too: `core.permissions.can` asks the rules
+registry, which does not wave superusers through.
+"""
+
+import rules
+
+from core.predicates import is_authenticated, is_staff_member
+
+from .models import (
+    PriceEnvelope,
+    Proposal,
+    ProposalDocument,
+    ProposalReceipt,
+    VendorInvitation,
+    VendorMembership,
+    VendorOrganization,
+    challenge_is_closed,
+)
+
+
+def _vendor_id(obj):
+    if obj is None:
+        return None
+    if isinstance(obj, VendorOrganization):
+        return obj.pk
+    if isinstance(obj, Proposal | VendorMembership | VendorInvitation):
+        return obj.vendor_id
+    if isinstance(obj, ProposalDocument | PriceEnvelope | ProposalReceipt):
+        return obj.proposal.vendor_id
+    return None
+
+
+def _proposal(obj):
+    if isinstance(obj, Proposal):
+        return obj
+    if isinstance(obj, ProposalDocument | PriceEnvelope | ProposalReceipt):
+        return obj.proposal
+    return None
+
+
+def _membership_role(user, vendor_id):
+    if vendor_id is None or not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        VendorMembership.objects.filter(vendor_id=vendor_id, user_id=user.pk)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+@rules.predicate
+def is_vendor_member(user, obj):
+    return _membership_role(user, _vendor_id(obj)) is not None
+
+
+@rules.predicate
+def is_vendor_owner(user, obj):
+    return _membership_role(user, _vendor_id(obj)) == VendorMembership.Role.OWNER
+
+
+@rules.predicate
+def is_own_membership(user, obj):
+    return isinstance(obj, VendorMembership) and obj.user_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def is_challenge_closed(user, obj):
+    proposal = _proposal(obj)
+    return proposal is not None and challenge_is_closed(proposal.challenge)
+
+
+@rules.predicate
+def is_received_proposal(user, obj):
+    proposal = _proposal(obj)
+    return proposal is not None and proposal.status in Proposal.RECEIVED_STATES
+
+
+@rules.predicate
+def is_current_document(user, obj):
+    return not isinstance(obj, ProposalDocument) or obj.is_current
+
+
+@rules.predicate
+def is_proposal_draft(user, obj):
+    proposal = _proposal(obj)
+    return proposal is not None and proposal.status == Proposal.Status.DRAFT
+
+
+@rules.predicate
+def is_challenge_owner(user, obj):
+    proposal = _proposal(obj)
+    return proposal is not None and proposal.challenge.owner_id == getattr(user, "pk", None)
+
+
+# Staff see what the municipality received once the challenge has closed: the current documents
+# of received proposals, never drafts, withdrawn or lapsed ones.
+unsealed_for_staff = (
+    is_staff_member & is_challenge_closed & is_received_proposal & is_current_document
+)
+
+rules.add_perm("vendors.add_vendororganization", is_authenticated)
+rules.add_perm("vendors.view_vendororganization", is_vendor_member | is_staff_member)
+rules.add_perm("vendors.change_vendororganization", is_vendor_owner)
+rules.add_perm("vendors.invite_member", is_vendor_owner)
+rules.add_perm("vendors.view_members", is_vendor_member)
+# An owner removes anyone; a member may leave.
+rules.add_perm("vendors.remove_member", is_vendor_owner | is_own_membership)
+
+rules.add_perm("vendors.start_proposal", is_vendor_member)
+rules.add_perm("vendors.view_proposal", is_vendor_member | unsealed_for_staff)
+rules.add_perm("vendors.change_proposal", is_vendor_member & is_proposal_draft)
+rules.add_perm("vendors.submit_proposal", is_vendor_member)
+rules.add_perm("vendors.view_receipt", is_vendor_member)
+rules.add_perm("vendors.view_document", is_vendor_member | unsealed_for_staff)
+# Evaluation (issue 4) adds the step that opens prices to the panel.
+rules.add_perm("vendors.view_price_envelope", is_vendor_member)
+rules.add_perm("vendors.evaluate_proposal", is_staff_member & is_challenge_owner)
+# Receiving, lapsing and asking for re-confirmation are the system's steps, run with actor None.
+rules.add_perm("vendors.run_proposal_system_step", rules.always_deny)

@@ -1,0 +1,63 @@
+"""What happens to proposals when the challenge changes under them: closing and addenda.
+
+These are the system's steps (actor None); each runs through `transition_run`, so it is audited.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from challenges.models import Addendum, Challenge
+from core.workflow import transition_run
+
+from ..models import Proposal, VendorMembership
+from . import emails
+
+
+def proposals_close(*, instance: Challenge, actor=None) -> None:
+    """Effect of `Challenge.close`, inside its transaction: submitted proposals are received,
+    drafts and proposals never re-confirmed lapse. The challenge row is already locked."""
+    reason = _("The challenge closed at its submission deadline.")
+    proposals = Proposal.objects.select_for_update().filter(challenge_id=instance.pk)
+    for proposal in proposals.filter(status=Proposal.Status.SUBMITTED).order_by("pk"):
+        transition_run(instance=proposal, name="receive", actor=None, reason=reason)
+    lapsing = proposals.filter(
+        status__in=[Proposal.Status.DRAFT, Proposal.Status.NEEDS_RECONFIRMATION]
+    ).order_by("pk")
+    for proposal in lapsing:
+        transition_run(instance=proposal, name="lapse", actor=None, reason=reason)
+
+
+def proposals_require_reconfirmation(*, addendum: Addendum) -> list[Proposal]:
+    """After a material addendum, every proposal submitted before it needs re-confirming;
+    the vendors' members are told by email."""
+    if not addendum.is_material:
+        return []
+    flagged = []
+    with transaction.atomic():
+        Challenge.objects.select_for_update().get(pk=addendum.challenge_id)
+        submitted = Proposal.objects.select_for_update().filter(
+            challenge_id=addendum.challenge_id, status=Proposal.Status.SUBMITTED
+        )
+        if addendum.issued_at:
+            submitted = submitted.filter(submitted_at__lte=addendum.issued_at)
+        reason = _("Addendum %(number)s changed the terms or dates.") % {"number": addendum.number}
+        for proposal in submitted.order_by("pk"):
+            flagged.append(
+                transition_run(
+                    instance=proposal,
+                    name="require_reconfirmation",
+                    actor=None,
+                    reason=reason,
+                    addendum_number=addendum.number,
+                )
+            )
+        for proposal in flagged:
+            recipients = list(
+                VendorMembership.objects.filter(vendor_id=proposal.vendor_id).values_list(
+                    "user__email", flat=True
+                )
+            )
+            emails.queue_reconfirmation_needed(
+                proposal=proposal, addendum=addendum, recipients=recipients
+            )
+    return flagged

@@ -1,0 +1,81 @@
+"""Messages vendors receive. Each is queued with `transaction.on_commit`, so nothing is sent for a
+write that rolled back, and sending (slow I/O) never holds a row lock."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from core.timefmt import format_local
+
+# Pages route the invitation link under this name (vendors/urls.py, built with the pages).
+INVITATION_URL_NAME = "vendors:invitation_accept"
+
+
+def invitation_accept_path(token: str) -> str:
+    try:
+        return reverse(INVITATION_URL_NAME, kwargs={"token": token})
+    except NoReverseMatch:
+        return f"/vendors/invitations/{token}/"
+
+
+def _queue(subject: str, body: str, recipients: list[str]) -> None:
+    recipients = sorted({r for r in recipients if r})
+    if not recipients:
+        return
+
+    def send():
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+    # robust: a mail server outage is logged and does not turn a committed action into an error.
+    transaction.on_commit(send, robust=True)
+
+
+def queue_invitation(*, invitation, token: str) -> None:
+    vendor = invitation.vendor
+    subject = _("You are invited to join %(vendor)s") % {"vendor": vendor}
+    body = _(
+        "%(inviter)s invited you to act for %(vendor)s on %(site)s's procurement portal.\n\n"
+        "Sign in with this email address and open this link to accept:\n%(path)s\n\n"
+        "The invitation expires on %(expires)s."
+    ) % {
+        "inviter": invitation.invited_by.get_full_name() or invitation.invited_by.get_username(),
+        "vendor": vendor,
+        "site": settings.MUNICIPALITY_NAME,
+        "path": invitation_accept_path(token),
+        "expires": format_local(invitation.expires_at),
+    }
+    _queue(subject, body, [invitation.email])
+
+
+def queue_receipt(*, proposal, receipt, user) -> None:
+    challenge = proposal.challenge
+    subject = _("Receipt for your proposal to %(reference)s") % {"reference": challenge.reference}
+    body = _(
+        "Your proposal to %(challenge)s was submitted for %(vendor)s at %(time)s.\n\n"
+        "Receipt (SHA-256 of the proposal's content and files):\n%(digest)s\n\n"
+        "Keep this receipt: it proves what you submitted and when."
+    ) % {
+        "challenge": challenge,
+        "vendor": proposal.vendor,
+        "time": format_local(receipt.submitted_at),
+        "digest": receipt.digest,
+    }
+    _queue(subject, body, [user.email])
+
+
+def queue_reconfirmation_needed(*, proposal, addendum, recipients: list[str]) -> None:
+    challenge = proposal.challenge
+    subject = _("Re-confirm your proposal to %(reference)s") % {"reference": challenge.reference}
+    body = _(
+        "Addendum %(number)s to %(challenge)s changes its terms or dates.\n\n"
+        "Your submitted proposal now needs re-confirmation. Read the addendum, then re-confirm "
+        "your proposal (or withdraw and revise it) before the submission deadline, "
+        "%(deadline)s. A proposal not re-confirmed by then will not be evaluated."
+    ) % {
+        "number": addendum.number,
+        "challenge": challenge,
+        "deadline": format_local(challenge.submission_deadline),
+    }
+    _queue(subject, body, recipients)

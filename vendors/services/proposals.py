@@ -1,0 +1,307 @@
+"""Writing a proposal: start, answer, price, documents, and its vendor-side transitions.
+
+Lock order everywhere: the challenge row, then the proposal. Closing a challenge takes the same
+order, so a submission racing the close either commits first (and is received) or sees the
+challenge closed; nothing in between.
+"""
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from challenges.models import Challenge, ResponseQuestion
+from core.errors import InvalidInput, PermissionDenied, TransitionRefused
+from core.permissions import can
+from core.workflow import allowed_transitions, transition_run
+
+from .. import files
+from ..models import (
+    PriceEnvelope,
+    Proposal,
+    ProposalAnswer,
+    ProposalDocument,
+    VendorOrganization,
+)
+from ..models.proposal import MEMBERS_ONLY
+from ..validators import parse_amount, parse_breakdown
+from . import emails
+from .receipts import receipt_digest, receipt_issue, receipt_payload
+
+EVALUATION_STEPS = (
+    "qualify",
+    "disqualify",
+    "shortlist",
+    "not_select",
+    "award",
+    "mark_unsuccessful",
+)
+ANSWER_MAX_LENGTH = ProposalAnswer._meta.get_field("text").max_length
+
+
+def _lock_challenge(challenge_id) -> Challenge:
+    return Challenge.objects.select_for_update().get(pk=challenge_id)
+
+
+def _lock_proposal(proposal: Proposal) -> Proposal:
+    return Proposal.objects.select_for_update().select_related("challenge").get(pk=proposal.pk)
+
+
+def _require_member(actor, proposal: Proposal) -> None:
+    if not can(actor, "vendors.submit_proposal", proposal):
+        raise PermissionDenied(MEMBERS_ONLY)
+
+
+def _editable(proposal: Proposal, actor) -> Proposal:
+    """The locked draft, or an error saying why it cannot be changed now."""
+    proposal = _lock_proposal(proposal)
+    _require_member(actor, proposal)
+    if proposal.status != Proposal.Status.DRAFT:
+        raise TransitionRefused(
+            _(
+                "This proposal is %(state)s; only a draft can be changed. Withdraw it first "
+                "(before the deadline) to revise it."
+            )
+            % {"state": proposal.get_status_display().lower()},
+            allowed=allowed_transitions(proposal, actor),
+        )
+    problems = proposal.submission_period_problems()
+    if problems:
+        raise TransitionRefused(problems, allowed=allowed_transitions(proposal, actor))
+    return proposal
+
+
+@transaction.atomic
+def proposal_start(*, challenge: Challenge, vendor: VendorOrganization, actor) -> Proposal:
+    """Start the one proposal `vendor` may make to `challenge` (a draft)."""
+    challenge = _lock_challenge(challenge.pk)
+    if not can(actor, "vendors.start_proposal", vendor):
+        raise PermissionDenied(
+            _("Only members of %(vendor)s can start a proposal for it.") % {"vendor": vendor}
+        )
+    probe = Proposal(challenge=challenge, vendor=vendor)
+    problems = probe.submission_period_problems()
+    if problems:
+        raise InvalidInput(problems)
+    duplicate = _("%(vendor)s already has a proposal for this challenge; continue that one.") % {
+        "vendor": vendor
+    }
+    if Proposal.objects.filter(challenge=challenge, vendor=vendor).exists():
+        raise InvalidInput(duplicate)
+    try:
+        with transaction.atomic():
+            return Proposal.objects.create(challenge=challenge, vendor=vendor, created_by=actor)
+    except IntegrityError as exc:
+        raise InvalidInput(duplicate) from exc
+
+
+def _question_id(key) -> int | None:
+    if isinstance(key, ResponseQuestion):
+        return key.pk
+    try:
+        return int(key)
+    except (TypeError, ValueError):
+        return None
+
+
+@transaction.atomic
+def proposal_save_answers(*, proposal: Proposal, actor, answers: Mapping) -> Proposal:
+    """Save answers of the technical envelope: {response question (or its id): text}.
+
+    An empty text removes the answer. Word limits are checked at submission, so a draft that is
+    too long is kept rather than lost. Field errors are keyed `answer_<question id>`.
+    """
+    proposal = _editable(proposal, actor)
+    questions = {q.pk: q for q in proposal.challenge.response_questions.all()}
+    cleaned: dict[int, str] = {}
+    errors: dict[str, list[str]] = {}
+    for key, text in answers.items():
+        question_id = _question_id(key)
+        if question_id not in questions:
+            errors[f"answer_{key}"] = [_("This question is not part of the challenge.")]
+            continue
+        text = str(text or "").strip()
+        if len(text) > ANSWER_MAX_LENGTH:
+            errors[f"answer_{question_id}"] = [
+                _("An answer can be at most %(limit)d characters long.")
+                % {"limit": ANSWER_MAX_LENGTH}
+            ]
+            continue
+        cleaned[question_id] = text
+    if errors:
+        raise InvalidInput(
+            [m for messages in errors.values() for m in messages], field_errors=errors
+        )
+    for question_id, text in cleaned.items():
+        if text:
+            ProposalAnswer.objects.update_or_create(
+                proposal=proposal, question_id=question_id, defaults={"text": text}
+            )
+        else:
+            ProposalAnswer.objects.filter(proposal=proposal, question_id=question_id).delete()
+    proposal.save(update_fields=["updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def price_envelope_save(*, proposal: Proposal, actor, amount, breakdown=None) -> PriceEnvelope:
+    """Set the price envelope: a total in CAD and an optional breakdown [{label, amount}]."""
+    proposal = _editable(proposal, actor)
+    errors: dict[str, list[str]] = {}
+    total = lines = None
+    try:
+        total = parse_amount(amount, field_label=_("the total price"))
+    except ValidationError as exc:
+        errors["amount"] = exc.messages
+    try:
+        lines = parse_breakdown(breakdown)
+    except ValidationError as exc:
+        errors["breakdown"] = exc.messages
+    if total is not None and lines:
+        summed = sum((Decimal(line["amount"]) for line in lines), start=Decimal("0.00"))
+        if summed != total:
+            errors["breakdown"] = [
+                _(
+                    "The breakdown adds up to %(sum)s but the total price is %(total)s; "
+                    "make them match."
+                )
+                % {"sum": f"{summed:,.2f}", "total": f"{total:,.2f}"}
+            ]
+    if errors:
+        raise InvalidInput(
+            [m for messages in errors.values() for m in messages], field_errors=errors
+        )
+    envelope, _created = PriceEnvelope.objects.update_or_create(
+        proposal=proposal,
+        defaults={"amount": total, "breakdown": lines, "updated_by": actor},
+    )
+    proposal.save(update_fields=["updated_at"])
+    return envelope
+
+
+@transaction.atomic
+def document_upload(*, proposal: Proposal, actor, title: str, upload) -> ProposalDocument:
+    """Add a document to the technical envelope; checked by content (see vendors.files).
+
+    A document with the same title (any case) supersedes the current one, which is kept.
+    Field errors: `title`, `file`.
+    """
+    proposal = _editable(proposal, actor)
+    title = " ".join(str(title or "").split())
+    errors: dict[str, list[str]] = {}
+    if not title:
+        errors["title"] = [_("Give the document a title, for example “Work plan”.")]
+    elif len(title) > ProposalDocument._meta.get_field("title").max_length:
+        errors["title"] = [_("Keep the title to 200 characters or fewer.")]
+    checked = None
+    if upload is None:
+        errors["file"] = [_("Choose a file to upload.")]
+    else:
+        try:
+            checked = files.check_upload(upload)
+        except ValidationError as exc:
+            errors["file"] = [m for messages in exc.message_dict.values() for m in messages]
+    if errors:
+        raise InvalidInput(
+            [m for messages in errors.values() for m in messages], field_errors=errors
+        )
+    now = timezone.now()
+    ProposalDocument.objects.filter(
+        proposal=proposal,
+        title__iexact=title,
+        superseded_at__isnull=True,
+        removed_at__isnull=True,
+    ).update(superseded_at=now)
+    document = ProposalDocument(
+        proposal=proposal,
+        title=title,
+        original_name=checked.name,
+        content_type=checked.document_type.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    name = files.storage_name(
+        folder=f"proposals/{proposal.public_id}", document_type=checked.document_type
+    )
+    upload.seek(0)
+    document.file.save(name, upload, save=False)
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    proposal.save(update_fields=["updated_at"])
+    return document
+
+
+@transaction.atomic
+def document_remove(*, document: ProposalDocument, actor) -> ProposalDocument:
+    """Take a document out of a draft's technical envelope (the stored version is kept)."""
+    _editable(document.proposal, actor)
+    document = ProposalDocument.objects.select_for_update().get(pk=document.pk)
+    if not document.is_current:
+        raise InvalidInput(_("This version of the document was already replaced or removed."))
+    document.removed_at = timezone.now()
+    document.save(update_fields=["removed_at"])
+    return document
+
+
+def _submit(*, proposal: Proposal, actor, name: str) -> Proposal:
+    with transaction.atomic():
+        _lock_challenge(proposal.challenge_id)
+        locked = _lock_proposal(proposal)
+        _require_member(actor, locked)
+        submitted_at = timezone.now()
+        digest = receipt_digest(receipt_payload(locked, submitted_at=submitted_at))
+        locked = transition_run(
+            instance=locked,
+            name=name,
+            actor=actor,
+            submitted_at=submitted_at,
+            receipt_digest=digest,
+        )
+        receipt = receipt_issue(proposal=locked, actor=actor)
+        emails.queue_receipt(proposal=locked, receipt=receipt, user=actor)
+    return locked
+
+
+def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
+    """Submit a complete draft before the deadline; stores and emails the receipt.
+
+    Refused (TransitionRefused) after the deadline by the server's clock, when the challenge is
+    not open, or when required answers, word limits or the price are not right.
+    """
+    return _submit(proposal=proposal, actor=actor, name="submit")
+
+
+def proposal_reconfirm(*, proposal: Proposal, actor) -> Proposal:
+    """Confirm a proposal again after a material addendum; issues a new receipt."""
+    return _submit(proposal=proposal, actor=actor, name="reconfirm")
+
+
+def _vendor_step(*, proposal: Proposal, actor, name: str, reason: str = "") -> Proposal:
+    with transaction.atomic():
+        _lock_challenge(proposal.challenge_id)
+        return transition_run(instance=proposal, name=name, actor=actor, reason=reason)
+
+
+def proposal_withdraw(*, proposal: Proposal, actor, reason: str = "") -> Proposal:
+    """Withdraw a submitted (or to-be-reconfirmed) proposal before the deadline."""
+    return _vendor_step(proposal=proposal, actor=actor, name="withdraw", reason=reason)
+
+
+def proposal_revise(*, proposal: Proposal, actor) -> Proposal:
+    """Turn a withdrawn proposal back into a draft, before the deadline, to change and resubmit."""
+    return _vendor_step(proposal=proposal, actor=actor, name="revise")
+
+
+def proposal_evaluate(*, proposal: Proposal, actor, name: str, reason: str = "") -> Proposal:
+    """Run an evaluation step (qualify, disqualify, shortlist, not_select, award,
+    mark_unsuccessful); the evaluation app calls this."""
+    if name not in EVALUATION_STEPS:
+        raise InvalidInput(_("This is not an evaluation step."))
+    return transition_run(instance=proposal, name=name, actor=actor, reason=reason)

@@ -1,0 +1,75 @@
+"""The submission receipt: a SHA-256 digest over a canonical JSON of the whole proposal.
+
+The same proposal content and submission time always give the same digest; any change to an
+answer, a document or the price gives another. Files enter through their stored SHA-256.
+"""
+
+import hashlib
+import json
+
+from django.db.models.functions import Lower
+
+from ..models import PriceEnvelope, Proposal, ProposalDocument, ProposalReceipt
+
+
+def current_documents(proposal: Proposal):
+    return ProposalDocument.objects.filter(
+        proposal=proposal, superseded_at__isnull=True, removed_at__isnull=True
+    ).order_by(Lower("title"), "sha256", "pk")
+
+
+def receipt_payload(proposal: Proposal, *, submitted_at) -> dict:
+    challenge = proposal.challenge
+    vendor = proposal.vendor
+    answers = [
+        {"question": answer.question.prompt, "question_id": answer.question_id, "text": answer.text}
+        for answer in proposal.answers.select_related("question").order_by(
+            "question__order", "question_id"
+        )
+    ]
+    documents = [
+        {"title": d.title, "name": d.original_name, "sha256": d.sha256, "size": d.size}
+        for d in current_documents(proposal)
+    ]
+    envelope = PriceEnvelope.objects.filter(proposal_id=proposal.pk).first()
+    price = None
+    if envelope is not None:
+        price = {
+            "amount": f"{envelope.amount:.2f}",
+            "currency": envelope.currency,
+            "breakdown": envelope.breakdown,
+        }
+    return {
+        "challenge": challenge.reference,
+        "proposal": str(proposal.public_id),
+        "vendor": {"legal_name": vendor.legal_name, "business_number": vendor.business_number},
+        "answers": answers,
+        "documents": documents,
+        "price": price,
+        "submitted_at": submitted_at.isoformat(),
+    }
+
+
+def receipt_digest(payload: dict) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def receipt_issue(*, proposal: Proposal, actor) -> ProposalReceipt:
+    """Record the receipt of a submission that just happened; freezes the current documents."""
+    receipt = ProposalReceipt.objects.create(
+        proposal=proposal,
+        digest=proposal.receipt_digest,
+        submitted_at=proposal.submitted_at,
+        submitted_by=actor,
+    )
+    receipt.documents.set(current_documents(proposal))
+    return receipt
+
+
+def receipt_matches(proposal: Proposal) -> bool:
+    """Whether the stored digest still matches the proposal's content (integrity check)."""
+    if not proposal.receipt_digest or proposal.submitted_at is None:
+        return False
+    payload = receipt_payload(proposal, submitted_at=proposal.submitted_at)
+    return receipt_digest(payload) == proposal.receipt_digest
