@@ -48,8 +48,13 @@ format: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 
+demo: export DEBUG ?= 1
 demo: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots/make_screenshots.py
 
 worker: $(STAMP)
 	$(BIN)/celery -A config worker --loglevel=INFO

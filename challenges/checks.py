@@ -18,6 +18,12 @@ def register_publication_check(check: PublicationCheck) -> PublicationCheck:
     return check
 
 
+def unregister_publication_check(check: PublicationCheck) -> None:
+    """Remove a registered check (tests, or an app that is switched off)."""
+    if check in _publication_checks:
+        _publication_checks.remove(check)
+
+
 def publication_check_problems(challenge) -> list[str]:
     problems: list[str] = []
     for check in _publication_checks:

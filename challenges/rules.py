@@ -82,3 +82,32 @@ rules.add_perm("challenges.view_question_asker", is_internal)
 
 rules.add_perm("challenges.add_addendum", owns_it & is_open_for_proposals)
 rules.add_perm("challenges.issue_addendum", owns_it)
+
+
+# Reading single rows through the API (objects a reader may not see answer 404).
+
+
+@rules.predicate
+def is_question_asker(user, question):
+    return question is not None and question.asked_by_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def is_answered(user, question):
+    return question is not None and question.status == "answered"
+
+
+@rules.predicate
+def is_issued(user, addendum):
+    return addendum is not None and addendum.status == "issued"
+
+
+# Published community input is read by everyone while the challenge is in consultation and after.
+rules.add_perm(
+    "challenges.view_communityinput", is_public_challenge | is_in_co_design | is_internal
+)
+rules.add_perm(
+    "challenges.view_question",
+    is_internal | (is_public_challenge & (is_answered | is_question_asker)),
+)
+rules.add_perm("challenges.view_addendum", is_internal | (is_public_challenge & is_issued))

@@ -4,7 +4,7 @@ from django.db.models import Count, Q, QuerySet
 
 from core.predicates import is_admin, is_approver, is_staff_member
 
-from .models import Addendum, Challenge, CommunityInput, Question
+from .models import Addendum, Challenge, CommunityInput, EngagementActivity, Question
 
 
 def _sees_internal(user) -> bool:
@@ -71,3 +71,21 @@ def challenge_pending_input(*, challenge: Challenge) -> QuerySet[CommunityInput]
     return challenge.community_inputs.filter(status=CommunityInput.Status.PENDING).select_related(
         "author"
     )
+
+
+def challenge_engagement_activities(*, challenge: Challenge) -> QuerySet[EngagementActivity]:
+    return challenge.engagement_activities.order_by("held_on", "id")
+
+
+def challenge_input_for(*, challenge: Challenge, user) -> QuerySet[CommunityInput]:
+    """Staff see all input with its author (to moderate it); everyone else, published input."""
+    if _sees_internal(user):
+        return challenge.community_inputs.select_related("author").order_by("created_at", "id")
+    return challenge_published_input(challenge=challenge).order_by("created_at", "id")
+
+
+def challenge_addenda_for(*, challenge: Challenge, user) -> QuerySet[Addendum]:
+    """Staff see drafts too; everyone else, issued addenda."""
+    if _sees_internal(user):
+        return challenge.addenda.order_by("number", "id")
+    return challenge_issued_addenda(challenge=challenge)

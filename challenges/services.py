@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
 from core.permissions import require
+from core.predicates import is_staff_member
 from core.timefmt import format_local
 from core.validation import full_clean_or_invalid
 from core.workflow import transition_run
@@ -65,8 +66,19 @@ def _assign(instance, data: dict, allowed: tuple[str, ...]) -> None:
 
 @transaction.atomic
 def challenge_create(*, actor, owner=None, **data) -> Challenge:
-    require(actor, "challenges.add_challenge")
-    challenge = Challenge(owner=owner or actor)
+    require(
+        actor,
+        "challenges.add_challenge",
+        message=_("Only municipal staff can create challenges."),
+    )
+    owner = owner or actor
+    # The owner runs the challenge's steps, which only staff may do.
+    if not is_staff_member(owner):
+        raise InvalidInput(
+            _("Choose a member of municipal staff as the challenge's owner."),
+            field_errors={"owner": [_("The owner must be a member of municipal staff.")]},
+        )
+    challenge = Challenge(owner=owner)
     _assign(challenge, data, CHALLENGE_EDITABLE_FIELDS)
     full_clean_or_invalid(challenge, exclude=["reference"])
     challenge.reference = _next_reference()

@@ -6,4 +6,41 @@ app_name = "challenges"
 
 urlpatterns = [
     path("", views.board, name="board"),
+    path("challenges/new/", views.challenge_create, name="create"),
+    path("challenges/<str:reference>/", views.detail, name="detail"),
+    path("challenges/<str:reference>/edit/", views.challenge_edit, name="edit"),
+    path("challenges/<str:reference>/timeline/", views.challenge_timeline, name="timeline"),
+    path(
+        "challenges/<str:reference>/transition/<str:name>/",
+        views.challenge_transition,
+        name="transition",
+    ),
+    path(
+        "challenges/<str:reference>/activities/new/",
+        views.activity_add,
+        name="activity_add",
+    ),
+    path("challenges/<str:reference>/input/", views.input_add, name="input_add"),
+    path(
+        "challenges/<str:reference>/input/<int:pk>/moderate/",
+        views.input_moderate,
+        name="input_moderate",
+    ),
+    path("challenges/<str:reference>/questions/", views.question_ask, name="question_ask"),
+    path(
+        "challenges/<str:reference>/questions/<int:pk>/answer/",
+        views.question_answer,
+        name="question_answer",
+    ),
+    path(
+        "challenges/<str:reference>/questions/<int:pk>/dismiss/",
+        views.question_dismiss,
+        name="question_dismiss",
+    ),
+    path("challenges/<str:reference>/addenda/new/", views.addendum_add, name="addendum_add"),
+    path(
+        "challenges/<str:reference>/addenda/<int:pk>/issue/",
+        views.addendum_issue,
+        name="addendum_issue",
+    ),
 ]

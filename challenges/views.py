@@ -1,9 +1,474 @@
-from django.shortcuts import render
+"""Challenge pages: the board, the challenge page and the forms that act on a challenge.
 
-from .selectors import challenge_list
+Views read through selectors, write through services and redirect after a successful POST.
+Whoever may not see a challenge gets 404 rather than 403, so drafts do not leak.
+"""
+
+from copy import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from core.errors import InvalidInput, TransitionRefused
+from core.permissions import can, require
+from core.workflow import allowed_transitions, transition_names, transition_problems
+
+from . import selectors, services
+from .forms import (
+    REASON_REQUIRED,
+    TRANSITION_LABELS,
+    AddendumForm,
+    AnswerForm,
+    BoardFilterForm,
+    ChallengeStatementForm,
+    CommunityInputForm,
+    EngagementActivityForm,
+    ModerationForm,
+    QuestionForm,
+    ReasonForm,
+    TimelineForm,
+    apply_service_errors,
+)
+from .models import Addendum, Challenge, CommunityInput, Question
+
+BOARD_PAGE_SIZE = 12
+
+# The step an owner works toward in each state; the page says what still blocks it.
+NEXT_STEP = {
+    Challenge.Status.DRAFT: "submit_for_review",
+    Challenge.Status.CO_DESIGN: "submit_for_review",
+    Challenge.Status.APPROVED: "publish",
+    Challenge.Status.PUBLISHED: "close",
+}
+
+PAGE_PERMISSIONS = (
+    "change_challenge",
+    "schedule_challenge",
+    "manage_challenge",
+    "view_challenge_history",
+    "add_engagementactivity",
+    "add_communityinput",
+    "moderate_communityinput",
+    "view_pending_communityinput",
+    "ask_question",
+    "answer_question",
+    "view_question_asker",
+    "add_addendum",
+    "issue_addendum",
+)
+
+
+# What a refused person reads on the 403 page: who may do this, and when.
+DENIED = {
+    "challenges.add_challenge": _lazy("Only municipal staff can create challenges."),
+    "challenges.change_challenge": _lazy(
+        "Only the owner can edit the statement, and only before review. "
+        "After publication, changes are made by addendum."
+    ),
+    "challenges.schedule_challenge": _lazy(
+        "Only the owner can set the timeline, and only until publication. "
+        "After publication, dates change by addendum."
+    ),
+    "challenges.add_engagementactivity": _lazy(
+        "Engagement activities are recorded by the challenge's owner during co-design."
+    ),
+    "challenges.add_communityinput": _lazy(
+        "Community input is open while the challenge is in co-design."
+    ),
+    "challenges.moderate_communityinput": _lazy(
+        "Only the challenge's owner moderates its community input."
+    ),
+    "challenges.ask_question": _lazy(
+        "Questions are asked by registered vendors while the challenge is open for proposals."
+    ),
+    "challenges.answer_question": _lazy(
+        "Only the challenge's owner answers or dismisses its questions."
+    ),
+    "challenges.add_addendum": _lazy(
+        "Addenda are written by the challenge's owner while it is open for proposals."
+    ),
+    "challenges.issue_addendum": _lazy("Only the challenge's owner issues its addenda."),
+}
+
+
+def require_to(user, perm: str, obj=None) -> None:
+    require(user, perm, obj, str(DENIED[perm]) if perm in DENIED else None)
+
+
+def visible_challenge(user, reference: str) -> Challenge:
+    """The challenge, or 404 for anyone who may not see it (a 403 would confirm it exists)."""
+    challenge = get_object_or_404(
+        Challenge.objects.select_related("department", "owner"), reference=reference
+    )
+    if not can(user, "challenges.view_challenge", challenge):
+        raise Http404
+    return challenge
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _save(request, form, write, success: str):
+    """Run `write(cleaned_data)` for a valid posted form; put a service's InvalidInput on it."""
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        result = write(form.cleaned_data)
+    except InvalidInput as exc:
+        apply_service_errors(form, exc)
+        return None
+    messages.success(request, success)
+    return result
+
+
+def _refused(request, exc) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _back(challenge, anchor: str = ""):
+    return redirect(f"{challenge.get_absolute_url()}{'#' + anchor if anchor else ''}")
 
 
 def board(request):
-    return render(
-        request, "challenges/board.html", {"challenges": challenge_list(user=request.user)}
+    form = BoardFilterForm(request.GET, user=request.user)
+    filters = form.filters()
+    challenges = selectors.challenge_list(user=request.user, **filters)
+    paginator = Paginator(challenges, BOARD_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "ellipsis": paginator.ELLIPSIS,
+        "filtered": any(filters.values()),
+        "query": query.urlencode(),
+    }
+    return render(request, "challenges/board.html", context)
+
+
+def detail(request, reference):
+    return _render_detail(request, visible_challenge(request.user, reference))
+
+
+def _render_detail(request, challenge, *, input_form=None, question_form=None):
+    user = request.user
+    may = {name: can(user, f"challenges.{name}", challenge) for name in PAGE_PERMISSIONS}
+    allowed = allowed_transitions(challenge, user)
+
+    blocked = None
+    step = NEXT_STEP.get(challenge.status)
+    if may["manage_challenge"] and step and step not in allowed:
+        blocked = {
+            "label": TRANSITION_LABELS[step],
+            "problems": transition_problems(challenge, step),
+        }
+
+    questions = list(selectors.challenge_questions_for(challenge=challenge, user=user))
+    open_questions, own_questions = [], []
+    if may["view_question_asker"]:
+        open_questions = [q for q in questions if q.status == Question.Status.SUBMITTED]
+        for question in open_questions:
+            question.answer_form = AnswerForm(auto_id=f"id_answer_{question.pk}_%s")
+            question.dismiss_form = ReasonForm(auto_id=f"id_dismiss_{question.pk}_%s")
+    elif user.is_authenticated:
+        own_questions = [q for q in questions if q.asked_by_id == user.pk]
+
+    pending_input = []
+    if may["view_pending_communityinput"]:
+        pending_input = list(selectors.challenge_pending_input(challenge=challenge))
+        for item in pending_input:
+            item.moderation_form = ModerationForm(auto_id=f"id_input_{item.pk}_%s")
+
+    draft_addenda = []
+    if may["issue_addendum"]:
+        draft_addenda = list(
+            selectors.challenge_addenda_for(challenge=challenge, user=user).filter(
+                status=Addendum.Status.DRAFT
+            )
+        )
+        for addendum in draft_addenda:
+            addendum.can_issue = "issue" in allowed_transitions(addendum, user)
+            addendum.problems = [] if addendum.can_issue else transition_problems(addendum, "issue")
+
+    questions_closed = bool(
+        challenge.status == Challenge.Status.PUBLISHED
+        and challenge.questions_deadline
+        and timezone.now() >= challenge.questions_deadline
     )
+    if question_form is None and may["ask_question"] and not questions_closed:
+        question_form = QuestionForm()
+    if input_form is None and may["add_communityinput"]:
+        input_form = CommunityInputForm()
+
+    activities = list(selectors.challenge_engagement_activities(challenge=challenge))
+    context = {
+        "challenge": challenge,
+        "may": may,
+        "transitions": [
+            {
+                "name": name,
+                "label": TRANSITION_LABELS.get(name, name),
+                "needs_reason": name in REASON_REQUIRED,
+                "form": ReasonForm(auto_id=f"id_{name}_%s"),
+            }
+            for name in allowed
+        ],
+        "blocked": blocked,
+        "activities": activities,
+        "participants_total": sum(a.participants for a in activities),
+        "published_input": selectors.challenge_published_input(challenge=challenge),
+        "pending_input": pending_input,
+        "answered_questions": selectors.challenge_public_questions(challenge=challenge),
+        "open_questions": open_questions,
+        "own_questions": own_questions,
+        "addenda": selectors.challenge_issued_addenda(challenge=challenge),
+        "draft_addenda": draft_addenda,
+        "questions_closed": questions_closed,
+        "question_form": question_form,
+        "input_form": input_form,
+    }
+    return render(request, "challenges/detail.html", context)
+
+
+@login_required
+def challenge_create(request):
+    require_to(request.user, "challenges.add_challenge")
+    form = ChallengeStatementForm(_posted(request))
+    challenge = _save(
+        request,
+        form,
+        lambda data: services.challenge_create(actor=request.user, **data),
+        _("Challenge created as a draft. Open co-design when you are ready to consult."),
+    )
+    if challenge:
+        return redirect(challenge)
+    return render(request, "challenges/challenge_form.html", {"form": form, "challenge": None})
+
+
+@login_required
+def challenge_edit(request, reference):
+    challenge = visible_challenge(request.user, reference)
+    require_to(request.user, "challenges.change_challenge", challenge)
+    # A copy: validating the form writes to its instance, and the page header shows the original.
+    form = ChallengeStatementForm(_posted(request), instance=copy(challenge))
+    saved = _save(
+        request,
+        form,
+        lambda data: services.challenge_update(challenge=challenge, actor=request.user, **data),
+        _("Statement saved."),
+    )
+    if saved:
+        return redirect(saved)
+    return render(request, "challenges/challenge_form.html", {"form": form, "challenge": challenge})
+
+
+@login_required
+def challenge_timeline(request, reference):
+    challenge = visible_challenge(request.user, reference)
+    require_to(request.user, "challenges.schedule_challenge", challenge)
+    form = TimelineForm(
+        _posted(request),
+        initial={
+            "questions_deadline": challenge.questions_deadline,
+            "submission_deadline": challenge.submission_deadline,
+        },
+    )
+    saved = _save(
+        request,
+        form,
+        lambda data: services.challenge_schedule(challenge=challenge, actor=request.user, **data),
+        _("Timeline saved."),
+    )
+    if saved:
+        for problem in saved.timeline_problems():
+            messages.warning(request, _("Before publication: %(problem)s") % {"problem": problem})
+        return _back(saved, "timeline")
+    return render(request, "challenges/timeline_form.html", {"form": form, "challenge": challenge})
+
+
+@require_POST
+@login_required
+def challenge_transition(request, reference, name):
+    challenge = visible_challenge(request.user, reference)
+    if name not in transition_names(Challenge):
+        raise Http404
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        challenge = services.challenge_transition(
+            challenge=challenge,
+            actor=request.user,
+            name=name,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except (InvalidInput, TransitionRefused) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Done: %(step)s. The challenge is now “%(status)s”.")
+            % {"step": TRANSITION_LABELS.get(name, name), "status": challenge.get_status_display()},
+        )
+    return _back(challenge)
+
+
+@login_required
+def activity_add(request, reference):
+    challenge = visible_challenge(request.user, reference)
+    require_to(request.user, "challenges.add_engagementactivity", challenge)
+    form = EngagementActivityForm(_posted(request))
+    activity = _save(
+        request,
+        form,
+        lambda data: services.engagement_activity_add(
+            challenge=challenge, actor=request.user, **data
+        ),
+        _("Engagement activity recorded."),
+    )
+    if activity:
+        return _back(challenge, "engagement")
+    return render(request, "challenges/activity_form.html", {"form": form, "challenge": challenge})
+
+
+@require_POST
+@login_required
+def input_add(request, reference):
+    challenge = visible_challenge(request.user, reference)
+    require_to(request.user, "challenges.add_communityinput", challenge)
+    form = CommunityInputForm(request.POST)
+    saved = _save(
+        request,
+        form,
+        lambda data: services.community_input_add(challenge=challenge, actor=request.user, **data),
+        _("Thank you. Your input will appear here once a moderator has read it."),
+    )
+    if saved:
+        return _back(challenge, "community-input")
+    return _render_detail(request, challenge, input_form=form)
+
+
+@require_POST
+@login_required
+def input_moderate(request, reference, pk):
+    challenge = visible_challenge(request.user, reference)
+    community_input = get_object_or_404(CommunityInput, pk=pk, challenge=challenge)
+    require_to(request.user, "challenges.moderate_communityinput", community_input)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to publish this input or not."))
+        return _back(challenge, "pending-input")
+    publish = form.cleaned_data["decision"] == ModerationForm.PUBLISH
+    try:
+        services.community_input_moderate(
+            community_input=community_input,
+            actor=request.user,
+            publish=publish,
+            reason=form.cleaned_data["reason"],
+        )
+    except (InvalidInput, TransitionRefused) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(
+            request, _("Input published.") if publish else _("Input set aside; the reason is kept.")
+        )
+    return _back(challenge, "pending-input")
+
+
+@require_POST
+@login_required
+def question_ask(request, reference):
+    challenge = visible_challenge(request.user, reference)
+    require_to(request.user, "challenges.ask_question", challenge)
+    form = QuestionForm(request.POST)
+    saved = _save(
+        request,
+        form,
+        lambda data: services.question_ask(challenge=challenge, actor=request.user, **data),
+        _("Question sent. Its answer will be published here for every vendor."),
+    )
+    if saved:
+        return _back(challenge, "your-questions")
+    return _render_detail(request, challenge, question_form=form)
+
+
+def _question(request, reference, pk) -> Question:
+    challenge = visible_challenge(request.user, reference)
+    question = get_object_or_404(Question, pk=pk, challenge=challenge)
+    require_to(request.user, "challenges.answer_question", question)
+    return question
+
+
+@require_POST
+@login_required
+def question_answer(request, reference, pk):
+    question = _question(request, reference, pk)
+    form = AnswerForm(request.POST)
+    form.is_valid()
+    try:
+        services.question_answer(
+            question=question, actor=request.user, answer=form.cleaned_data.get("answer", "")
+        )
+    except (InvalidInput, TransitionRefused) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Answer published to everyone, without the asker's name."))
+    return _back(question.challenge, "open-questions")
+
+
+@require_POST
+@login_required
+def question_dismiss(request, reference, pk):
+    question = _question(request, reference, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.question_dismiss(
+            question=question, actor=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except (InvalidInput, TransitionRefused) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Question dismissed."))
+    return _back(question.challenge, "open-questions")
+
+
+@login_required
+def addendum_add(request, reference):
+    challenge = visible_challenge(request.user, reference)
+    require_to(request.user, "challenges.add_addendum", challenge)
+    form = AddendumForm(_posted(request))
+    addendum = _save(
+        request,
+        form,
+        lambda data: services.addendum_create(challenge=challenge, actor=request.user, **data),
+        _("Addendum saved as a draft. Issue it to publish it."),
+    )
+    if addendum:
+        return _back(challenge, "draft-addenda")
+    return render(request, "challenges/addendum_form.html", {"form": form, "challenge": challenge})
+
+
+@require_POST
+@login_required
+def addendum_issue(request, reference, pk):
+    challenge = visible_challenge(request.user, reference)
+    addendum = get_object_or_404(Addendum, pk=pk, challenge=challenge)
+    require_to(request.user, "challenges.issue_addendum", addendum)
+    try:
+        addendum = services.addendum_issue(addendum=addendum, actor=request.user)
+    except (InvalidInput, TransitionRefused) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Addendum %(number)s issued.") % {"number": addendum.number})
+    return _back(challenge, "addenda")

@@ -163,9 +163,15 @@ CELERY_TIMEZONE = "UTC"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "core.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Size-limited (DATA_UPLOAD_MAX_MEMORY_SIZE): DRF's own parsers read bodies of any size.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "core.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -185,6 +191,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` or `kind`; each choice set gets its own readable name.
+    "ENUM_NAME_OVERRIDES": {
+        "ChallengeStatusEnum": "challenges.models.Challenge.Status",
+        "CommunityInputStatusEnum": "challenges.models.CommunityInput.Status",
+        "CommunityInputKindEnum": "challenges.models.CommunityInput.Kind",
+        "QuestionStatusEnum": "challenges.models.Question.Status",
+        "AddendumStatusEnum": "challenges.models.Addendum.Status",
+        "EngagementActivityKindEnum": "challenges.models.EngagementActivity.Kind",
+    },
 }
 
 LOGGING = {
@@ -201,3 +216,5 @@ CHALLENGE_REFERENCE_PREFIX = env("CHALLENGE_REFERENCE_PREFIX", default="RVB")
 MINIMUM_SUBMISSION_PERIOD_DAYS = env.int("MINIMUM_SUBMISSION_PERIOD_DAYS", default=14)
 # Co-design evidence needed before review: engagement activities recorded in co-design.
 MINIMUM_ENGAGEMENT_ACTIVITIES = env.int("MINIMUM_ENGAGEMENT_ACTIVITIES", default=1)
+# Largest document a vendor may attach to a proposal (bytes).
+VENDOR_DOCUMENT_MAX_BYTES = env.int("VENDOR_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -7,6 +7,7 @@ rules (four eyes, sealing) bind admins too.
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 
 def can(user, perm: str, obj=None) -> bool:
@@ -15,7 +16,7 @@ def can(user, perm: str, obj=None) -> bool:
 
 def require(user, perm: str, obj=None, message: str | None = None) -> None:
     if not can(user, perm, obj):
-        raise PermissionDenied(message or "You do not have permission to do this.")
+        raise PermissionDenied(message or _("You do not have permission to do this."))
 
 
 def transition_permission(perm: str):

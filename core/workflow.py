@@ -7,7 +7,8 @@ step leaves no trace.
 
 A transition declares its guard as `custom={"guard": "<method name>"}`: a model method that returns
 the list of reasons the step cannot happen yet (empty when it can). The same method backs the
-django-fsm condition, so `can_proceed` and the messages users see never disagree.
+django-fsm condition, so `can_proceed` and the messages users see never disagree. It may also
+declare `custom={"denied": "<sentence>"}`: what a person without the permission is told.
 """
 
 from django.db import transaction
@@ -15,7 +16,6 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from .errors import PermissionDenied, TransitionRefused
-
 
 # Effects a higher app attaches to a lower app's transition, run in the same transaction right
 # after the state is saved: e.g. closing a challenge receives or lapses its proposals. Keyed by
@@ -66,6 +66,16 @@ def permitted(instance, name: str, user) -> bool:
     return any_transition.has_perm(instance, user)
 
 
+def denied_message(instance, name: str) -> str:
+    """The sentence for someone who may not run a transition (the transition's own, if any)."""
+    meta = _meta(instance, name)
+    for transition in meta.transitions.values():
+        message = transition.custom.get("denied")
+        if message:
+            return str(message)
+    return _("You do not have permission to do this.")
+
+
 def allowed_transitions(instance, user) -> list[str]:
     """The transitions `user` may run now: state, guard and permission all allow them."""
     result = []
@@ -105,7 +115,7 @@ def transition_run(*, instance, name: str, actor, reason: str = "", **kwargs):
     with transaction.atomic():
         locked = model.objects.select_for_update().get(pk=instance.pk)
         if actor is not None and not permitted(locked, name, actor):
-            raise PermissionDenied(_("You do not have permission to do this."))
+            raise PermissionDenied(denied_message(locked, name))
         problems = transition_problems(locked, name)
         if problems:
             raise TransitionRefused(

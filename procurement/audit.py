@@ -101,7 +101,19 @@ def audit_verify(*, batch_size: int = 2000) -> tuple[int, list[ChainBreak]]:
             breaks.append(ChainBreak(entry.sequence, "content does not match its digest"))
         previous_digest = entry.digest
         expected_sequence = entry.sequence + 1
+    # The head remembers where the chain ended, so entries deleted from the end (or all of them)
+    # show up too.
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head and count and head.last_digest != previous_digest:
-        breaks.append(ChainBreak(head.last_sequence, "the chain's head does not match its end"))
+    last_sequence = expected_sequence - 1
+    if head is None:
+        if count:
+            breaks.append(ChainBreak(last_sequence, "the chain's head is missing"))
+    elif head.last_sequence != last_sequence or head.last_digest != previous_digest:
+        breaks.append(
+            ChainBreak(
+                head.last_sequence,
+                f"the chain's head is at entry {head.last_sequence} but the entries end at "
+                f"{last_sequence} (entries missing at the end)",
+            )
+        )
     return count, breaks

@@ -5,6 +5,7 @@ frank and grace evaluate, rita is a resident, root is the admin.
 """
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from rest_framework.test import APIClient
 
 from tests.factories import (
@@ -25,6 +26,9 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A transactional test empties every table and content types come back with new ids;
+    # the in-process cache must not hand out the old ones.
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

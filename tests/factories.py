@@ -120,3 +120,75 @@ def set_status(obj, status, **fields):
     type(obj).objects.filter(pk=obj.pk).update(status=status, **fields)
     obj.refresh_from_db()
     return obj
+
+
+# Vendors and proposals ---------------------------------------------------------------------------
+
+
+def valid_business_number(n: int) -> str:
+    """A 9-digit CRA business number with a correct check digit, unique per n."""
+    from vendors.validators import luhn_valid
+
+    base = f"{(n * 7919 + 10000000) % 100000000:08d}"
+    return next(base + str(d) for d in range(10) if luhn_valid(base + str(d)))
+
+
+class VendorOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "vendors.VendorOrganization"
+
+    legal_name = factory.Sequence(lambda n: f"Northern Lights Energy {n} Inc.")
+    business_number = factory.Sequence(valid_business_number)
+    street_address = "123 Queen Street"
+    city = "Fredericton"
+    province = "NB"
+    postal_code = "E3B 1A1"
+    size = "small"
+
+
+class VendorMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "vendors.VendorMembership"
+
+    vendor = factory.SubFactory(VendorOrganizationFactory)
+    user = factory.SubFactory(UserFactory, roles=["vendor"])
+    role = "owner"
+
+
+class ResponseQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.ResponseQuestion"
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    prompt = factory.Sequence(lambda n: f"How will your solution lower energy bills? ({n})")
+    required = True
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "vendors.Proposal"
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    vendor = factory.SubFactory(VendorOrganizationFactory)
+    created_by = factory.SubFactory(UserFactory, roles=["vendor"])
+
+
+class ProposalAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "vendors.ProposalAnswer"
+
+    proposal = factory.SubFactory(ProposalFactory)
+    question = factory.SubFactory(
+        ResponseQuestionFactory, challenge=factory.SelfAttribute("..proposal.challenge")
+    )
+    text = "Smart thermostats and a heat-pump rebate navigator for each household."
+
+
+class PriceEnvelopeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "vendors.PriceEnvelope"
+
+    proposal = factory.SubFactory(ProposalFactory)
+    amount = Decimal("98000.00")
+    updated_by = factory.LazyAttribute(lambda p: p.proposal.created_by)

@@ -1,6 +1,7 @@
 from .challenge import Challenge, Department, ReferenceCounter
 from .codesign import CommunityInput, EngagementActivity
 from .questions import Addendum, Question
+from .response import ResponseQuestion
 
 __all__ = [
     "Addendum",
@@ -10,4 +11,5 @@ __all__ = [
     "EngagementActivity",
     "Question",
     "ReferenceCounter",
+    "ResponseQuestion",
 ]

@@ -6,9 +6,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, PermissionDenied
 from core.permissions import transition_permission
 from core.timefmt import format_local
 from core.workflow import guard_condition
@@ -45,6 +46,14 @@ class ReferenceCounter(models.Model):
         return f"{self.prefix}-{self.year}: {self.last_number}"
 
 
+OWNER_ONLY = _("Only the challenge's owner, a member of municipal staff, can take this step.")
+# Four eyes: the author of a challenge never approves it, whatever groups they are in.
+APPROVER_ONLY = _(
+    "Only an approver who does not own this challenge can approve it or send it back; "
+    "ask another approver."
+)
+
+
 def _required_reason(reason: str, what) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -69,7 +78,9 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     # States the public may see. A cancelled challenge stays public if it was ever published.
+    # Co-design is a public consultation: residents must read the draft statement to comment on it.
     PUBLIC_STATES = (
+        Status.CO_DESIGN,
         Status.PUBLISHED,
         Status.CLOSED,
         Status.EVALUATING,
@@ -78,8 +89,9 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     )
     # The statement is edited directly only before review; after publication it changes by addendum.
     EDITABLE_STATES = (Status.DRAFT, Status.CO_DESIGN)
-    # Dates may still be moved after approval, until publication fixes them (then: addenda).
-    SCHEDULABLE_STATES = (Status.DRAFT, Status.CO_DESIGN, Status.APPROVED)
+    # Dates may still be moved during review and after approval, until publication fixes them
+    # (then: addenda). Publication checks the timeline again.
+    SCHEDULABLE_STATES = (Status.DRAFT, Status.CO_DESIGN, Status.IN_REVIEW, Status.APPROVED)
     CANCELLABLE_STATES = (
         Status.DRAFT,
         Status.CO_DESIGN,
@@ -230,9 +242,12 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         needed = settings.MINIMUM_ENGAGEMENT_ACTIVITIES
         if needed and self.engagement_activities.count() < needed:
             problems.append(
-                _(
+                ngettext(
                     "Record at least %(count)d engagement activity with residents or partners "
-                    "before review (co-design evidence)."
+                    "before review (co-design evidence).",
+                    "Record at least %(count)d engagement activities with residents or partners "
+                    "before review (co-design evidence).",
+                    needed,
                 )
                 % {"count": needed}
             )
@@ -264,6 +279,10 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         if check_questions_deadline and questions_deadline <= now:
             problems.append(_("The questions deadline has already passed; choose a later one."))
         if submission_deadline < now + minimum:
+            # Shown to the minute, so round up: the time named must itself be accepted.
+            earliest = now + minimum
+            if earliest.second or earliest.microsecond:
+                earliest = earliest.replace(second=0, microsecond=0) + timedelta(minutes=1)
             problems.append(
                 _(
                     "The submission deadline must be at least %(days)d days away "
@@ -271,7 +290,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
                 )
                 % {
                     "days": settings.MINIMUM_SUBMISSION_PERIOD_DAYS,
-                    "earliest": format_local(now + minimum),
+                    "earliest": format_local(earliest),
                 }
             )
         return problems
@@ -291,7 +310,11 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         open_questions = self.questions.filter(status="submitted").count()
         if open_questions:
             problems.append(
-                _("Answer or dismiss the %(count)d open question(s) before closing.")
+                ngettext(
+                    "Answer or dismiss the %(count)d open question before closing.",
+                    "Answer or dismiss the %(count)d open questions before closing.",
+                    open_questions,
+                )
                 % {"count": open_questions}
             )
         return problems
@@ -303,6 +326,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         source=Status.DRAFT,
         target=Status.CO_DESIGN,
         permission=transition_permission("challenges.manage_challenge"),
+        custom={"denied": OWNER_ONLY},
     )
     def open_co_design(self, *, by=None, reason=""):
         pass
@@ -313,7 +337,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         target=Status.IN_REVIEW,
         conditions=[guard_condition("review_problems")],
         permission=transition_permission("challenges.manage_challenge"),
-        custom={"guard": "review_problems"},
+        custom={"denied": OWNER_ONLY, "guard": "review_problems"},
     )
     def submit_for_review(self, *, by=None, reason=""):
         self.changes_requested_reason = ""
@@ -323,6 +347,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         source=Status.IN_REVIEW,
         target=Status.DRAFT,
         permission=transition_permission("challenges.approve_challenge"),
+        custom={"denied": APPROVER_ONLY},
     )
     def request_changes(self, *, by=None, reason=""):
         self.changes_requested_reason = _required_reason(reason, _("for the changes requested"))
@@ -332,8 +357,12 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         source=Status.IN_REVIEW,
         target=Status.APPROVED,
         permission=transition_permission("challenges.approve_challenge"),
+        custom={"denied": APPROVER_ONLY},
     )
     def approve(self, *, by=None, reason=""):
+        # The permission already says so; repeated here so no caller can approve without a person.
+        if by is None or by.pk == self.owner_id:
+            raise PermissionDenied(APPROVER_ONLY)
         self.approved_by = by
         self.approved_at = timezone.now()
 
@@ -343,7 +372,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         target=Status.PUBLISHED,
         conditions=[guard_condition("publication_problems")],
         permission=transition_permission("challenges.manage_challenge"),
-        custom={"guard": "publication_problems"},
+        custom={"denied": OWNER_ONLY, "guard": "publication_problems"},
     )
     def publish(self, *, by=None, reason=""):
         self.published_at = timezone.now()
@@ -354,7 +383,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         target=Status.CLOSED,
         conditions=[guard_condition("close_problems")],
         permission=transition_permission("challenges.manage_challenge"),
-        custom={"guard": "close_problems"},
+        custom={"denied": OWNER_ONLY, "guard": "close_problems"},
     )
     def close(self, *, by=None, reason=""):
         self.closed_at = timezone.now()
@@ -364,6 +393,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         source=Status.CLOSED,
         target=Status.EVALUATING,
         permission=transition_permission("challenges.manage_challenge"),
+        custom={"denied": OWNER_ONLY},
     )
     def start_evaluation(self, *, by=None, reason=""):
         pass
@@ -373,6 +403,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         source=Status.EVALUATING,
         target=Status.AWARDED,
         permission=transition_permission("challenges.manage_challenge"),
+        custom={"denied": OWNER_ONLY},
     )
     def award(self, *, by=None, reason=""):
         pass
@@ -382,6 +413,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         source=Status.EVALUATING,
         target=Status.NOT_AWARDED,
         permission=transition_permission("challenges.manage_challenge"),
+        custom={"denied": OWNER_ONLY},
     )
     def end_without_award(self, *, by=None, reason=""):
         _required_reason(reason, _("for ending without an award"))
@@ -391,6 +423,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         source=list(CANCELLABLE_STATES),
         target=Status.CANCELLED,
         permission=transition_permission("challenges.manage_challenge"),
+        custom={"denied": OWNER_ONLY},
     )
     def cancel(self, *, by=None, reason=""):
         self.cancellation_reason = _required_reason(reason, _("for cancelling"))

@@ -95,6 +95,7 @@ class CommunityInput(ConcurrentTransitionMixin, models.Model):
         source=Status.PENDING,
         target=Status.PUBLISHED,
         permission=transition_permission("challenges.moderate_communityinput"),
+        custom={"denied": _("Only the challenge's owner moderates its community input.")},
     )
     def publish(self, *, by=None, reason=""):
         pass
@@ -104,6 +105,7 @@ class CommunityInput(ConcurrentTransitionMixin, models.Model):
         source=Status.PENDING,
         target=Status.REJECTED,
         permission=transition_permission("challenges.moderate_communityinput"),
+        custom={"denied": _("Only the challenge's owner moderates its community input.")},
     )
     def reject(self, *, by=None, reason=""):
         self.moderation_reason = _required_reason(reason, _("for not publishing this input"))

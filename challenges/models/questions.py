@@ -6,6 +6,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.errors import InvalidInput
 from core.permissions import transition_permission
+from core.workflow import guard_condition
 
 from .challenge import Challenge, _required_reason
 
@@ -51,6 +52,7 @@ class Question(ConcurrentTransitionMixin, models.Model):
         source=Status.SUBMITTED,
         target=Status.ANSWERED,
         permission=transition_permission("challenges.answer_question"),
+        custom={"denied": _("Only the challenge's owner answers or dismisses its questions.")},
     )
     def publish_answer(self, *, by=None, reason="", answer=""):
         answer = (answer or "").strip()
@@ -68,6 +70,7 @@ class Question(ConcurrentTransitionMixin, models.Model):
         source=Status.SUBMITTED,
         target=Status.DISMISSED,
         permission=transition_permission("challenges.answer_question"),
+        custom={"denied": _("Only the challenge's owner answers or dismisses its questions.")},
     )
     def dismiss(self, *, by=None, reason=""):
         self.dismissal_reason = _required_reason(reason, _("for dismissing the question"))
@@ -138,9 +141,12 @@ class Addendum(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.DRAFT,
         target=Status.ISSUED,
-        conditions=[lambda addendum: not addendum.issue_problems()],
+        conditions=[guard_condition("issue_problems")],
         permission=transition_permission("challenges.issue_addendum"),
-        custom={"guard": "issue_problems"},
+        custom={
+            "guard": "issue_problems",
+            "denied": _("Only the challenge's owner issues its addenda."),
+        },
     )
     def issue(self, *, by=None, reason="", number=None):
         self.number = number

@@ -5,6 +5,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+from core.roles import ROLE_LABELS
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make for
 # set-up and checks happen outside it, so Django's async-safety guard does not apply here.
@@ -36,6 +39,26 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _browser_settings(settings):
+    # DEBUG=0 marks cookies Secure; the live server speaks plain http, where they would be lost.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _roles(request):
+    """Recreate the role groups: a transactional test's flush empties what migrations made."""
+    if not request.node.get_closest_marker("django_db"):
+        return
+    from django.contrib.auth.models import Group
+
+    request.getfixturevalue("db")
+    for name in ROLE_LABELS:
+        Group.objects.get_or_create(name=name)
 
 
 @pytest.fixture
@@ -71,3 +94,4 @@ def sign_in(page, username, password):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()

@@ -1,0 +1,214 @@
+"""Back-office view of challenges (DESIGN.md §6).
+
+The admin configures departments and may reassign a challenge's owner or department, or correct its
+wording while the statement is still editable. Everything that moves a challenge through its life
+(review, approval, publication, questions, addenda, moderation) happens in the application, where
+the four-eyes rule and the audit trail apply, so those records are read-only here.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from core import roles
+from core.admin import StateReadOnlyAdmin, ViewOnlyAdmin, ViewOnlyInline
+
+from .models import (
+    Addendum,
+    Challenge,
+    CommunityInput,
+    Department,
+    EngagementActivity,
+    Question,
+    ReferenceCounter,
+    ResponseQuestion,
+)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "challenge_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(challenge_count=Count("challenges"))
+
+    @admin.display(description=_("challenges"), ordering="challenge_count")
+    def challenge_count(self, obj):
+        return obj.challenge_count
+
+    def has_delete_permission(self, request, obj=None):
+        # Challenges protect their department; offer deletion only when nothing refers to it.
+        if obj is not None and obj.challenges.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class EngagementActivityInline(ViewOnlyInline):
+    model = EngagementActivity
+    fields = ["kind", "held_on", "participants", "groups_reached"]
+
+
+class AddendumInline(ViewOnlyInline):
+    model = Addendum
+    fields = ["number", "title", "status", "changes_terms", "issued_at"]
+    readonly_fields = ["number", "status"]
+
+
+class ResponseQuestionInline(ViewOnlyInline):
+    model = ResponseQuestion
+    fields = ["order", "prompt", "required", "max_words"]
+
+
+class QuestionInline(ViewOnlyInline):
+    model = Question
+    fields = ["asked_by", "status", "asked_at", "answered_at"]
+    readonly_fields = ["status", "asked_at"]
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(StateReadOnlyAdmin):
+    list_display = [
+        "reference",
+        "title",
+        "department",
+        "owner",
+        "status",
+        "published_at",
+        "submission_deadline",
+    ]
+    list_filter = ["status", "department"]
+    search_fields = ["reference", "title", "summary", "owner__username"]
+    list_select_related = ["department", "owner"]
+    date_hierarchy = "created_at"
+    inlines = [EngagementActivityInline, ResponseQuestionInline, QuestionInline, AddendumInline]
+    fieldsets = [
+        (None, {"fields": ["reference", "title", "summary", "department", "owner", "status"]}),
+        (
+            _("Statement"),
+            {
+                "fields": [
+                    "problem",
+                    "context",
+                    "desired_outcomes",
+                    "constraints",
+                    "success_measures",
+                    "affected_communities",
+                    ("budget_min", "budget_max"),
+                ]
+            },
+        ),
+        (_("Timeline"), {"fields": ["questions_deadline", "submission_deadline"]}),
+        (
+            _("Record"),
+            {
+                "fields": [
+                    ("approved_by", "approved_at"),
+                    "published_at",
+                    "closed_at",
+                    "changes_requested_reason",
+                    "cancellation_reason",
+                    ("created_at", "updated_at"),
+                ]
+            },
+        ),
+    ]
+    readonly_fields = [
+        "reference",
+        "approved_by",
+        "approved_at",
+        "published_at",
+        "closed_at",
+        "changes_requested_reason",
+        "cancellation_reason",
+        "created_at",
+        "updated_at",
+    ]
+    # Words the statement may still change in; later changes are addenda (see challenges.rules).
+    STATEMENT_FIELDS = [
+        "title",
+        "summary",
+        "problem",
+        "context",
+        "desired_outcomes",
+        "constraints",
+        "success_measures",
+        "affected_communities",
+        "budget_min",
+        "budget_max",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status not in Challenge.EDITABLE_STATES:
+            readonly += self.STATEMENT_FIELDS
+        if obj is not None and obj.status not in Challenge.SCHEDULABLE_STATES:
+            readonly += ["questions_deadline", "submission_deadline"]
+        return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            kwargs["queryset"] = get_user_model().objects.filter(groups__name=roles.STAFF)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        # A challenge gets its reference and owner from the service staff use in the application.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Only an untouched draft may disappear; anything further along is part of the record.
+        if obj is None or obj.status != Challenge.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(EngagementActivity)
+class EngagementActivityAdmin(ViewOnlyAdmin):
+    list_display = ["challenge", "kind", "held_on", "participants", "groups_reached", "recorded_by"]
+    list_filter = ["kind"]
+    search_fields = ["challenge__reference", "challenge__title", "groups_reached", "summary"]
+    list_select_related = ["challenge", "recorded_by"]
+    date_hierarchy = "held_on"
+
+
+@admin.register(CommunityInput)
+class CommunityInputAdmin(ViewOnlyAdmin):
+    list_display = ["__str__", "kind", "status", "neighbourhood", "author", "created_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["challenge__reference", "body", "neighbourhood", "author__username"]
+    list_select_related = ["challenge", "author"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Question)
+class QuestionAdmin(ViewOnlyAdmin):
+    list_display = ["__str__", "status", "asked_by", "asked_at", "answered_at"]
+    list_filter = ["status"]
+    search_fields = ["challenge__reference", "body", "answer"]
+    list_select_related = ["challenge", "asked_by"]
+    readonly_fields = ["asked_at"]
+
+
+@admin.register(Addendum)
+class AddendumAdmin(ViewOnlyAdmin):
+    list_display = ["__str__", "title", "status", "changes_terms", "issued_at"]
+    list_filter = ["status", "changes_terms"]
+    search_fields = ["challenge__reference", "title", "body"]
+    list_select_related = ["challenge"]
+    readonly_fields = ["number"]
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(ViewOnlyAdmin):
+    list_display = ["prefix", "year", "last_number"]
+    list_filter = ["prefix"]
+
+
+@admin.register(ResponseQuestion)
+class ResponseQuestionAdmin(ViewOnlyAdmin):
+    list_display = ["prompt", "challenge", "order", "required", "max_words"]
+    list_filter = ["required"]
+    search_fields = ["challenge__reference", "prompt", "guidance"]
+    list_select_related = ["challenge"]

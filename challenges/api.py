@@ -1,0 +1,403 @@
+"""REST API for challenges, co-design, questions and addenda (DESIGN.md §6).
+
+Thin views: they read through selectors, write through services and let `core.api` turn service
+errors into status codes. What a reader may see is a rules permission (404 otherwise); what they
+may do is checked by the service they call (403).
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+
+from core.api import (
+    ReasonInput,
+    RequiredReasonInput,
+    RulesObjectPermission,
+    error_responses,
+    transition_action,
+)
+from core.permissions import can
+
+from . import selectors, services
+from .filters import ChallengeFilter
+from .models import Addendum, Challenge, CommunityInput, Question
+from .serializers import (
+    AddendumInput,
+    AddendumOutput,
+    AnswerInput,
+    ChallengeDetailOutput,
+    ChallengeInput,
+    ChallengeListOutput,
+    CommunityInputInput,
+    CommunityInputOutput,
+    EngagementActivityInput,
+    EngagementActivityOutput,
+    QuestionInput,
+    QuestionOutput,
+    ScheduleInput,
+)
+
+REFERENCE_PATTERN = r"[A-Za-z0-9-]{1,32}"
+# Ids beyond the database's integer range would not be found anyway; the URL refuses them early.
+ID_PATTERN = r"[0-9]{1,9}"
+
+
+# Challenges
+
+
+def _run_challenge_transition(*, obj, actor, name, reason=""):
+    challenge = services.challenge_transition(challenge=obj, actor=actor, name=name, reason=reason)
+    return selectors.challenge_list(user=actor).get(pk=challenge.pk)
+
+
+def _challenge_transition(name, summary, *, reason_required=False):
+    return transition_action(
+        name,
+        run=_run_challenge_transition,
+        output=ChallengeDetailOutput,
+        input_serializer=RequiredReasonInput if reason_required else ReasonInput,
+        summary=summary,
+        tags=["challenges"],
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Challenges you may see"), tags=["challenges"]),
+    retrieve=extend_schema(
+        summary=_("One challenge"),
+        tags=["challenges"],
+        responses={200: ChallengeDetailOutput, **error_responses(bad_input=False, forbidden=False)},
+    ),
+)
+class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    lookup_field = "reference"
+    lookup_value_regex = REFERENCE_PATTERN
+    permission_classes = [IsAuthenticatedOrReadOnly, RulesObjectPermission]
+    view_permission = "challenges.view_challenge"
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ChallengeFilter
+
+    def get_queryset(self):
+        return selectors.challenge_list(user=self.request.user)
+
+    def filter_queryset(self, queryset):
+        # The filters are list parameters; a challenge's own URL ignores them.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def get_serializer_class(self):
+        return ChallengeListOutput if self.action == "list" else ChallengeDetailOutput
+
+    def _detail(self, challenge, *, status_code=status.HTTP_200_OK):
+        fresh = self.get_queryset().get(pk=challenge.pk)
+        return Response(
+            ChallengeDetailOutput(fresh, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
+
+    @extend_schema(
+        summary=_("Create a draft challenge"),
+        tags=["challenges"],
+        request=ChallengeInput,
+        responses={201: ChallengeDetailOutput, **error_responses()},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = ChallengeInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        challenge = services.challenge_create(actor=request.user, **serializer.validated_data)
+        return self._detail(challenge, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Edit the statement (before review)"),
+        tags=["challenges"],
+        request=ChallengeInput,
+        responses={200: ChallengeDetailOutput, **error_responses()},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        challenge = self.get_object()
+        serializer = ChallengeInput(challenge, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        challenge = services.challenge_update(
+            challenge=challenge, actor=request.user, **serializer.validated_data
+        )
+        return self._detail(challenge)
+
+    @extend_schema(
+        summary=_("Set the timeline (until publication)"),
+        tags=["challenges"],
+        request=ScheduleInput,
+        responses={200: ChallengeDetailOutput, **error_responses()},
+    )
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, *args, **kwargs):
+        challenge = self.get_object()
+        serializer = ScheduleInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        challenge = services.challenge_schedule(
+            challenge=challenge, actor=request.user, **serializer.validated_data
+        )
+        return self._detail(challenge)
+
+    open_co_design = _challenge_transition("open_co_design", _("Open co-design"))
+    submit_for_review = _challenge_transition("submit_for_review", _("Submit for review"))
+    request_changes = _challenge_transition(
+        "request_changes", _("Send back to draft with the changes needed"), reason_required=True
+    )
+    approve = _challenge_transition("approve", _("Approve (four eyes)"))
+    publish = _challenge_transition("publish", _("Publish: open for proposals"))
+    close = _challenge_transition("close", _("Close to proposals"))
+    start_evaluation = _challenge_transition("start_evaluation", _("Start the evaluation"))
+    award = _challenge_transition("award", _("Mark as awarded"))
+    end_without_award = _challenge_transition(
+        "end_without_award", _("End without an award"), reason_required=True
+    )
+    cancel = _challenge_transition("cancel", _("Cancel"), reason_required=True)
+
+
+# Rows that hang off one challenge: /api/challenges/<reference>/<things>/
+
+CHALLENGE_REFERENCE = OpenApiParameter(
+    "challenge_reference",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=f"^{REFERENCE_PATTERN}$",
+    description=_("The challenge's reference, e.g. RVB-2026-001."),
+)
+
+
+class ChallengeChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """List and create rows of one challenge; `challenge_permission` says who may read them."""
+
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    filter_backends = []
+    challenge_permission = "challenges.view_challenge"
+    input_serializer = None
+
+    def get_challenge(self) -> Challenge:
+        if not hasattr(self, "_challenge"):
+            challenge = (
+                Challenge.objects.select_related("department", "owner")
+                .filter(reference=self.kwargs["challenge_reference"])
+                .first()
+            )
+            if challenge is None or not can(
+                self.request.user, self.challenge_permission, challenge
+            ):
+                raise Http404
+            self._challenge = challenge
+        return self._challenge
+
+    def create(self, request, *args, **kwargs):
+        challenge = self.get_challenge()
+        serializer = self.input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self.perform_service(
+            challenge=challenge, actor=request.user, data=serializer.validated_data
+        )
+        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+    def perform_service(self, *, challenge, actor, data):
+        raise NotImplementedError
+
+
+def _child_schema(noun, output, input_serializer, *, list_summary, create_summary):
+    return extend_schema_view(
+        list=extend_schema(
+            summary=list_summary, tags=[noun], parameters=[CHALLENGE_REFERENCE], responses=output
+        ),
+        create=extend_schema(
+            summary=create_summary,
+            tags=[noun],
+            parameters=[CHALLENGE_REFERENCE],
+            request=input_serializer,
+            responses={201: output, **error_responses()},
+        ),
+    )
+
+
+@_child_schema(
+    "co-design",
+    EngagementActivityOutput,
+    EngagementActivityInput,
+    list_summary=_("How residents and partners were engaged"),
+    create_summary=_("Record an engagement activity (owner, in co-design)"),
+)
+class EngagementActivityViewSet(ChallengeChildViewSet):
+    serializer_class = EngagementActivityOutput
+    input_serializer = EngagementActivityInput
+
+    def get_queryset(self):
+        return selectors.challenge_engagement_activities(challenge=self.get_challenge())
+
+    def perform_service(self, *, challenge, actor, data):
+        return services.engagement_activity_add(challenge=challenge, actor=actor, **data)
+
+
+class ShowsIdentityMixin:
+    """Puts `show_identity` in the serializer context when the reader may see who wrote a row."""
+
+    identity_permission = ""
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["show_identity"] = can(self.request.user, self.identity_permission)
+        return context
+
+
+@_child_schema(
+    "co-design",
+    CommunityInputOutput,
+    CommunityInputInput,
+    list_summary=_("Community input: published for everyone, all of it for staff"),
+    create_summary=_("Give input while the challenge is in co-design (signed in)"),
+)
+class CommunityInputListViewSet(ShowsIdentityMixin, ChallengeChildViewSet):
+    serializer_class = CommunityInputOutput
+    input_serializer = CommunityInputInput
+    challenge_permission = "challenges.view_communityinput"
+    identity_permission = "challenges.view_pending_communityinput"
+
+    def get_queryset(self):
+        return selectors.challenge_input_for(challenge=self.get_challenge(), user=self.request.user)
+
+    def perform_service(self, *, challenge, actor, data):
+        return services.community_input_add(challenge=challenge, actor=actor, **data)
+
+
+@_child_schema(
+    "questions",
+    QuestionOutput,
+    QuestionInput,
+    list_summary=_("Questions: answered for everyone, your own, or all of them for staff"),
+    create_summary=_("Ask a question (vendors, while open for proposals)"),
+)
+class QuestionListViewSet(ShowsIdentityMixin, ChallengeChildViewSet):
+    serializer_class = QuestionOutput
+    input_serializer = QuestionInput
+    identity_permission = "challenges.view_question_asker"
+
+    def get_queryset(self):
+        return selectors.challenge_questions_for(
+            challenge=self.get_challenge(), user=self.request.user
+        )
+
+    def perform_service(self, *, challenge, actor, data):
+        return services.question_ask(challenge=challenge, actor=actor, **data)
+
+
+@_child_schema(
+    "addenda",
+    AddendumOutput,
+    AddendumInput,
+    list_summary=_("Addenda: issued ones for everyone, drafts too for staff"),
+    create_summary=_("Draft an addendum (owner, while open for proposals)"),
+)
+class AddendumListViewSet(ChallengeChildViewSet):
+    serializer_class = AddendumOutput
+    input_serializer = AddendumInput
+
+    def get_queryset(self):
+        return selectors.challenge_addenda_for(
+            challenge=self.get_challenge(), user=self.request.user
+        ).select_related("challenge")
+
+    def perform_service(self, *, challenge, actor, data):
+        return services.addendum_create(challenge=challenge, actor=actor, **data)
+
+
+# Transitions of rows that hang off a challenge: /api/<things>/<id>/<transition>/
+
+
+class ChildTransitionViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = ID_PATTERN
+    permission_classes = [IsAuthenticatedOrReadOnly, RulesObjectPermission]
+    filter_backends = []
+
+
+def _moderate(*, obj, actor, name, reason=""):
+    return services.community_input_moderate(
+        community_input=obj, actor=actor, publish=name == "publish", reason=reason
+    )
+
+
+class CommunityInputViewSet(ShowsIdentityMixin, ChildTransitionViewSet):
+    queryset = CommunityInput.objects.select_related("challenge", "author")
+    serializer_class = CommunityInputOutput
+    # Moderation is a staff tool: pending input is not shown to anyone else.
+    view_permission = "challenges.view_pending_communityinput"
+    identity_permission = "challenges.view_pending_communityinput"
+
+    publish = transition_action(
+        "publish",
+        run=_moderate,
+        output=CommunityInputOutput,
+        input_serializer=ReasonInput,
+        summary=_("Publish community input (moderation)"),
+        tags=["co-design"],
+    )
+    reject = transition_action(
+        "reject",
+        run=_moderate,
+        output=CommunityInputOutput,
+        input_serializer=RequiredReasonInput,
+        summary=_("Do not publish community input (moderation, with a reason)"),
+        tags=["co-design"],
+    )
+
+
+def _answer(*, obj, actor, name, answer):
+    return services.question_answer(question=obj, actor=actor, answer=answer)
+
+
+def _dismiss(*, obj, actor, name, reason):
+    return services.question_dismiss(question=obj, actor=actor, reason=reason)
+
+
+class QuestionViewSet(ShowsIdentityMixin, ChildTransitionViewSet):
+    queryset = Question.objects.select_related("challenge", "asked_by")
+    serializer_class = QuestionOutput
+    view_permission = "challenges.view_question"
+    identity_permission = "challenges.view_question_asker"
+
+    publish_answer = transition_action(
+        "publish_answer",
+        run=_answer,
+        output=QuestionOutput,
+        input_serializer=AnswerInput,
+        summary=_("Answer a question and publish the answer to everyone"),
+        tags=["questions"],
+    )
+    dismiss = transition_action(
+        "dismiss",
+        run=_dismiss,
+        output=QuestionOutput,
+        input_serializer=RequiredReasonInput,
+        summary=_("Dismiss a question, with a reason"),
+        tags=["questions"],
+    )
+
+
+def _issue(*, obj, actor, name):
+    return services.addendum_issue(addendum=obj, actor=actor)
+
+
+class AddendumViewSet(ChildTransitionViewSet):
+    queryset = Addendum.objects.select_related("challenge")
+    serializer_class = AddendumOutput
+    view_permission = "challenges.view_addendum"
+
+    issue = transition_action(
+        "issue",
+        run=_issue,
+        output=AddendumOutput,
+        input_serializer=None,
+        summary=_("Issue an addendum: number it and apply its dates"),
+        tags=["addenda"],
+    )

@@ -1,0 +1,232 @@
+"""Forms for the challenge pages. They validate input; the services decide and write."""
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from core.predicates import is_admin, is_approver, is_staff_member
+
+from .models import Addendum, Challenge, CommunityInput, Department, EngagementActivity, Question
+
+LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+# Transitions whose service refuses to run without a reason.
+REASON_REQUIRED = frozenset({"request_changes", "cancel", "end_without_award"})
+
+TRANSITION_LABELS = {
+    "open_co_design": _("Open co-design"),
+    "submit_for_review": _("Submit for review"),
+    "request_changes": _("Request changes"),
+    "approve": _("Approve"),
+    "publish": _("Publish"),
+    "close": _("Close"),
+    "start_evaluation": _("Start evaluation"),
+    "award": _("Record the award"),
+    "end_without_award": _("End without an award"),
+    "cancel": _("Cancel the challenge"),
+}
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A datetime-local input, read in the municipality's zone (the active time zone)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", LOCAL_INPUT_FORMATS)
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(_("Local time in {zone}."), zone=timezone.get_default_timezone_name()),
+        )
+        super().__init__(**kwargs)
+
+
+def _min_value(field, minimum, message):
+    field.validators.append(MinValueValidator(minimum, message=message))
+    field.widget.attrs["min"] = minimum
+
+
+class BoardFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any department"),
+    )
+    mine = forms.BooleanField(label=_("Only my challenges"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        internal = is_staff_member(user) or is_approver(user) or is_admin(user)
+        if internal:
+            statuses = Challenge.Status.choices
+        else:
+            public = {*Challenge.PUBLIC_STATES, Challenge.Status.CANCELLED}
+            statuses = [choice for choice in Challenge.Status.choices if choice[0] in public]
+        self.fields["status"].choices = [("", _("Any status")), *statuses]
+        if not is_staff_member(user):
+            del self.fields["mine"]
+
+    def filters(self) -> dict:
+        """The valid filters; a bad value in one field is ignored rather than failing the page."""
+        self.is_valid()
+        data = self.cleaned_data
+        department = data.get("department")
+        return {
+            "search": (data.get("q") or "").strip(),
+            "status": data.get("status") or "",
+            "department": department.slug if department else "",
+            "mine": bool(data.get("mine")),
+        }
+
+
+class ChallengeStatementForm(forms.ModelForm):
+    class Meta:
+        model = Challenge
+        fields = (
+            "title",
+            "summary",
+            "department",
+            "problem",
+            "context",
+            "desired_outcomes",
+            "constraints",
+            "success_measures",
+            "affected_communities",
+            "budget_min",
+            "budget_max",
+        )
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in (
+                "problem",
+                "context",
+                "desired_outcomes",
+                "constraints",
+                "success_measures",
+                "affected_communities",
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("budget_min", "budget_max"):
+            _min_value(self.fields[name], 0, _("The budget cannot be negative."))
+
+
+class TimelineForm(forms.Form):
+    questions_deadline = LocalDateTimeField(label=_("Questions deadline"))
+    submission_deadline = LocalDateTimeField(label=_("Submission deadline"))
+
+    def clean(self):
+        cleaned = super().clean()
+        questions = cleaned.get("questions_deadline")
+        submission = cleaned.get("submission_deadline")
+        now = timezone.now()
+        for name in ("questions_deadline", "submission_deadline"):
+            if cleaned.get(name) and cleaned[name] <= now:
+                self.add_error(name, _("Choose a moment in the future."))
+        if questions and submission and questions >= submission:
+            self.add_error(
+                "questions_deadline",
+                _("The questions deadline must come before the submission deadline."),
+            )
+        return cleaned
+
+
+class EngagementActivityForm(forms.ModelForm):
+    class Meta:
+        model = EngagementActivity
+        fields = ("kind", "held_on", "participants", "groups_reached", "summary")
+        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _min_value(self.fields["participants"], 1, _("An activity has at least one participant."))
+
+
+class CommunityInputForm(forms.ModelForm):
+    class Meta:
+        model = CommunityInput
+        fields = ("kind", "body", "neighbourhood")
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ("body",)
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+        labels = {"body": _("Your question")}
+        help_texts = {
+            "body": _("The answer is published to everyone; your name and company are not.")
+        }
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    """A reason for a refusal or a step that needs one; the service says when it is required."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ModerationForm(ReasonForm):
+    PUBLISH = "publish"
+    REJECT = "reject"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[(PUBLISH, _("Publish")), (REJECT, _("Do not publish"))],
+        widget=forms.HiddenInput,
+    )
+
+
+class AddendumForm(forms.ModelForm):
+    new_questions_deadline = LocalDateTimeField(
+        label=_("New questions deadline (optional)"), required=False
+    )
+    new_submission_deadline = LocalDateTimeField(
+        label=_("New submission deadline (optional)"), required=False
+    )
+
+    class Meta:
+        model = Addendum
+        fields = (
+            "title",
+            "body",
+            "changes_terms",
+            "new_questions_deadline",
+            "new_submission_deadline",
+        )
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+
+def apply_service_errors(form, error) -> None:
+    """Show a service's InvalidInput on the form: field errors on their fields, the rest on top."""
+    placed = False
+    for name, messages in error.field_errors.items():
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+            placed = True
+    if not placed:
+        for message in error.messages:
+            form.add_error(None, message)

@@ -1,0 +1,246 @@
+"""API input and output shapes for challenges, co-design, questions and addenda.
+
+Inputs only validate shape and types; the services decide (and say) what is allowed. Outputs never
+carry the identity of an asker or a resident unless the view says the reader may see it.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.workflow import allowed_transitions
+
+from .models import Addendum, Challenge, CommunityInput, Department, EngagementActivity, Question
+from .services import CHALLENGE_EDITABLE_FIELDS
+
+
+class IdentityHiddenMixin:
+    """Drops `identity_fields` unless the view put `show_identity=True` in the context."""
+
+    identity_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("show_identity"):
+            for name in self.identity_fields:
+                data.pop(name, None)
+        return data
+
+
+# Challenges
+
+
+class DepartmentOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["slug", "name"]
+
+
+class ChallengeListOutput(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display")
+    department = DepartmentOutput()
+    answered_question_count = serializers.IntegerField()
+    issued_addendum_count = serializers.IntegerField()
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "reference",
+            "title",
+            "summary",
+            "status",
+            "status_display",
+            "department",
+            "questions_deadline",
+            "submission_deadline",
+            "published_at",
+            "answered_question_count",
+            "issued_addendum_count",
+        ]
+
+
+class ChallengeDetailOutput(ChallengeListOutput):
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text=_("The steps the requesting user may take now.")
+    )
+
+    class Meta(ChallengeListOutput.Meta):
+        fields = [
+            *ChallengeListOutput.Meta.fields,
+            "problem",
+            "context",
+            "desired_outcomes",
+            "constraints",
+            "success_measures",
+            "affected_communities",
+            "budget_min",
+            "budget_max",
+            "approved_at",
+            "closed_at",
+            "changes_requested_reason",
+            "cancellation_reason",
+            "created_at",
+            "updated_at",
+            "allowed_transitions",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, challenge) -> list[str]:
+        request = self.context.get("request")
+        return allowed_transitions(challenge, getattr(request, "user", None))
+
+
+class ChallengeInput(serializers.ModelSerializer):
+    """The statement and timeline; on update, only the fields sent change."""
+
+    department = serializers.SlugRelatedField(slug_field="slug", queryset=Department.objects.all())
+
+    class Meta:
+        model = Challenge
+        fields = list(CHALLENGE_EDITABLE_FIELDS)
+        extra_kwargs = {
+            "budget_min": {"min_value": 0},
+            "budget_max": {"min_value": 0},
+        }
+
+
+class ScheduleInput(serializers.Serializer):
+    questions_deadline = serializers.DateTimeField()
+    submission_deadline = serializers.DateTimeField()
+
+
+# Co-design
+
+
+class EngagementActivityOutput(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = EngagementActivity
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "held_on",
+            "participants",
+            "groups_reached",
+            "summary",
+            "created_at",
+        ]
+
+
+class EngagementActivityInput(serializers.ModelSerializer):
+    class Meta:
+        model = EngagementActivity
+        fields = ["kind", "held_on", "participants", "groups_reached", "summary"]
+        extra_kwargs = {"participants": {"min_value": 1}}
+
+
+class CommunityInputOutput(IdentityHiddenMixin, serializers.ModelSerializer):
+    identity_fields = ("author", "moderation_reason")
+
+    # Not read-only in the schema: present only for municipal staff.
+    author = serializers.CharField(
+        source="author.get_username",
+        required=False,
+        help_text=_("Who wrote it; shown to municipal staff only."),
+    )
+    moderation_reason = serializers.CharField(
+        required=False, help_text=_("Why it was not published; municipal staff only.")
+    )
+
+    class Meta:
+        model = CommunityInput
+        fields = [
+            "id",
+            "kind",
+            "body",
+            "neighbourhood",
+            "status",
+            "created_at",
+            "author",
+            "moderation_reason",
+        ]
+        read_only_fields = ["id", "kind", "body", "neighbourhood", "status", "created_at"]
+
+
+class CommunityInputInput(serializers.ModelSerializer):
+    class Meta:
+        model = CommunityInput
+        fields = ["kind", "body", "neighbourhood"]
+
+
+# Questions and addenda
+
+
+class QuestionOutput(IdentityHiddenMixin, serializers.ModelSerializer):
+    identity_fields = ("asked_by",)
+
+    asked_by = serializers.CharField(
+        source="asked_by.get_username",
+        required=False,
+        help_text=_("Who asked; shown to municipal staff only, never published."),
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "body",
+            "status",
+            "answer",
+            "dismissal_reason",
+            "asked_at",
+            "answered_at",
+            "asked_by",
+        ]
+        read_only_fields = [
+            "id",
+            "body",
+            "status",
+            "answer",
+            "dismissal_reason",
+            "asked_at",
+            "answered_at",
+        ]
+
+
+class QuestionInput(serializers.ModelSerializer):
+    class Meta:
+        model = Question
+        fields = ["body"]
+
+
+class AnswerInput(serializers.Serializer):
+    answer = serializers.CharField(max_length=10000)
+
+
+class AddendumOutput(serializers.ModelSerializer):
+    challenge = serializers.CharField(source="challenge.reference")
+
+    class Meta:
+        model = Addendum
+        fields = [
+            "id",
+            "challenge",
+            "number",
+            "title",
+            "body",
+            "changes_terms",
+            "new_questions_deadline",
+            "new_submission_deadline",
+            "status",
+            "issued_at",
+        ]
+
+
+class AddendumInput(serializers.ModelSerializer):
+    class Meta:
+        model = Addendum
+        fields = [
+            "title",
+            "body",
+            "changes_terms",
+            "new_questions_deadline",
+            "new_submission_deadline",
+        ]

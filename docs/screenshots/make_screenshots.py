@@ -1,0 +1,171 @@
+"""Remake the README screenshots from the demo data.
+
+    .venv/bin/python docs/screenshots/make_screenshots.py
+
+Builds a throwaway SQLite database, loads `seed_demo`, starts the development server on
+127.0.0.1 and photographs four pages with Debian's Chromium (CHROMIUM_PATH to use another).
+Viewport shots at 1280 px wide keep the PNGs small enough for git.
+"""
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = Path(__file__).resolve().parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WIDTH, HEIGHT = 1280, 800
+MARGIN = 24
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, server: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"The development server stopped (exit code {server.returncode}).")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (our own local server)
+                return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit(f"The development server did not answer at {url} within {seconds:.0f} s.")
+
+
+def prepare_environment(database: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DEBUG="1",
+        DATABASE_URL=f"sqlite:///{database}",
+        # Tasks run in process; the demo must not reach a real broker or send mail.
+        REDIS_URL="",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    return env
+
+
+def load_demo(env: dict) -> dict:
+    """Migrate and seed in this process, and return the demo facts the shots need."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    # Its list of demo logins is for people running `make run`, not for this script's output.
+    call_command("seed_demo", stdout=io.StringIO())
+
+    from challenges.management.commands import seed_demo
+    from challenges.models import Challenge
+
+    def reference(content) -> str:
+        return Challenge.objects.values_list("reference", flat=True).get(title=content["title"])
+
+    return {
+        "password": seed_demo.DEMO_PASSWORD,
+        "published": reference(seed_demo.ENERGY),
+        "co_design": reference(seed_demo.WINTER),
+    }
+
+
+def take_screenshots(base_url: str, demo: dict) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        options = {
+            "base_url": base_url,
+            "viewport": {"width": WIDTH, "height": HEIGHT},
+            "device_scale_factor": 1,
+            "locale": "en-CA",
+            "timezone_id": "America/Moncton",
+        }
+
+        public = browser.new_context(**options).new_page()
+        public.goto("/")
+        expect(public.get_by_role("heading", level=1, name="Challenge board")).to_be_visible()
+        shoot(public, "board.png")
+
+        public.goto(f"/challenges/{demo['published']}/")
+        # The public record below the statement: who was engaged, the answers and the addenda.
+        top = public.get_by_role("region", name="How we engaged").bounding_box()
+        bottom = public.get_by_role("region", name="Addenda").bounding_box()
+        shoot(
+            public,
+            "challenge.png",
+            full_page=True,
+            clip={
+                "x": 0,
+                "y": top["y"] - MARGIN,
+                "width": WIDTH,
+                "height": bottom["y"] + bottom["height"] - top["y"] + 2 * MARGIN,
+            },
+        )
+
+        staff = browser.new_context(**options).new_page()
+        staff.goto("/accounts/login/")
+        staff.get_by_label("Username").fill("staff")
+        staff.get_by_label("Password").fill(demo["password"])
+        staff.get_by_role("button", name="Sign in").click()
+        expect(staff.get_by_text("Signed in as staff")).to_be_visible()
+        staff.goto(f"/challenges/{demo['co_design']}/")
+        expect(staff.get_by_role("button", name="Submit for review")).to_be_visible()
+        shoot(staff, "staff-challenge.png")
+
+        public.goto("/api/docs/")
+        public.locator(".swagger-ui .opblock").first.wait_for()
+        shoot(public, "api-docs.png")
+
+        browser.close()
+
+
+def shoot(page, name: str, **options) -> None:
+    path = OUT / name
+    page.screenshot(path=str(path), **options)
+    print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="civic-screenshots-") as folder:
+        env = prepare_environment(Path(folder) / "demo.sqlite3")
+        demo = load_demo(env)
+        port = free_port()
+        log_path = Path(folder) / "server.log"
+        with log_path.open("w") as log:
+            server = subprocess.Popen(  # noqa: S603 (fixed arguments, our own manage.py)
+                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+            try:
+                base_url = f"http://127.0.0.1:{port}"
+                wait_for(f"{base_url}/", server)
+                take_screenshots(base_url, demo)
+            except BaseException:
+                print(log_path.read_text(), file=sys.stderr)
+                raise
+            finally:
+                server.terminate()
+                server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,164 @@
+"""Co-design: engagement activities recorded by the owner, community input from residents."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from challenges import services
+from challenges.models import CommunityInput, EngagementActivity
+from core.errors import InvalidInput, PermissionDenied
+from tests.factories import set_status
+
+pytestmark = pytest.mark.django_db
+
+
+def activity(**overrides):
+    data = {
+        "kind": "workshop",
+        "held_on": "2026-11-01",
+        "participants": 12,
+        "groups_reached": "Seniors' centre",
+        "summary": "Residents described cold rooms.",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def in_co_design(challenge):
+    return set_status(challenge, "co_design")
+
+
+# engagement_activity_add
+
+
+def test_the_owner_records_an_engagement_activity_in_co_design(in_co_design, alice):
+    result = services.engagement_activity_add(challenge=in_co_design, actor=alice, **activity())
+
+    stored = EngagementActivity.objects.get(pk=result.pk)
+    assert stored.challenge == in_co_design
+    assert stored.recorded_by == alice
+    assert stored.participants == 12
+    assert str(stored.held_on) == "2026-11-01"
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "published"])
+def test_it_refuses_activities_outside_co_design(challenge, alice, state):
+    set_status(challenge, state)
+
+    with pytest.raises(PermissionDenied, match="during co-design"):
+        services.engagement_activity_add(challenge=challenge, actor=alice, **activity())
+
+    assert EngagementActivity.objects.count() == 0
+
+
+@pytest.mark.parametrize("persona", ["bob", "carol", "rita", "root"])
+def test_it_refuses_activities_from_anyone_but_the_owner(in_co_design, persona, request):
+    with pytest.raises(PermissionDenied, match="recorded by the challenge's owner"):
+        services.engagement_activity_add(
+            challenge=in_co_design, actor=request.getfixturevalue(persona), **activity()
+        )
+
+    assert EngagementActivity.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"participants": 0}, "__all__"),
+        ({"participants": -3}, "participants"),
+        ({"groups_reached": "x" * 301}, "groups_reached"),
+        ({"kind": "seance"}, "kind"),
+        ({"held_on": "not a date"}, "held_on"),
+        ({"summary": ""}, "summary"),
+    ],
+)
+def test_it_refuses_a_bad_activity_and_stores_nothing(in_co_design, alice, overrides, field):
+    with pytest.raises(InvalidInput) as invalid:
+        services.engagement_activity_add(
+            challenge=in_co_design, actor=alice, **activity(**overrides)
+        )
+
+    assert field in invalid.value.field_errors
+    assert EngagementActivity.objects.count() == 0
+
+
+def test_it_names_every_missing_field_of_an_activity(in_co_design, alice):
+    with pytest.raises(InvalidInput) as invalid:
+        services.engagement_activity_add(challenge=in_co_design, actor=alice)
+
+    assert set(invalid.value.field_errors) == {
+        "kind",
+        "held_on",
+        "participants",
+        "groups_reached",
+        "summary",
+    }
+    assert EngagementActivity.objects.count() == 0
+
+
+def test_an_activity_with_no_participants_is_explained(in_co_design, alice):
+    with pytest.raises(InvalidInput) as invalid:
+        services.engagement_activity_add(
+            challenge=in_co_design, actor=alice, **activity(participants=0)
+        )
+
+    assert invalid.value.messages == ["An activity has at least one participant."]
+
+
+# community_input_add
+
+
+@pytest.mark.parametrize("persona", ["rita", "dave", "alice", "bob", "frank"])
+def test_any_signed_in_person_gives_input_in_co_design(in_co_design, persona, request):
+    person = request.getfixturevalue(persona)
+
+    result = services.community_input_add(
+        challenge=in_co_design, actor=person, body="Our windows leak.", neighbourhood="Northside"
+    )
+
+    stored = CommunityInput.objects.get(pk=result.pk)
+    assert stored.author == person
+    assert stored.body == "Our windows leak."
+    assert stored.status == CommunityInput.Status.PENDING
+
+
+def test_it_refuses_input_from_someone_not_signed_in(in_co_design):
+    with pytest.raises(PermissionDenied, match="to signed-in residents"):
+        services.community_input_add(
+            challenge=in_co_design, actor=AnonymousUser(), body="Our windows leak."
+        )
+
+    assert CommunityInput.objects.count() == 0
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "published", "cancelled"])
+def test_it_refuses_input_outside_co_design(challenge, rita, state):
+    set_status(challenge, state)
+
+    with pytest.raises(PermissionDenied, match="while the challenge is in co-design"):
+        services.community_input_add(challenge=challenge, actor=rita, body="Our windows leak.")
+
+    assert CommunityInput.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"body": ""}, "body"),
+        ({"body": "x" * 4001}, "body"),
+        ({"body": "Fine", "neighbourhood": "x" * 121}, "neighbourhood"),
+        ({"body": "Fine", "kind": "rant"}, "kind"),
+    ],
+)
+def test_it_refuses_bad_input_and_stores_nothing(in_co_design, rita, overrides, field):
+    with pytest.raises(InvalidInput) as invalid:
+        services.community_input_add(challenge=in_co_design, actor=rita, **overrides)
+
+    assert field in invalid.value.field_errors
+    assert CommunityInput.objects.count() == 0
+
+
+def test_it_accepts_input_of_exactly_the_maximum_length(in_co_design, rita):
+    services.community_input_add(challenge=in_co_design, actor=rita, body="x" * 4000)
+
+    assert len(CommunityInput.objects.get().body) == 4000
