@@ -18,12 +18,13 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
-# Zero setup: SQLite, Celery tasks in process, demo data, development server.
+# Zero setup: SQLite, demo data, the development server with a Celery worker and beat on a local
+# folder queue (no Redis). Ctrl-C stops all three.
 run: export DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py run_local $(HOST):$(PORT)
 
 # The whole suite on PostgreSQL and Redis (see .ci/run, which starts them on a fresh machine).
 test: export DATABASE_URL ?= $(TEST_DATABASE_URL)
@@ -56,11 +57,12 @@ demo: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python docs/screenshots/make_screenshots.py
 
+# Against Redis (REDIS_URL) and the configured database; run any number of workers, one beat.
 worker: $(STAMP)
 	$(BIN)/celery -A config worker --loglevel=INFO
 
 beat: $(STAMP)
-	$(BIN)/celery -A config beat --loglevel=INFO
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule $(or $(CELERY_BEAT_SCHEDULE),celerybeat-schedule)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .celery

@@ -90,10 +90,18 @@ class ChallengeDetailOutput(ChallengeListOutput):
         return allowed_transitions(challenge, getattr(request, "user", None))
 
 
+class DepartmentSlugField(serializers.SlugRelatedField):
+    def to_internal_value(self, data):
+        # PostgreSQL refuses a NUL in a query (a 500); no slug contains one anyway.
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class ChallengeInput(serializers.ModelSerializer):
     """The statement and timeline; on update, only the fields sent change."""
 
-    department = serializers.SlugRelatedField(slug_field="slug", queryset=Department.objects.all())
+    department = DepartmentSlugField(slug_field="slug", queryset=Department.objects.all())
 
     class Meta:
         model = Challenge

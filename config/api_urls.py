@@ -1,6 +1,9 @@
+from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from challenges import api as challenges_api
+from evaluation import api as evaluation_api
+from vendors import api as vendors_api
 
 router = DefaultRouter()
 router.register("challenges", challenges_api.ChallengeViewSet, basename="challenge")
@@ -25,4 +28,71 @@ router.register("community-input", challenges_api.CommunityInputViewSet, basenam
 router.register("questions", challenges_api.QuestionViewSet, basename="question")
 router.register("addenda", challenges_api.AddendumViewSet, basename="addendum")
 
-urlpatterns = router.urls
+# Vendors and their sealed proposals
+router.register(
+    _child + "/proposals",
+    vendors_api.ReceivedProposalViewSet,
+    basename="challenge-received-proposal",
+)
+router.register("vendors", vendors_api.VendorViewSet, basename="vendor")
+_vendor = r"vendors/(?P<vendor_id>" + vendors_api.UUID_PATTERN + ")"
+router.register(_vendor + "/members", vendors_api.MemberViewSet, basename="vendor-member")
+router.register(
+    _vendor + "/invitations", vendors_api.InvitationViewSet, basename="vendor-invitation"
+)
+router.register(
+    "invitations/accept", vendors_api.InvitationAcceptViewSet, basename="invitation-accept"
+)
+router.register("proposals", vendors_api.ProposalViewSet, basename="proposal")
+_proposal = r"proposals/(?P<proposal_id>" + vendors_api.UUID_PATTERN + ")"
+router.register(
+    _proposal + "/documents", vendors_api.ProposalDocumentViewSet, basename="proposal-document"
+)
+router.register(
+    _proposal + "/receipts", vendors_api.ProposalReceiptViewSet, basename="proposal-receipt"
+)
+router.register("documents", vendors_api.DocumentViewSet, basename="document")
+
+# Evaluation: the plan per challenge, then the evaluation by its challenge's reference
+router.register("evaluations", evaluation_api.EvaluationViewSet, basename="evaluation")
+_evaluation = r"evaluations/(?P<challenge_reference>" + challenges_api.REFERENCE_PATTERN + ")"
+router.register(_evaluation + "/panel", evaluation_api.PanelViewSet, basename="evaluation-panel")
+router.register(
+    _evaluation + "/proposals",
+    evaluation_api.PanelProposalViewSet,
+    basename="evaluation-proposal",
+)
+router.register(
+    _evaluation + "/documents",
+    evaluation_api.PanelDocumentViewSet,
+    basename="evaluation-document",
+)
+router.register(
+    _evaluation + "/screening", evaluation_api.ScreeningViewSet, basename="evaluation-screening"
+)
+router.register(_evaluation + "/scores", evaluation_api.ScoreViewSet, basename="evaluation-score")
+router.register(
+    _evaluation + "/consensus", evaluation_api.ConsensusViewSet, basename="evaluation-consensus"
+)
+router.register(_evaluation + "/prices", evaluation_api.PriceViewSet, basename="evaluation-price")
+router.register(
+    _evaluation + "/ranking", evaluation_api.RankingViewSet, basename="evaluation-ranking"
+)
+router.register("assignments", evaluation_api.AssignmentViewSet, basename="assignment")
+
+# Before the router's own patterns: its format suffixes would read ".csv" as a renderer.
+urlpatterns = [
+    re_path(
+        "^" + _child + "/plan/$",
+        evaluation_api.PlanViewSet.as_view(
+            {"get": "retrieve", "put": "update", "patch": "partial_update"}
+        ),
+        name="challenge-plan",
+    ),
+    re_path(
+        "^" + _evaluation + r"/ranking\.csv$",
+        evaluation_api.RankingCsvView.as_view(),
+        name="evaluation-ranking-csv",
+    ),
+    *router.urls,
+]

@@ -76,6 +76,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "core.context_processors.municipality",
+                "procurement.context_processors.notifications",
             ],
         },
     },
@@ -85,6 +86,17 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` has the web server, a worker and beat writing to one file: writers queue for the
+    # lock (IMMEDIATE, with a timeout) instead of failing, and readers do not block them (WAL).
+    DATABASES["default"].setdefault(
+        "OPTIONS",
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+        },
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,18 +159,72 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
-# Celery: Redis when configured; otherwise tasks run in process so nothing else is needed.
+# Celery. With REDIS_URL: Redis (production, CI, `make worker` / `make beat`). Without it and with
+# DEBUG on (`make run`): kombu's filesystem transport in a local folder, so a real worker and beat
+# run with no other service. Otherwise (DEBUG off, no Redis): tasks run in process.
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_LOCAL_FOLDER = Path(env("CELERY_LOCAL_FOLDER", default=str(BASE_DIR / ".celery")))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # Publishing gives up quickly when the broker is down: the row is in the outbox already.
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+    # A message taken by a worker that died is handed out again after this long (Redis).
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_TASK_ALWAYS_EAGER = False
+elif DEBUG:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(CELERY_LOCAL_FOLDER / "queue"),
+        "data_folder_out": str(CELERY_LOCAL_FOLDER / "queue"),
+        "processed_folder": str(CELERY_LOCAL_FOLDER / "processed"),
+        "store_processed": False,
+    }
+    CELERY_TASK_ALWAYS_EAGER = False
+    for _folder in ("queue", "processed"):
+        (CELERY_LOCAL_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
+else:
+    CELERY_BROKER_URL = "memory://"
+    CELERY_TASK_ALWAYS_EAGER = True
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Safe failures: a task is acknowledged only when done, handed out again if its worker dies, and a
+# worker holds one message at a time, so a crash loses nothing and delays little.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "chronograph-tick": {"task": "procurement.chronograph_tick", "schedule": 60.0},
+    "reminders-deliver": {"task": "procurement.reminders_deliver", "schedule": 60.0},
+    "outbox-sweep": {"task": "procurement.outbox_sweep", "schedule": 60.0},
+}
+# A beat message not run within a minute is dropped: the next tick does the same work.
+for _entry in CELERY_BEAT_SCHEDULE.values():
+    _entry["options"] = {"expires": 55}
+
+# Reminders and notifications (DESIGN.md §4).
+# Before each deadline, a reminder this long before it: "7d,2d,1d,2h" (d, h, m units).
+REMINDER_OFFSETS = [
+    int(value[:-1]) * {"d": 86400, "h": 3600, "m": 60}[value[-1]]
+    for value in env.list("REMINDER_OFFSETS", default=["7d", "2d", "1d", "2h"])
+]
+# Links in emails and calendar entries start with this address.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# A worker sending an email holds it this long; after a crash another worker may send it again.
+NOTIFICATION_EMAIL_LEASE_SECONDS = env.int("NOTIFICATION_EMAIL_LEASE_SECONDS", default=300)
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=8)
+# The sweeper leaves fresh rows to the task queued at commit for this long.
+NOTIFICATION_OUTBOX_GRACE_SECONDS = env.int("NOTIFICATION_OUTBOX_GRACE_SECONDS", default=60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -199,6 +265,16 @@ SPECTACULAR_SETTINGS = {
         "QuestionStatusEnum": "challenges.models.Question.Status",
         "AddendumStatusEnum": "challenges.models.Addendum.Status",
         "EngagementActivityKindEnum": "challenges.models.EngagementActivity.Kind",
+        "ProposalStatusEnum": "vendors.models.Proposal.Status",
+        "VendorRoleEnum": "vendors.models.VendorMembership.Role",
+        "VendorSizeEnum": "vendors.models.VendorOrganization.Size",
+        "ProvinceEnum": "vendors.models.Province",
+        "CurrencyEnum": "vendors.models.PriceEnvelope.Currency",
+        "EvaluationStageEnum": "evaluation.models.Evaluation.Status",
+        "PanelAssignmentStatusEnum": "evaluation.models.PanelAssignment.Status",
+        "CriterionKindEnum": "evaluation.models.Criterion.Kind",
+        "PlanCombinationEnum": "evaluation.models.EvaluationPlan.Combination",
+        "TieBreakEnum": "evaluation.models.EvaluationPlan.TieBreak",
     },
 }
 

@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("", include("challenges.urls")),
     path("", include("procurement.urls")),
+    path("vendors/", include("vendors.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("accounts/", include("core.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

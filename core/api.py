@@ -16,6 +16,7 @@ from drf_spectacular.authentication import BasicScheme
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -57,6 +58,10 @@ def exception_handler(exc, context):
             {"detail": _("The request body is too large; send less data.")},
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, Http404 | NotFound):
+        # One sentence for every 404: "No Question matches the given query" for a missing row
+        # and "Not found" for a hidden one would tell which ids exist.
+        return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
     return drf_exception_handler(exc, context)
 
 

@@ -5,3 +5,26 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self):
+        from challenges.checks import register_publication_check
+        from core.workflow import register_transition_effect
+        from vendors.checks import register_price_access_check
+
+        from . import rules  # noqa: F401  (permissions used by the transitions)
+        from .selectors import price_readable
+        from .services import (
+            evaluation_start_on_challenge,
+            plan_freeze_on_publication,
+            plan_publication_problems,
+        )
+
+        # Publication needs a complete plan; publishing freezes it and opens the evaluation.
+        register_publication_check(plan_publication_problems)
+        register_transition_effect("challenges.Challenge", "publish", plan_freeze_on_publication)
+        # Starting the challenge's evaluation (closed → evaluating) starts screening.
+        register_transition_effect(
+            "challenges.Challenge", "start_evaluation", evaluation_start_on_challenge
+        )
+        # Prices open to the owner and the chair once the evaluation has opened them.
+        register_price_access_check(price_readable)

@@ -4,7 +4,8 @@ from django.contrib import admin
 
 from core.admin import ViewOnlyAdmin
 
-from .models import AuditChainHead, AuditEntry
+from . import selectors
+from .models import AuditChainHead, AuditEntry, Notification, ReminderDelivery
 
 
 @admin.register(AuditEntry)
@@ -23,6 +24,10 @@ class AuditEntryAdmin(ViewOnlyAdmin):
     date_hierarchy = "occurred_at"
     # Counting a long trail on every page load is slow and says nothing useful.
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        return selectors.audit_entries_visible().select_related("content_type")
+
     readonly_fields = [
         "sequence",
         "occurred_at",
@@ -45,3 +50,21 @@ class AuditEntryAdmin(ViewOnlyAdmin):
 class AuditChainHeadAdmin(ViewOnlyAdmin):
     list_display = ["__str__", "last_sequence", "last_digest"]
     readonly_fields = ["last_sequence", "last_digest"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ViewOnlyAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "email_status"]
+    list_filter = ["kind", "email_status"]
+    search_fields = ["recipient__username", "title", "dedupe_key"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(ReminderDelivery)
+class ReminderDeliveryAdmin(ViewOnlyAdmin):
+    list_display = ["due_at", "audience", "recipient", "deadline_at", "offset_seconds", "status"]
+    list_filter = ["audience", "status"]
+    search_fields = ["recipient__username"]
+    date_hierarchy = "due_at"
+    show_full_result_count = False

@@ -192,3 +192,82 @@ class PriceEnvelopeFactory(factory.django.DjangoModelFactory):
     proposal = factory.SubFactory(ProposalFactory)
     amount = Decimal("98000.00")
     updated_by = factory.LazyAttribute(lambda p: p.proposal.created_by)
+
+
+# Evaluation --------------------------------------------------------------------------------------
+
+DEFAULT_RATED = (("Approach", 40, 10), ("Team and experience", 30, 10))
+
+
+def complete_plan(
+    challenge,
+    *,
+    rated=DEFAULT_RATED,
+    price_weight=30,
+    mandatory=("Data stays in Canada",),
+    combination="consensus",
+    minimum_technical_score=Decimal("0"),
+    tie_break_order=("technical", "price", "draw"),
+):
+    """A complete evaluation plan (weights add up to 100), written directly: any state works.
+
+    `rated` is a sequence of (name, weight, max points); `price_weight` 0 leaves price out.
+    """
+    from evaluation.models import Criterion, EvaluationPlan
+
+    plan = EvaluationPlan.objects.create(
+        challenge=challenge,
+        combination=combination,
+        minimum_technical_score=minimum_technical_score,
+        tie_break_order=list(tie_break_order),
+        updated_by=challenge.owner,
+    )
+    order = 0
+    rows = []
+    for name in mandatory:
+        order += 1
+        rows.append(Criterion(plan=plan, kind="mandatory", order=order, name=name))
+    for name, weight, max_points in rated:
+        order += 1
+        rows.append(
+            Criterion(
+                plan=plan,
+                kind="rated",
+                order=order,
+                name=name,
+                weight=weight,
+                max_points=max_points,
+            )
+        )
+    if price_weight:
+        rows.append(
+            Criterion(plan=plan, kind="price", order=order + 1, name="Price", weight=price_weight)
+        )
+    Criterion.objects.bulk_create(rows)
+    return plan
+
+
+def evaluation_in(challenge, status="setup", **plan_options):
+    """The challenge's evaluation put straight into `status` (with a complete plan if none)."""
+    from evaluation.models import Evaluation, EvaluationPlan
+
+    plan = EvaluationPlan.objects.filter(challenge=challenge).first() or complete_plan(
+        challenge, **plan_options
+    )
+    evaluation, _created = Evaluation.objects.get_or_create(challenge=challenge, plan=plan)
+    return set_status(evaluation, status)
+
+
+def panel_member(evaluation, user, *, status="invited", is_chair=False, **fields):
+    """A panel assignment written directly, in `status`."""
+    from evaluation.models import PanelAssignment
+
+    assignment = PanelAssignment.objects.create(
+        evaluation=evaluation,
+        evaluator=user,
+        is_chair=is_chair,
+        due_at=fields.pop("due_at", timezone.now() + timedelta(days=14)),
+        assigned_by=evaluation.challenge.owner,
+        **fields,
+    )
+    return set_status(assignment, status) if status != "invited" else assignment

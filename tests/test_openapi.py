@@ -1,8 +1,10 @@
 """The OpenAPI schema is valid and no generated request makes the API fail (DESIGN.md §9).
 
 Schemathesis generates requests from the schema and sends them to the WSGI application, once as
-a staff owner (HTTP Basic) and once anonymously. Generated references and ids rarely exist, so
-each case is sent a second time aimed at real rows.
+a staff owner (HTTP Basic) and once anonymously; the vendor endpoints, which answer anyone else
+before reading a byte of input (403 or 404), as a vendor's owner instead; the evaluation
+endpoints once more as the panel's chair, who scores and leads the consensus.
+Generated references and ids rarely exist, so each case is sent a second time aimed at real rows.
 """
 
 import base64
@@ -17,6 +19,8 @@ from hypothesis import HealthCheck, settings
 from challenges.models import Challenge
 from config.wsgi import application
 from core.workflow import transition_names
+from evaluation.models import Evaluation, PanelAssignment
+from tests.evaluation.builders import ranking_field
 from tests.factories import (
     PASSWORD,
     AddendumFactory,
@@ -24,8 +28,13 @@ from tests.factories import (
     CommunityInputFactory,
     EngagementActivityFactory,
     QuestionFactory,
+    ResponseQuestionFactory,
+    VendorMembershipFactory,
+    panel_member,
     set_status,
 )
+from tests.vendors.conftest import fill_in
+from vendors import services as vendor_services
 
 SETTINGS = settings(
     max_examples=10,
@@ -46,6 +55,16 @@ def test_the_schema_generates_without_warnings(tmp_path):
     # Every transition of the challenge's state machine is an endpoint.
     for name in transition_names(Challenge):
         assert f"/api/challenges/{{reference}}/{name}/:" in text, name
+    # The vendor's steps are endpoints; screening and the ranking move proposals on, not the API.
+    for name in ("submit", "withdraw", "revise", "reconfirm"):
+        assert f"/api/proposals/{{id}}/{name}/:" in text, name
+    for name in ("qualify", "disqualify", "receive", "lapse", "require_reconfirmation"):
+        assert f"/api/proposals/{{id}}/{name}/:" not in text, name
+    # Every step of the evaluation and of a panel member is an endpoint.
+    for name in transition_names(Evaluation):
+        assert f"/api/evaluations/{{reference}}/{name}/:" in text, name
+    for name in transition_names(PanelAssignment):
+        assert f"/api/assignments/{{id}}/{name}/:" in text, name
 
 
 @pytest.mark.django_db
@@ -65,6 +84,10 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 schema.config.phases.coverage.unexpected_methods = set()
 
 
+VENDOR_PATHS = r"^/api/(vendors|proposals|documents|invitations)/"
+EVALUATION_PATHS = r"^/api/(evaluations|assignments)/"
+
+
 @pytest.fixture
 def wsgi_keeps_the_test_connection():
     """Django closes the database connection after a WSGI request, which would end the test's
@@ -77,19 +100,41 @@ def wsgi_keeps_the_test_connection():
 
 
 @pytest.fixture
-def rows(wsgi_keeps_the_test_connection, alice, erin, rita, department):
+def rows(wsgi_keeps_the_test_connection, alice, dave, erin, frank, rita, department):
     """Real rows for generated requests to hit: one of each thing, in states that accept steps."""
     co_design = set_status(ChallengeFactory(owner=alice, department=department), "co_design")
     EngagementActivityFactory(challenge=co_design)
     published = set_status(ChallengeFactory(owner=alice, department=department), "published")
+    membership = VendorMembershipFactory(user=dave, role="owner")
+    questions = [ResponseQuestionFactory(challenge=published, order=n) for n in (1, 2)]
+    proposal = vendor_services.proposal_start(
+        challenge=published, vendor=membership.vendor, actor=dave
+    )
+    fill_in(proposal, dave, questions)
+    # An evaluation in scoring: alice owns it, frank chairs its panel.
+    evaluation, scored = ranking_field(
+        [([8, 6], 1000), ([5, 5], 900)], status="scoring", owner=alice
+    )
+    chair = panel_member(evaluation, frank, status="accepted", is_chair=True)
     identifiers = {
+        "evaluation": evaluation.challenge.reference,
         "reference": published.reference,
         "challenge_reference": co_design.reference,
+        "vendor_id": membership.vendor.public_id,
+        "proposal_id": proposal.public_id,
     }
     ids = {
         "/api/community-input/": CommunityInputFactory(challenge=co_design, author=rita).pk,
         "/api/questions/": QuestionFactory(challenge=published, asked_by=erin).pk,
         "/api/addenda/": AddendumFactory(challenge=published).pk,
+        "/api/vendors/": membership.vendor.public_id,
+        "/api/vendors/{vendor_id}/members/": membership.pk,
+        "/api/proposals/": proposal.public_id,
+        "/api/documents/": proposal.documents.get().public_id,
+        "/api/assignments/": chair.pk,
+        "/api/evaluations/{challenge_reference}/panel/": chair.pk,
+        # Not a document of this evaluation's proposals: the download must answer 404.
+        "/api/evaluations/{challenge_reference}/documents/": proposal.documents.get().public_id,
     }
     return identifiers, ids
 
@@ -98,12 +143,13 @@ def _aimed_at_real_rows(case, rows):
     identifiers, ids = rows
     parameters = dict(case.path_parameters or {})
     for name in parameters:
-        if name in identifiers:
-            parameters[name] = identifiers[name]
+        if case.path.startswith("/api/evaluations/") and name.endswith("reference"):
+            parameters[name] = identifiers["evaluation"]
+        elif name in identifiers:
+            parameters[name] = str(identifiers[name])
         elif name == "id":
-            parameters[name] = next(
-                pk for prefix, pk in ids.items() if case.path.startswith(prefix)
-            )
+            prefix = max((p for p in ids if case.path.startswith(p)), key=len)
+            parameters[name] = str(ids[prefix])
     return parameters
 
 
@@ -118,7 +164,7 @@ def _call_twice(case, rows, headers):
         )
 
 
-@schema.parametrize()
+@schema.exclude(path_regex=VENDOR_PATHS).parametrize()
 @SETTINGS
 def test_the_api_never_fails_for_a_staff_owner(case, rows, alice):
     token = base64.b64encode(f"{alice.username}:{PASSWORD}".encode()).decode()
@@ -126,7 +172,25 @@ def test_the_api_never_fails_for_a_staff_owner(case, rows, alice):
     _call_twice(case, rows, {"Authorization": f"Basic {token}"})
 
 
-@schema.parametrize()
+# The evaluation endpoints answer an anonymous visitor 403 before reading any input, like the
+# vendor endpoints (tests/evaluation/test_api_permissions.py checks that).
+@schema.exclude(path_regex=f"{VENDOR_PATHS}|{EVALUATION_PATHS}").parametrize()
 @SETTINGS
 def test_the_api_never_fails_for_an_anonymous_visitor(case, rows):
     _call_twice(case, rows, {})
+
+
+@schema.include(path_regex=VENDOR_PATHS).parametrize()
+@SETTINGS
+def test_the_vendor_api_never_fails_for_a_vendors_owner(case, rows, dave):
+    token = base64.b64encode(f"{dave.username}:{PASSWORD}".encode()).decode()
+
+    _call_twice(case, rows, {"Authorization": f"Basic {token}"})
+
+
+@schema.include(path_regex=EVALUATION_PATHS).parametrize()
+@SETTINGS
+def test_the_evaluation_api_never_fails_for_the_panels_chair(case, rows, frank):
+    token = base64.b64encode(f"{frank.username}:{PASSWORD}".encode()).decode()
+
+    _call_twice(case, rows, {"Authorization": f"Basic {token}"})

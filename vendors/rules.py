@@ -8,6 +8,7 @@ registry, which does not wave superusers through.
 
 import rules
 
+from challenges.models import Challenge
 from core.predicates import is_authenticated, is_staff_member
 
 from .models import (
@@ -121,3 +122,13 @@ rules.add_perm("vendors.view_price_envelope", is_vendor_member)
 rules.add_perm("vendors.evaluate_proposal", is_staff_member & is_challenge_owner)
 # Receiving, lapsing and asking for re-confirmation are the system's steps, run with actor None.
 rules.add_perm("vendors.run_proposal_system_step", rules.always_deny)
+
+
+@rules.predicate
+def is_closed_challenge(user, obj):
+    return isinstance(obj, Challenge) and challenge_is_closed(obj)
+
+
+# The list of what a challenge received, for municipal staff once it has closed; before that
+# nobody, admins included, learns whether there is anything to list.
+rules.add_perm("vendors.view_received_proposals", is_staff_member & is_closed_challenge)

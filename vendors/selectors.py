@@ -13,6 +13,7 @@ from challenges.models import Challenge, ResponseQuestion
 from core.permissions import can
 from core.predicates import is_staff_member
 
+from .checks import price_access_granted
 from .models import (
     PriceEnvelope,
     Proposal,
@@ -135,8 +136,11 @@ def proposal_receipts(*, proposal: Proposal, user) -> QuerySet[ProposalReceipt]:
 
 
 def price_envelope_for(*, proposal: Proposal, user) -> PriceEnvelope | None:
-    """The price envelope, or None: only the vendor's members see it until prices are opened."""
-    if not can(user, "vendors.view_price_envelope", proposal):
+    """The price envelope, or None: only the vendor's members see it until prices are opened
+    (evaluation registers who may read it then, see vendors.checks)."""
+    if not (
+        can(user, "vendors.view_price_envelope", proposal) or price_access_granted(user, proposal)
+    ):
         return None
     return PriceEnvelope.objects.filter(proposal=proposal).first()
 

@@ -168,6 +168,8 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the chronograph must next look at this challenge (procurement.chronograph keeps it).
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     changes_requested_reason = models.TextField(blank=True)
     cancellation_reason = models.TextField(blank=True)
 
@@ -178,6 +180,14 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
+        indexes = [
+            # The chronograph's scan reads only rows with a due event.
+            models.Index(
+                fields=["next_due_at"],
+                name="challenge_next_due",
+                condition=Q(next_due_at__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(budget_min__isnull=True) | Q(budget_min__gte=0),

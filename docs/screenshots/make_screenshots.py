@@ -69,8 +69,8 @@ def load_demo(env: dict) -> dict:
     # Its list of demo logins is for people running `make run`, not for this script's output.
     call_command("seed_demo", stdout=io.StringIO())
 
-    from challenges.management.commands import seed_demo
     from challenges.models import Challenge
+    from procurement.management.commands import seed_demo
 
     def reference(content) -> str:
         return Challenge.objects.values_list("reference", flat=True).get(title=content["title"])

@@ -71,6 +71,7 @@ def test_it_names_each_missing_field(owner_client):
     [
         ({"department": "no-such-department"}, "department"),
         ({"department": 7}, "department"),
+        ({"department": "nul\x00"}, "department"),
         ({"budget_min": "a lot"}, "budget_min"),
         ({"budget_min": "-5"}, "budget_min"),
         ({"budget_max": "12345678901234"}, "budget_max"),
@@ -250,3 +251,15 @@ def test_it_refuses_a_reason_of_the_wrong_type(owner_client, challenge):
     )
 
     _assert_refused(response, before, "reason")
+
+
+@pytest.mark.django_db
+def test_a_hidden_question_and_a_missing_one_answer_the_same_404(api_as, rita, challenge):
+    from tests.factories import QuestionFactory
+
+    hidden = QuestionFactory(challenge=challenge)
+    client = api_as(rita)
+    for_hidden = client.post(f"/api/questions/{hidden.pk}/publish_answer/", {"answer": "x"})
+    for_missing = client.post(f"/api/questions/{hidden.pk + 1000}/publish_answer/", {"answer": "x"})
+    assert for_hidden.status_code == for_missing.status_code == 404
+    assert for_hidden.json() == for_missing.json()

@@ -13,6 +13,7 @@ from tests.factories import (
     CommunityInputFactory,
     EngagementActivityFactory,
     QuestionFactory,
+    complete_plan,
     set_status,
 )
 
@@ -62,6 +63,7 @@ def test_it_runs_each_challenge_transition_for_whoever_may(
     request, api_as, challenge, name, before, fields, actor, body, after
 ):
     EngagementActivityFactory(challenge=challenge)
+    complete_plan(challenge)  # publication needs a complete evaluation plan
     set_status(challenge, before, **(_past_deadlines() if fields == "past" else fields))
     user = request.getfixturevalue(actor)
 

@@ -18,6 +18,7 @@ from tests.factories import (
     AddendumFactory,
     CommunityInputFactory,
     QuestionFactory,
+    complete_plan,
     set_status,
 )
 
@@ -207,6 +208,8 @@ def post_timeline(request):
 def post_transition(fixture, name, status=None, reason=""):
     def make(request):
         challenge = request.getfixturevalue(fixture)
+        if name == "publish":
+            complete_plan(challenge)  # publication needs a complete evaluation plan
         if status:
             set_status(challenge, status)
         url = reverse("challenges:transition", args=[challenge.reference, name])

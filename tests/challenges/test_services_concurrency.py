@@ -13,7 +13,13 @@ from challenges.models import Addendum, Challenge
 from core.errors import TransitionRefused
 from procurement.audit import audit_verify
 from procurement.models import AuditEntry
-from tests.factories import AddendumFactory, EngagementActivityFactory, UserFactory, set_status
+from tests.factories import (
+    AddendumFactory,
+    EngagementActivityFactory,
+    UserFactory,
+    complete_plan,
+    set_status,
+)
 
 # As every transactional test here: rows the migrations made (roles) come back after the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -83,6 +89,7 @@ def test_two_approvals_at_once_approve_once(challenge, carol, slow_transitions):
 
 def test_two_publications_at_once_publish_once(challenge, alice, slow_transitions):
     EngagementActivityFactory(challenge=challenge)
+    complete_plan(challenge)  # publication needs a complete evaluation plan
     set_status(challenge, "approved")
 
     def publish():

@@ -20,6 +20,7 @@ from tests.factories import (
     CommunityInputFactory,
     EngagementActivityFactory,
     QuestionFactory,
+    complete_plan,
     set_status,
 )
 
@@ -276,6 +277,7 @@ def test_it_refuses_to_approve_a_challenge_not_in_review(co_design_challenge, ca
 @pytest.fixture
 def approved_challenge(challenge):
     EngagementActivityFactory(challenge=challenge)
+    complete_plan(challenge)  # publication needs a complete evaluation plan
     return set_status(challenge, "approved")
 
 

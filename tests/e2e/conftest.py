@@ -89,6 +89,15 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+def local_input(moment) -> str:
+    """The value a datetime-local field takes: wall-clock time in the municipality's zone."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    return moment.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%dT%H:%M")
+
+
 def sign_in(page, username, password):
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)

@@ -16,9 +16,20 @@ from playwright.sync_api import expect
 from challenges.models import Challenge, CommunityInput, EngagementActivity, Question
 from procurement.models import AuditEntry
 from tests.e2e.conftest import sign_in
-from tests.factories import PASSWORD, ChallengeFactory, DepartmentFactory, set_status
+from tests.factories import (
+    PASSWORD,
+    ChallengeFactory,
+    DepartmentFactory,
+    complete_plan,
+    set_status,
+)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback like every other transactional test: a plain flush re-runs post_migrate,
+# and the role groups it recreates collide with the next serialized test's restore.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 MONCTON = ZoneInfo("America/Moncton")
 TITLE = "Keep winter sidewalks passable for wheelchair users"
@@ -130,6 +141,9 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     approver.goto(challenge.get_absolute_url())
     approver.get_by_role("button", name="Approve").click()
     expect_status(approver, "The challenge is now “Approved”")
+
+    # Publication needs an evaluation plan; it has no page yet, so it is written directly.
+    complete_plan(challenge)
 
     # The owner publishes.
     staff.reload()

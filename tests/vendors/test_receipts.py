@@ -88,3 +88,20 @@ def test_a_stored_receipt_still_matches_until_the_content_changes(submitted):
     answer.text = "Tampered"
     answer.save()
     assert not services.receipt_matches(submitted)
+
+
+def test_a_receipt_digest_cannot_be_matched_by_guessing_the_price_without_the_salt(submitted):
+    submitted.refresh_from_db()
+    assert len(submitted.receipt_salt) == 32
+    unsalted = services.receipt_payload(submitted, submitted_at=submitted.submitted_at, salt="")
+    assert services.receipt_digest(unsalted) != submitted.receipt_digest
+    assert services.receipt_matches(submitted)
+    assert submitted.receipts.get().salt == submitted.receipt_salt
+
+
+def test_the_salt_stays_out_of_the_audit_trail(submitted):
+    from procurement.models import AuditEntry
+
+    submitted.refresh_from_db()
+    entry = AuditEntry.objects.filter(transition="submit").latest("sequence")
+    assert submitted.receipt_salt not in str(entry.metadata)

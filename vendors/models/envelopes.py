@@ -122,6 +122,7 @@ class ProposalReceipt(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="receipts")
     digest = models.CharField(_("SHA-256 digest"), max_length=64)
+    salt = models.CharField(max_length=32, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted"))
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -99,6 +99,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     receipt_digest = models.CharField(_("receipt digest (SHA-256)"), max_length=64, blank=True)
+    receipt_salt = models.CharField(max_length=32, blank=True, editable=False)
     status_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -213,6 +214,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         self.submitted_at = None
         self.submitted_by = None
         self.receipt_digest = ""
+        self.receipt_salt = ""
 
     @transition(
         field=status,

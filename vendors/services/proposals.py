@@ -29,7 +29,7 @@ from ..models import (
 from ..models.proposal import MEMBERS_ONLY
 from ..validators import parse_amount, parse_breakdown
 from . import emails
-from .receipts import receipt_digest, receipt_issue, receipt_payload
+from .receipts import receipt_digest, receipt_issue, receipt_payload, receipt_salt_new
 
 EVALUATION_STEPS = (
     "qualify",
@@ -256,7 +256,8 @@ def _submit(*, proposal: Proposal, actor, name: str) -> Proposal:
         locked = _lock_proposal(proposal)
         _require_member(actor, locked)
         submitted_at = timezone.now()
-        digest = receipt_digest(receipt_payload(locked, submitted_at=submitted_at))
+        salt = receipt_salt_new()
+        digest = receipt_digest(receipt_payload(locked, submitted_at=submitted_at, salt=salt))
         locked = transition_run(
             instance=locked,
             name=name,
@@ -264,6 +265,9 @@ def _submit(*, proposal: Proposal, actor, name: str) -> Proposal:
             submitted_at=submitted_at,
             receipt_digest=digest,
         )
+        # Set apart from the transition so the salt never enters the audit entry's metadata.
+        locked.receipt_salt = salt
+        locked.save(update_fields=["receipt_salt"])
         receipt = receipt_issue(proposal=locked, actor=actor)
         emails.queue_receipt(proposal=locked, receipt=receipt, user=actor)
     return locked

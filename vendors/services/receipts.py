@@ -2,10 +2,15 @@
 
 The same proposal content and submission time always give the same digest; any change to an
 answer, a document or the price gives another. Files enter through their stored SHA-256.
+
+Each submission adds a random salt that only the vendor's receipt shows: after closing, staff
+know everything in the payload but the price, and without the salt they cannot recover a
+sealed price by hashing candidate amounts against the digest.
 """
 
 import hashlib
 import json
+import secrets
 
 from django.db.models.functions import Lower
 
@@ -18,7 +23,11 @@ def current_documents(proposal: Proposal):
     ).order_by(Lower("title"), "sha256", "pk")
 
 
-def receipt_payload(proposal: Proposal, *, submitted_at) -> dict:
+def receipt_salt_new() -> str:
+    return secrets.token_hex(16)
+
+
+def receipt_payload(proposal: Proposal, *, submitted_at, salt: str | None = None) -> dict:
     challenge = proposal.challenge
     vendor = proposal.vendor
     answers = [
@@ -47,6 +56,7 @@ def receipt_payload(proposal: Proposal, *, submitted_at) -> dict:
         "documents": documents,
         "price": price,
         "submitted_at": submitted_at.isoformat(),
+        "salt": proposal.receipt_salt if salt is None else salt,
     }
 
 
@@ -60,6 +70,7 @@ def receipt_issue(*, proposal: Proposal, actor) -> ProposalReceipt:
     receipt = ProposalReceipt.objects.create(
         proposal=proposal,
         digest=proposal.receipt_digest,
+        salt=proposal.receipt_salt,
         submitted_at=proposal.submitted_at,
         submitted_by=actor,
     )

@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from challenges.management.commands.seed_demo import DEMO_PASSWORD
 from challenges.models import (
     Addendum,
     Challenge,
@@ -19,6 +18,7 @@ from challenges.models import (
     ReferenceCounter,
 )
 from procurement.audit import audit_verify
+from procurement.management.commands.seed_demo import DEMO_PASSWORD
 from procurement.models import AuditEntry
 
 COUNTED = [

@@ -180,9 +180,20 @@ class Command(BaseCommand):
         services.challenge_transition(
             challenge=challenge, actor=challenge.owner, name="submit_for_review"
         )
-        return services.challenge_transition(
+        challenge = services.challenge_transition(
             challenge=challenge, actor=people["approver"], name="approve"
         )
+        self._evaluation_plan(challenge)
+        return challenge
+
+    def _evaluation_plan(self, challenge):
+        """Publication needs a complete evaluation plan (a check the evaluation app registers).
+
+        The demo spans every app, so this one command reaches up to the evaluation app.
+        """
+        from evaluation.services import plan_define
+
+        return plan_define(challenge=challenge, actor=challenge.owner, **DEMO_EVALUATION_PLAN)
 
     def _publish(self, challenge, *, questions_in_days, submission_in_days):
         services.challenge_schedule(
@@ -264,6 +275,7 @@ class Command(BaseCommand):
         """A challenge that closed six weeks ago, loaded as historical data (see the help)."""
         owner = people["staff"]
         challenge = self._create(WAYFINDING, owner, departments["transit"])
+        plan = self._evaluation_plan(challenge)
         for days_ago, kind, participants, groups, summary in WAYFINDING["activities"]:
             EngagementActivity.objects.create(
                 challenge=challenge,
@@ -309,9 +321,46 @@ class Command(BaseCommand):
             submission_deadline=submission_deadline,
             closed_at=submission_deadline,
         )
+        from evaluation.services import plan_freeze
+
+        plan_freeze(plan=plan, frozen_at=published_at)
 
 
 # Demo content. Invented for a fictional city; any likeness to a real call is by theme only.
+
+DEMO_EVALUATION_PLAN = {
+    "criteria": [
+        {
+            "kind": "mandatory",
+            "name": "Personal information stays in Canada",
+            "description": "Hosting and backups in Canada; pass or fail.",
+        },
+        {
+            "kind": "rated",
+            "name": "Understanding of the problem and approach",
+            "description": "How well the proposal answers the problem residents described.",
+            "weight": 35,
+            "max_points": 10,
+        },
+        {
+            "kind": "rated",
+            "name": "Accessibility and inclusion",
+            "description": "Works for people without a smartphone, in English and French.",
+            "weight": 20,
+            "max_points": 10,
+        },
+        {
+            "kind": "rated",
+            "name": "Team, partners and delivery plan",
+            "weight": 15,
+            "max_points": 10,
+        },
+        {"kind": "price", "name": "Price", "weight": 30},
+    ],
+    "minimum_technical_score": 42,
+    "combination": "consensus",
+    "tie_break_order": ["technical", "price", "draw"],
+}
 
 DRAFT = {
     "title": "Clearer notices for planned water shut-offs",

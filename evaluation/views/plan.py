@@ -1,0 +1,150 @@
+"""The evaluation plan: edited by the challenge's owner before publication, then frozen and
+public with its digest."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import InvalidInput
+from core.permissions import can, require
+
+from .. import selectors, services
+from ..forms import CriterionForm, PlanSettingsForm, apply_service_errors
+from ..models import Criterion
+from ..models.evaluation import OWNER_ONLY
+from ..services.plan import PLAN_EDITABLE_STATES
+from .common import back, refused, visible_challenge
+
+
+def _editable(user, challenge, plan) -> bool:
+    return (
+        can(user, "evaluation.change_plan", challenge)
+        and (plan is None or not plan.is_frozen)
+        and challenge.status in PLAN_EDITABLE_STATES
+    )
+
+
+def _render(request, challenge, *, settings_form=None, criterion_form=None):
+    user = request.user
+    plan = selectors.plan_for_challenge(challenge=challenge, user=user)
+    editable = _editable(user, challenge, plan)
+    if plan is None and not editable:
+        raise Http404
+    criteria = list(plan.criteria.all()) if plan else []
+    context = {
+        "challenge": challenge,
+        "plan": plan,
+        "criteria": criteria,
+        "rated_weight": sum(c.weight for c in criteria if c.kind == Criterion.Kind.RATED),
+        "total_weight": sum(c.weight for c in criteria),
+        "tie_break_labels": [
+            label
+            for key in (plan.tie_break_order if plan else [])
+            for value, label in plan.TieBreak.choices
+            if value == key
+        ],
+        "editable": editable,
+        "problems": []
+        if plan and plan.is_frozen
+        else services.plan_publication_problems(challenge),
+        "settings_form": settings_form
+        or PlanSettingsForm(initial=PlanSettingsForm.initial_for(plan)),
+        "criterion_form": criterion_form or CriterionForm(auto_id="id_new_%s"),
+    }
+    return render(request, "evaluation/plan.html", context)
+
+
+def plan(request, reference):
+    return _render(request, visible_challenge(request.user, reference))
+
+
+@require_POST
+@login_required
+def plan_settings(request, reference):
+    challenge = visible_challenge(request.user, reference)
+    form = PlanSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_save(
+                challenge=challenge,
+                actor=request.user,
+                minimum_technical_score=form.cleaned_data["minimum_technical_score"],
+                combination=form.cleaned_data["combination"],
+                tie_break_order=form.tie_break_order(),
+            )
+        except InvalidInput as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Plan settings saved."))
+            return back("plan", reference)
+    return _render(request, challenge, settings_form=form)
+
+
+@require_POST
+@login_required
+def criterion_add(request, reference):
+    challenge = visible_challenge(request.user, reference)
+    form = CriterionForm(request.POST, auto_id="id_new_%s")
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                plan = services.plan_save(challenge=challenge, actor=request.user)
+                criterion = services.criterion_add(
+                    plan=plan, actor=request.user, **form.data_for_service()
+                )
+        except InvalidInput as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Criterion “%(name)s” added.") % {"name": criterion.name})
+            return back("plan", reference, "criteria")
+    return _render(request, challenge, criterion_form=form)
+
+
+def _criterion(request, challenge, pk) -> Criterion:
+    plan = selectors.plan_for_challenge(challenge=challenge, user=request.user)
+    if plan is None:
+        raise Http404
+    return get_object_or_404(Criterion, pk=pk, plan=plan)
+
+
+@login_required
+def criterion_edit(request, reference, pk):
+    challenge = visible_challenge(request.user, reference)
+    criterion = _criterion(request, challenge, pk)
+    # The service refuses a frozen plan with a sentence; the form shows it.
+    require(request.user, "evaluation.change_plan", challenge, str(OWNER_ONLY))
+    fields = ("kind", "name", "description", "weight", "max_points", "order")
+    form = CriterionForm(
+        request.POST if request.method == "POST" else None,
+        initial={name: getattr(criterion, name) for name in fields},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.criterion_update(
+                criterion=criterion, actor=request.user, **form.data_for_service()
+            )
+        except InvalidInput as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Criterion saved."))
+            return back("plan", reference, "criteria")
+    context = {"challenge": challenge, "criterion": criterion, "form": form}
+    return render(request, "evaluation/criterion_form.html", context)
+
+
+@require_POST
+@login_required
+def criterion_remove(request, reference, pk):
+    challenge = visible_challenge(request.user, reference)
+    criterion = _criterion(request, challenge, pk)
+    try:
+        services.criterion_remove(criterion=criterion, actor=request.user)
+    except InvalidInput as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, _("Criterion “%(name)s” removed.") % {"name": criterion.name})
+    return back("plan", reference, "criteria")

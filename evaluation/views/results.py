@@ -1,0 +1,256 @@
+"""Consensus, opened prices and the ranking: the pages after every evaluator has submitted."""
+
+import csv
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import InvalidInput, TransitionRefused
+from core.permissions import can
+from core.workflow import allowed_transitions, transition_problems
+
+from .. import selectors, services
+from ..forms import ConsensusForm, DecideForm, apply_service_errors
+from ..models import Criterion, Evaluation, EvaluationPlan
+from ..rules import SCORE_VISIBILITY, Viewer, revealed, viewer_of
+from .common import back, refused, visible_evaluation
+
+# The chart's geometry, in SVG user units.
+CHART_WIDTH = 640
+CHART_LABEL_WIDTH = 220
+CHART_BAR_WIDTH = 340
+CHART_BAR_HEIGHT = 18
+CHART_GAP = 6
+CHART_GROUP_GAP = 28
+
+
+def _consensus_evaluation(user, reference):
+    evaluation = visible_evaluation(user, reference)
+    viewer, assignment = viewer_of(evaluation, user)
+    if evaluation.status not in Evaluation.CONSENSUS_STATES or not revealed(
+        SCORE_VISIBILITY[viewer].others_scores, evaluation, assignment
+    ):
+        raise Http404
+    return evaluation
+
+
+def _may_record(evaluation, user) -> bool:
+    return (
+        evaluation.status == Evaluation.Status.CONSENSUS
+        and not evaluation.consensus_locked_at
+        and evaluation.plan.combination == EvaluationPlan.Combination.CONSENSUS
+        and can(user, "evaluation.lead_consensus", evaluation)
+    )
+
+
+def _render_consensus(request, evaluation, *, bound=None):
+    user = request.user
+    cells = selectors.consensus_sheet(evaluation=evaluation, user=user)
+    may_record = _may_record(evaluation, user)
+    for cell in cells:
+        if not may_record:
+            continue
+        key = (cell.proposal_id, cell.criterion.pk)
+        if bound and bound[0] == key:
+            cell.form = bound[1]
+        else:
+            initial = (
+                {"points": cell.consensus.points, "rationale": cell.consensus.rationale}
+                if cell.consensus
+                else {}
+            )
+            cell.form = ConsensusForm(
+                initial=initial,
+                max_points=cell.criterion.max_points,
+                auto_id=f"id_consensus_{cell.proposal_id}_{cell.criterion.pk}_%s",
+            )
+    may_lock = "lock_consensus" in allowed_transitions(evaluation, user)
+    lock_problems = []
+    if (
+        not may_lock
+        and evaluation.status == Evaluation.Status.CONSENSUS
+        and can(user, "evaluation.lead_consensus", evaluation)
+    ):
+        lock_problems = transition_problems(evaluation, "lock_consensus")
+    context = {
+        "challenge": evaluation.challenge,
+        "evaluation": evaluation,
+        "cells": cells,
+        "may_record": may_record,
+        "may_lock": may_lock,
+        "lock_problems": lock_problems,
+        "outliers": sum(1 for c in cells for s in c.scores if s["outlier"]),
+    }
+    return render(request, "evaluation/consensus.html", context)
+
+
+@login_required
+def consensus(request, reference):
+    return _render_consensus(request, _consensus_evaluation(request.user, reference))
+
+
+@require_POST
+@login_required
+def consensus_record(request, reference, proposal_id, criterion_id):
+    evaluation = _consensus_evaluation(request.user, reference)
+    criterion = evaluation.plan.criteria.filter(pk=criterion_id, kind=Criterion.Kind.RATED).first()
+    if criterion is None:
+        raise Http404
+    form = ConsensusForm(
+        request.POST,
+        max_points=criterion.max_points,
+        auto_id=f"id_consensus_{proposal_id}_{criterion_id}_%s",
+    )
+    anchor = f"cell-{proposal_id}-{criterion_id}"
+    if form.is_valid():
+        try:
+            services.consensus_record(
+                evaluation=evaluation,
+                actor=request.user,
+                proposal=proposal_id,
+                criterion=criterion,
+                points=form.cleaned_data["points"],
+                rationale=form.cleaned_data["rationale"],
+            )
+        except InvalidInput as exc:
+            if not exc.field_errors.keys() & {"points", "rationale"}:
+                refused(request, exc)
+                return back("consensus", reference, anchor)
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Consensus score recorded."))
+            return back("consensus", reference, anchor)
+    return _render_consensus(request, evaluation, bound=((proposal_id, criterion_id), form))
+
+
+@require_POST
+@login_required
+def consensus_lock(request, reference):
+    evaluation = _consensus_evaluation(request.user, reference)
+    try:
+        services.consensus_lock(evaluation=evaluation, actor=request.user)
+    except TransitionRefused as exc:
+        refused(request, exc)
+    else:
+        messages.success(
+            request,
+            _("The consensus is locked. The challenge's owner can now open the price envelopes."),
+        )
+    return back("consensus", reference)
+
+
+@login_required
+def prices(request, reference):
+    evaluation = visible_evaluation(request.user, reference)
+    if not selectors.prices_open_to(evaluation, request.user):
+        raise Http404
+    context = {
+        "challenge": evaluation.challenge,
+        "evaluation": evaluation,
+        "rows": selectors.opened_prices(evaluation=evaluation, user=request.user),
+        "may_rank": "rank" in allowed_transitions(evaluation, request.user),
+    }
+    return render(request, "evaluation/prices.html", context)
+
+
+def _ranked_evaluation(user, reference):
+    evaluation = visible_evaluation(user, reference)
+    viewer, _assignment = viewer_of(evaluation, user)
+    if viewer not in (Viewer.STAFF, Viewer.CHAIR) or evaluation.status not in (
+        Evaluation.Status.RANKED,
+        Evaluation.Status.DECIDED,
+    ):
+        raise Http404
+    return evaluation
+
+
+def _number(value) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _chart(entries, criteria) -> dict:
+    """Bars of each proposal's combined points per rated criterion, as shares of the maximum."""
+    groups = []
+    y = 0
+    for entry in entries:
+        bars = []
+        y += CHART_BAR_HEIGHT + CHART_GAP  # the group's heading line
+        for criterion in criteria:
+            points = _number(entry.criterion_scores.get(str(criterion.pk)))
+            share = (points / criterion.max_points) if points is not None else Decimal(0)
+            bars.append(
+                {
+                    "criterion": criterion,
+                    "points": points,
+                    "y": y,
+                    "text_y": y + CHART_BAR_HEIGHT - 4,
+                    "width": round(float(share) * CHART_BAR_WIDTH, 1),
+                    "value_x": CHART_LABEL_WIDTH + round(float(share) * CHART_BAR_WIDTH, 1) + 6,
+                }
+            )
+            y += CHART_BAR_HEIGHT + CHART_GAP
+        groups.append({"entry": entry, "heading_y": bars[0]["y"] - 8 if bars else y, "bars": bars})
+        y += CHART_GROUP_GAP
+    return {
+        "groups": groups,
+        "width": CHART_WIDTH,
+        "height": y,
+        "label_width": CHART_LABEL_WIDTH,
+        "bar_width": CHART_BAR_WIDTH,
+        "bar_height": CHART_BAR_HEIGHT,
+    }
+
+
+@login_required
+def results(request, reference):
+    evaluation = _ranked_evaluation(request.user, reference)
+    user = request.user
+    entries = list(selectors.ranking_for(evaluation=evaluation, user=user))
+    labels = selectors.proposal_labels(evaluation)
+    prices_by_proposal = {
+        row["proposal_id"]: row["price"]
+        for row in selectors.opened_prices(evaluation=evaluation, user=user)
+    }
+    for entry in entries:
+        entry.label = labels.get(entry.proposal_id, "")
+        entry.price = prices_by_proposal.get(entry.proposal_id)
+    criteria = list(evaluation.plan.criteria.filter(kind=Criterion.Kind.RATED))
+    for entry in entries:
+        entry.scores = [
+            {"criterion": c, "points": _number(entry.criterion_scores.get(str(c.pk)))}
+            for c in criteria
+        ]
+    context = {
+        "challenge": evaluation.challenge,
+        "evaluation": evaluation,
+        "entries": entries,
+        "criteria": criteria,
+        "show_prices": selectors.prices_open_to(evaluation, user),
+        "chart": _chart(entries, criteria),
+        "may_decide": "decide" in allowed_transitions(evaluation, user),
+        "decide_form": DecideForm(auto_id="id_decide_%s"),
+    }
+    return render(request, "evaluation/results.html", context)
+
+
+@login_required
+def results_csv(request, reference):
+    evaluation = _ranked_evaluation(request.user, reference)
+    rows = selectors.ranking_rows(evaluation=evaluation, user=request.user)
+    if not rows:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ranking-{evaluation.challenge.reference}.csv"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    csv.writer(response).writerows(rows)
+    return response

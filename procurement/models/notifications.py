@@ -1,0 +1,104 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Notification(models.Model):
+    """One message to one person: a row in their inbox and, if they want it, an email.
+
+    The row is written in the transaction of the event it reports, so it is also the outbox: the
+    email is sent afterwards by a task, and a sweeper re-queues rows whose email is still pending.
+    """
+
+    class Kind(models.TextChoices):
+        QUESTION_ANSWERED = "question_answered", _("A question was answered")
+        ADDENDUM_ISSUED = "addendum_issued", _("An addendum was issued")
+        APPROVAL_REQUESTED = "approval_requested", _("A challenge awaits approval")
+        PANEL_ASSIGNMENT = "panel_assignment", _("You were assigned to an evaluation panel")
+        CHALLENGE_CLOSED = "challenge_closed", _("A challenge closed")
+        CHALLENGE_CANCELLED = "challenge_cancelled", _("A challenge was cancelled")
+        RESULTS = "results", _("Results were published")
+        DEADLINE_REMINDER = "deadline_reminder", _("A deadline is coming")
+        OVERDUE_STEP = "overdue_step", _("A step of yours is overdue")
+
+    class Email(models.TextChoices):
+        PENDING = "pending", _("To send")
+        SENT = "sent", _("Sent")
+        NOT_WANTED = "not_wanted", _("Not wanted (preference or no address)")
+        FAILED = "failed", _("Failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # The same event never notifies the same person twice (a repeated run, a retried task).
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    email_status = models.CharField(max_length=12, choices=Email.choices, default=Email.PENDING)
+    # A worker that is sending holds this lease; a crashed worker's lease simply runs out.
+    email_claimed_until = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(
+                fields=["recipient"], name="notification_unread", condition=Q(read_at__isnull=True)
+            ),
+            models.Index(
+                fields=["created_at"],
+                name="notification_email_pending",
+                condition=Q(email_status="pending"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+    @property
+    def email_message_id(self) -> str:
+        """The email's idempotency key: a resent copy carries the same Message-ID."""
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+        return f"<notification-{self.pk}@{domain}>"
+
+
+class PersonPreferences(models.Model):
+    """What one person wants: their language, which emails, their private calendar address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences"
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # Kinds the person does not want by email; the inbox always gets everything.
+    email_muted_kinds = models.JSONField(default=list, blank=True)
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+
+    class Meta:
+        verbose_name = _("personal preferences")
+        verbose_name_plural = _("personal preferences")
+
+    def __str__(self):
+        return f"preferences of {self.user}"
+
+    def wants_email(self, kind: str) -> bool:
+        return kind not in (self.email_muted_kinds or [])

@@ -1,0 +1,154 @@
+"""Which events notify whom (DESIGN.md §4): transition → recipients and message.
+
+Each handler runs as a transition effect (core.workflow), inside the transaction of the step it
+reports, after the row is saved: the notification rows commit or roll back with the step, and
+their emails are queued only after commit. A higher app's event (a panel assignment) is
+registered here the same way with `register_event`.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from core import roles
+from core.timefmt import format_local
+from core.workflow import register_transition_effect
+
+from .message import Message
+from .models import Notification
+from .services.notifications import notifications_create
+
+Kind = Notification.Kind
+
+
+def register_event(model_label: str, transition: str, handler: Callable) -> None:
+    """Call `handler(instance=..., actor=...)` after `transition` of `model_label` succeeds."""
+    register_transition_effect(model_label, transition, handler)
+
+
+def vendor_members(challenge):
+    """People acting for a vendor with a proposal on `challenge`, whatever its state."""
+    User = get_user_model()
+    return User.objects.filter(
+        vendor_memberships__vendor__proposals__challenge=challenge, is_active=True
+    ).distinct()
+
+
+def askers(challenge):
+    User = get_user_model()
+    return User.objects.filter(questions_asked__challenge=challenge, is_active=True).distinct()
+
+
+def concerned_vendors(challenge) -> list:
+    """Vendors who follow or took part: members of vendors with a proposal, and askers."""
+    people = {u.pk: u for u in vendor_members(challenge)}
+    people.update({u.pk: u for u in askers(challenge)})
+    return [people[pk] for pk in sorted(people)]
+
+
+def question_answered(*, instance, actor):
+    challenge = instance.challenge
+    notifications_create(
+        recipients=concerned_vendors(challenge),
+        kind=Kind.QUESTION_ANSWERED,
+        message=lambda: Message(
+            title=_("A question about %(reference)s was answered")
+            % {"reference": challenge.reference},
+            body=_("Question: %(question)s\n\nAnswer: %(answer)s")
+            % {"question": instance.body, "answer": instance.answer},
+            link=challenge.get_absolute_url() + "#questions",
+        ),
+        dedupe_prefix=f"question_answered:{instance.pk}",
+        exclude=actor,
+    )
+
+
+def addendum_issued(*, instance, actor):
+    challenge = instance.challenge
+    notifications_create(
+        recipients=concerned_vendors(challenge),
+        kind=Kind.ADDENDUM_ISSUED,
+        message=lambda: Message(
+            title=_("Addendum %(number)s to %(reference)s")
+            % {"number": instance.number, "reference": challenge.reference},
+            body=_("%(title)s\n\n%(body)s") % {"title": instance.title, "body": instance.body}
+            + (
+                "\n\n"
+                + _(
+                    "This addendum changes the terms or dates: a submitted proposal must be "
+                    "re-confirmed before the submission deadline."
+                )
+                if instance.is_material
+                else ""
+            ),
+            link=challenge.get_absolute_url() + "#addenda",
+        ),
+        dedupe_prefix=f"addendum_issued:{instance.pk}",
+        exclude=actor,
+    )
+
+
+def approval_requested(*, instance, actor):
+    User = get_user_model()
+    approvers = (
+        User.objects.filter(groups__name=roles.APPROVER, is_active=True)
+        .exclude(pk=instance.owner_id)
+        .distinct()
+        .order_by("pk")
+    )
+    notifications_create(
+        recipients=approvers,
+        kind=Kind.APPROVAL_REQUESTED,
+        message=lambda: Message(
+            title=_("%(reference)s awaits your approval") % {"reference": instance.reference},
+            body=_("%(owner)s submitted %(challenge)s for review. Approve it or request changes.")
+            % {
+                "owner": instance.owner.get_full_name() or instance.owner.get_username(),
+                "challenge": instance,
+            },
+            link=instance.get_absolute_url(),
+        ),
+        exclude=actor,
+    )
+
+
+def challenge_closed(*, instance, actor):
+    recipients = [instance.owner, *vendor_members(instance)]
+    notifications_create(
+        recipients=recipients,
+        kind=Kind.CHALLENGE_CLOSED,
+        message=lambda: Message(
+            title=_("%(reference)s is closed") % {"reference": instance.reference},
+            body=_(
+                "%(challenge)s closed at %(closed)s. Proposals submitted before the deadline "
+                "were received; the others lapsed."
+            )
+            % {"challenge": instance, "closed": format_local(instance.closed_at)},
+            link=instance.get_absolute_url(),
+        ),
+        dedupe_prefix=f"challenge_closed:{instance.pk}",
+    )
+
+
+def challenge_cancelled(*, instance, actor):
+    notifications_create(
+        recipients=concerned_vendors(instance),
+        kind=Kind.CHALLENGE_CANCELLED,
+        message=lambda: Message(
+            title=_("%(reference)s was cancelled") % {"reference": instance.reference},
+            body=_("%(challenge)s was cancelled. Reason: %(reason)s")
+            % {"challenge": instance, "reason": instance.cancellation_reason},
+            link=instance.get_absolute_url(),
+        ),
+        dedupe_prefix=f"challenge_cancelled:{instance.pk}",
+        exclude=actor,
+    )
+
+
+def register_builtin_events() -> None:
+    register_event("challenges.Question", "publish_answer", question_answered)
+    register_event("challenges.Addendum", "issue", addendum_issued)
+    register_event("challenges.Challenge", "submit_for_review", approval_requested)
+    register_event("challenges.Challenge", "close", challenge_closed)
+    register_event("challenges.Challenge", "cancel", challenge_cancelled)

@@ -1,0 +1,227 @@
+"""Writing notifications (inbox rows, the email outbox) and sending their emails.
+
+A notification is written in the transaction of the event it reports. Its email is sent by a
+task queued after commit; if the broker is unreachable then, the row stays pending and the
+sweeper queues it again later. Sending holds a lease on the row, not a lock, because SMTP is slow.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ..message import Message
+from ..models import Notification, PersonPreferences
+
+logger = logging.getLogger(__name__)
+
+
+def preferences_for(user) -> PersonPreferences:
+    preferences, _created = PersonPreferences.objects.get_or_create(user=user)
+    return preferences
+
+
+def absolute_url(path: str) -> str:
+    if not path or "://" in path:
+        return path
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Queue `task` once the transaction commits; a broker outage is logged, never raised.
+
+    The row that the task works on is already committed, and the sweeper queues it again, so a
+    failed publish loses nothing and must not turn a committed action into an error page.
+    """
+
+    def publish():
+        try:
+            task.apply_async(args=args, retry=False)
+        except Exception:  # noqa: BLE001  (the sweeper retries; see above)
+            logger.warning("Could not queue %s%r; the outbox sweeper will retry.", task.name, args)
+
+    transaction.on_commit(publish)
+
+
+def notification_create(
+    *,
+    recipient,
+    kind: str,
+    message: Callable[[], Message],
+    dedupe_key: str | None = None,
+) -> Notification | None:
+    """One notification for `recipient`, worded in their language; None if already sent.
+
+    `message` is called with the recipient's language active, so every gettext in it speaks it.
+    """
+    if not recipient.is_active:
+        return None
+    preferences = preferences_for(recipient)
+    with translation.override(preferences.language):
+        text = message()
+    wants_email = bool(recipient.email) and preferences.wants_email(kind)
+    fields = {
+        "recipient": recipient,
+        "kind": kind,
+        "title": str(text.title)[:300],
+        "body": str(text.body),
+        "link": text.link,
+        "email_status": (
+            Notification.Email.PENDING if wants_email else Notification.Email.NOT_WANTED
+        ),
+    }
+    if dedupe_key is None:
+        notification = Notification.objects.create(**fields)
+    else:
+        if Notification.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        try:
+            with transaction.atomic():
+                notification = Notification.objects.create(dedupe_key=dedupe_key, **fields)
+        except IntegrityError:
+            # Another transaction wrote the same event first.
+            return None
+    if notification.email_status == Notification.Email.PENDING:
+        from ..tasks import notification_email_send
+
+        enqueue_on_commit(notification_email_send, notification.pk)
+    return notification
+
+
+def notifications_create(
+    *,
+    recipients: Iterable,
+    kind: str,
+    message: Callable[[], Message],
+    dedupe_prefix: str | None = None,
+    exclude=None,
+) -> list[Notification]:
+    """The same event for several people, each in their own language; each person once."""
+    created = []
+    seen = set()
+    excluded_id = getattr(exclude, "pk", None)
+    for recipient in recipients:
+        if recipient.pk in seen or recipient.pk == excluded_id:
+            continue
+        seen.add(recipient.pk)
+        notification = notification_create(
+            recipient=recipient,
+            kind=kind,
+            message=message,
+            dedupe_key=f"{dedupe_prefix}:{recipient.pk}" if dedupe_prefix else None,
+        )
+        if notification is not None:
+            created.append(notification)
+    return created
+
+
+def notification_mark_read(*, notification: Notification, actor) -> Notification:
+    if notification.recipient_id != actor.pk:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("This notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+def notifications_mark_all_read(*, actor) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def _email_for(notification: Notification) -> EmailMessage:
+    preferences = preferences_for(notification.recipient)
+    with translation.override(preferences.language):
+        parts = [notification.body]
+        if notification.link:
+            parts.append(absolute_url(notification.link))
+        parts.append(
+            _("You receive this email because of your notification preferences: %(url)s")
+            % {"url": absolute_url(reverse("procurement:preferences"))}
+        )
+        subject = f"[{settings.MUNICIPALITY_NAME}] {notification.title}"
+    return EmailMessage(
+        subject=subject,
+        body="\n\n".join(p for p in parts if p),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient.email],
+        # The idempotency key: a copy resent after a crash has the same Message-ID, so mail
+        # systems and readers can recognise it.
+        headers={"Message-ID": notification.email_message_id},
+    )
+
+
+def notification_email_send(*, notification_id: int) -> str:
+    """Send one notification's email unless it was sent or another worker is sending it.
+
+    Returns what happened: "sent", "done" (nothing to send) or "busy" (someone else has it).
+    At least once, not exactly once: a worker that dies after the mail server accepted the
+    message but before it recorded so sends it again, with the same Message-ID.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        notification = (
+            # Lock this row only: with the joined rows (a content type or person shared by
+            # many rows) locked too, concurrent workers would skip each other's rows.
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            return "busy"
+        if notification.email_status != Notification.Email.PENDING:
+            return "done"
+        if notification.email_claimed_until and notification.email_claimed_until > now:
+            return "busy"
+        notification.email_claimed_until = now + timedelta(
+            seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS
+        )
+        notification.email_attempts += 1
+        notification.save(update_fields=["email_claimed_until", "email_attempts"])
+    # Outside the transaction: the mail server may be slow, and no row lock is held meanwhile.
+    try:
+        _email_for(notification).send()
+    except Exception:
+        failed = notification.email_attempts >= settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS
+        Notification.objects.filter(pk=notification.pk, email_status="pending").update(
+            email_claimed_until=None,
+            email_status=Notification.Email.FAILED if failed else Notification.Email.PENDING,
+        )
+        raise
+    Notification.objects.filter(pk=notification.pk).update(
+        email_status=Notification.Email.SENT, email_sent_at=timezone.now(), email_claimed_until=None
+    )
+    return "sent"
+
+
+def outbox_sweep(*, now=None, limit: int = 500) -> int:
+    """Queue again every email still pending whose lease ran out (or that was never queued)."""
+    from ..tasks import notification_email_send as send_task
+
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.NOTIFICATION_OUTBOX_GRACE_SECONDS)
+    pending = (
+        Notification.objects.filter(
+            email_status=Notification.Email.PENDING, created_at__lte=now - grace
+        )
+        .exclude(email_claimed_until__gt=now)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued = 0
+    for notification_id in pending:
+        send_task.apply_async(args=(notification_id,))
+        queued += 1
+    return queued

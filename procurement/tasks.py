@@ -1,0 +1,53 @@
+"""Celery tasks: thin, idempotent, each reloading its rows by id and checking their state again.
+
+The work is in services; a task may run twice (late acknowledgement redelivers it after a crash),
+late, or at the same time as another copy, and the services are written for that.
+"""
+
+import logging
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from .chronograph import chronograph_run_due
+from .services.notifications import notification_email_send as send_email
+from .services.notifications import outbox_sweep as sweep
+from .services.reminders import reminders_deliver_due
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(name="procurement.chronograph_tick")
+def chronograph_tick():
+    report = chronograph_run_due()
+    if any(report.values()):
+        logger.info("Chronograph: %s", report)
+    return report
+
+
+@shared_task(name="procurement.reminders_deliver")
+def reminders_deliver():
+    delivered = reminders_deliver_due()
+    if delivered:
+        logger.info("Reminders delivered: %d", delivered)
+    return delivered
+
+
+@shared_task(
+    name="procurement.notification_email_send",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def notification_email_send(notification_id: int):
+    return send_email(notification_id=notification_id)
+
+
+@shared_task(name="procurement.outbox_sweep")
+def outbox_sweep():
+    queued = sweep()
+    if queued:
+        logger.info("Outbox sweeper queued %d email(s) again.", queued)
+    return queued
