@@ -220,13 +220,14 @@ class AddendumForm(forms.ModelForm):
 
 
 def apply_service_errors(form, error) -> None:
-    """Show a service's InvalidInput on the form: field errors on their fields, the rest on top."""
-    placed = False
+    """Show a service's InvalidInput on the form: field errors on their fields, and on top the
+    sentences that say more than the field errors (what to do next)."""
+    placed = set()
     for name, messages in error.field_errors.items():
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)
-            placed = True
-    if not placed:
-        for message in error.messages:
+            placed.add(message)
+    for message in error.messages:
+        if message not in placed:
             form.add_error(None, message)

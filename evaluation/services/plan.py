@@ -26,6 +26,8 @@ PLAN_EDITABLE_STATES = (
     Challenge.Status.IN_REVIEW,
     Challenge.Status.APPROVED,
 )
+# The criterion's position is a PositiveSmallIntegerField.
+ORDER_LIMIT = 32767
 CRITERION_FIELDS = ("kind", "name", "description", "weight", "max_points", "order")
 MAX_POINTS_LIMIT = 1000
 
@@ -133,6 +135,8 @@ def _clean_criterion(data: Mapping, *, current: Criterion | None = None) -> dict
     weight = integer("weight") or 0
     max_points = integer("max_points")
     order = integer("order")
+    if order is not None and not 0 <= order <= ORDER_LIMIT:
+        errors["order"] = [_("Give a position from 0 to %(limit)d.") % {"limit": ORDER_LIMIT}]
     if kind == Criterion.Kind.MANDATORY:
         weight, max_points = 0, None
     elif kind in (Criterion.Kind.RATED, Criterion.Kind.PRICE) and not 1 <= weight <= 100:

@@ -81,3 +81,9 @@ def test_it_resets_a_forgotten_password_by_email(client):
     )
     assert response.status_code == 302
     assert client.login(username="rita", password="another-long-passphrase")
+
+
+@pytest.mark.django_db
+def test_visitors_find_the_sign_up_page_from_every_page_and_the_sign_in_page(client):
+    assert 'href="/accounts/signup/' in client.get("/").content.decode()
+    assert 'href="/accounts/signup/"' in client.get("/accounts/login/").content.decode()

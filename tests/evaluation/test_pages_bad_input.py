@@ -262,6 +262,7 @@ def test_weights_above_100_are_refused(client, alice, challenge, plan):
     )
     assert response.status_code == 200
     assert "Lower this weight or another one." in response.content.decode()
+    assert "The weights would add up to 105%" in response.content.decode()
     assert _plan_state(challenge) == before
 
 

@@ -73,6 +73,8 @@ def test_a_new_plan_defaults_to_consensus_and_the_usual_tie_breaks(challenge, al
         ({"kind": "bonus", "name": "Approach"}, "kind"),
         ({"kind": "price", "name": "Price", "weight": 101}, "weight"),
         ({"kind": "rated", "name": "Approach", "weight": "many", "max_points": 10}, "weight"),
+        ({"kind": "rated", "name": "A", "weight": 40, "max_points": 10, "order": 40000}, "order"),
+        ({"kind": "rated", "name": "A", "weight": 40, "max_points": 10, "order": -1}, "order"),
     ],
 )
 def test_it_refuses_a_bad_criterion_and_stores_nothing(plan_only, alice, data, field):
