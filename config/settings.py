@@ -182,10 +182,11 @@ elif DEBUG:
         "data_folder_in": str(CELERY_LOCAL_FOLDER / "queue"),
         "data_folder_out": str(CELERY_LOCAL_FOLDER / "queue"),
         "processed_folder": str(CELERY_LOCAL_FOLDER / "processed"),
+        "control_folder": str(CELERY_LOCAL_FOLDER / "control"),
         "store_processed": False,
     }
     CELERY_TASK_ALWAYS_EAGER = False
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (CELERY_LOCAL_FOLDER / _folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_URL = "memory://"

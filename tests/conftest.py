@@ -6,6 +6,7 @@ frank and grace evaluate, rita is a resident, root is the admin.
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import (
@@ -29,6 +30,9 @@ def _test_settings(settings, tmp_path):
     # A transactional test empties every table and content types come back with new ids;
     # the in-process cache must not hand out the old ones.
     ContentType.objects.clear_cache()
+    yield
+    # LocaleMiddleware leaves the thread in the last request's language.
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -2,9 +2,12 @@
 
     .venv/bin/python docs/screenshots/make_screenshots.py
 
-Builds a throwaway SQLite database, loads `seed_demo`, starts the development server on
-127.0.0.1 and photographs four pages with Debian's Chromium (CHROMIUM_PATH to use another).
-Viewport shots at 1280 px wide keep the PNGs small enough for git.
+Builds a throwaway SQLite database (with its uploads and task queue in the same temporary
+folder), loads `seed_demo`, starts the development server on 127.0.0.1 and photographs the pages
+the README and docs show, with Debian's Chromium (CHROMIUM_PATH to use another): the public board
+and challenge, a staff page, the vendor portal and proposal editor, the evaluator's scoring page,
+the consensus sheet and the API docs. Viewport shots at 1280 px wide keep the PNGs small enough
+for git.
 """
 
 import io
@@ -48,7 +51,9 @@ def prepare_environment(database: Path) -> dict:
     env.update(
         DEBUG="1",
         DATABASE_URL=f"sqlite:///{database}",
-        # Tasks run in process; the demo must not reach a real broker or send mail.
+        MEDIA_ROOT=str(database.parent / "media"),
+        CELERY_LOCAL_FOLDER=str(database.parent / "celery"),
+        # No real broker (tasks wait in the temporary folder) and no mail sent.
         REDIS_URL="",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -71,14 +76,25 @@ def load_demo(env: dict) -> dict:
 
     from challenges.models import Challenge
     from procurement.management.commands import seed_demo
+    from vendors.models import Proposal
 
     def reference(content) -> str:
         return Challenge.objects.values_list("reference", flat=True).get(title=content["title"])
 
+    draft = Proposal.objects.get(
+        challenge__title=seed_demo.ENERGY["title"], vendor__memberships__user__username="vendor"
+    )
+    scored = Proposal.objects.get(
+        challenge__title=seed_demo.WAYFINDING["title"],
+        vendor__memberships__user__username="vendor2",
+    )
     return {
         "password": seed_demo.DEMO_PASSWORD,
         "published": reference(seed_demo.ENERGY),
         "co_design": reference(seed_demo.WINTER),
+        "evaluating": reference(seed_demo.WAYFINDING),
+        "draft": str(draft.public_id),
+        "scored": str(scored.public_id),
     }
 
 
@@ -118,21 +134,51 @@ def take_screenshots(base_url: str, demo: dict) -> None:
             },
         )
 
-        staff = browser.new_context(**options).new_page()
-        staff.goto("/accounts/login/")
-        staff.get_by_label("Username").fill("staff")
-        staff.get_by_label("Password").fill(demo["password"])
-        staff.get_by_role("button", name="Sign in").click()
-        expect(staff.get_by_text("Signed in as staff")).to_be_visible()
+        def signed_in(username: str):
+            page = browser.new_context(**options).new_page()
+            page.goto("/accounts/login/")
+            page.get_by_label("Username").fill(username)
+            page.get_by_label("Password").fill(demo["password"])
+            page.get_by_role("button", name="Sign in").click()
+            expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+            return page
+
+        staff = signed_in("staff")
         staff.goto(f"/challenges/{demo['co_design']}/")
         expect(staff.get_by_role("button", name="Submit for review")).to_be_visible()
         shoot(staff, "staff-challenge.png")
+
+        vendor = signed_in("vendor")
+        vendor.goto("/vendors/")
+        expect(vendor.get_by_role("heading", level=1, name="Vendor portal")).to_be_visible()
+        # The proposals and open challenges, below the organization's details.
+        scroll_to_top(vendor.get_by_role("heading", level=2, name="My proposals"))
+        shoot(vendor, "vendor-portal.png")
+        vendor.goto(f"/vendors/proposals/{demo['draft']}/")
+        expect(vendor.get_by_role("heading", name="Before you can submit")).to_be_visible()
+        shoot(vendor, "proposal-editor.png")
+
+        chair = signed_in("evaluator")
+        chair.goto(f"/evaluation/{demo['evaluating']}/proposals/{demo['scored']}/")
+        expect(chair.get_by_role("heading", name="Rubric and your scores")).to_be_visible()
+        shoot(chair, "evaluation-scoring.png")
+        chair.goto(f"/evaluation/{demo['evaluating']}/consensus/")
+        expect(chair.get_by_role("heading", level=1, name="Consensus sheet")).to_be_visible()
+        # The criterion where the panel disagrees, with its outlier flags.
+        scroll_to_top(chair.get_by_role("heading", level=3, name="Has an outlier").first)
+        shoot(chair, "evaluation-consensus.png")
 
         public.goto("/api/docs/")
         public.locator(".swagger-ui .opblock").first.wait_for()
         shoot(public, "api-docs.png")
 
         browser.close()
+
+
+def scroll_to_top(locator) -> None:
+    locator.evaluate(
+        f"element => window.scrollBy(0, element.getBoundingClientRect().top - {MARGIN})"
+    )
 
 
 def shoot(page, name: str, **options) -> None:

@@ -16,10 +16,29 @@ from challenges.models import (
     EngagementActivity,
     Question,
     ReferenceCounter,
+    ResponseQuestion,
+)
+from evaluation.models import (
+    Evaluation,
+    PanelAssignment,
+    Score,
+    ScoreRevision,
+    ScreeningResult,
 )
 from procurement.audit import audit_verify
 from procurement.management.commands.seed_demo import DEMO_PASSWORD
-from procurement.models import AuditEntry
+from procurement.models import AuditEntry, Notification
+from vendors.models import (
+    PriceEnvelope,
+    Proposal,
+    ProposalAnswer,
+    ProposalDocument,
+    ProposalReceipt,
+    VendorMembership,
+    VendorOrganization,
+)
+from vendors.services import receipt_matches
+from vendors.validators import luhn_valid
 
 COUNTED = [
     get_user_model(),
@@ -31,6 +50,20 @@ COUNTED = [
     Question,
     Addendum,
     ReferenceCounter,
+    ResponseQuestion,
+    VendorOrganization,
+    VendorMembership,
+    Proposal,
+    ProposalAnswer,
+    ProposalDocument,
+    PriceEnvelope,
+    ProposalReceipt,
+    Evaluation,
+    PanelAssignment,
+    ScreeningResult,
+    Score,
+    ScoreRevision,
+    Notification,
     AuditEntry,
 ]
 
@@ -63,6 +96,7 @@ def test_it_loads_a_challenge_in_every_stage_so_far():
         "approved",
         "published",
         "closed",
+        "evaluating",
         "cancelled",
     }
     assert Challenge.objects.filter(title__icontains="winter accessibility").get().status == (
@@ -79,8 +113,10 @@ def test_running_it_twice_creates_nothing_new():
     output = seed()
 
     assert row_counts() == first
-    assert "0 created, 7 already present" in output
-    assert first["Challenge"] == 7
+    assert "0 created, 8 already present" in output
+    assert first["Challenge"] == 8
+    assert first["Proposal"] == 3
+    assert first["Score"] == 12
 
 
 @pytest.mark.django_db
@@ -93,6 +129,7 @@ def test_the_printed_logins_can_sign_in(client):
         "staff2",
         "approver",
         "evaluator",
+        "evaluator2",
         "vendor",
         "vendor2",
         "resident",
@@ -127,7 +164,7 @@ def test_each_demo_account_holds_its_role():
     assert groups("staff") == {"staff"}
     assert groups("staff2") == {"staff"}
     assert groups("approver") == {"staff", "approver"}
-    assert groups("evaluator") == {"evaluator"}
+    assert groups("evaluator") == groups("evaluator2") == {"evaluator"}
     assert groups("vendor") == groups("vendor2") == {"vendor"}
     assert groups("resident") == set()
     assert users["admin"].is_superuser and users["admin"].is_staff
@@ -155,7 +192,8 @@ def test_no_demo_challenge_was_approved_by_its_owner():
     seed()
     approved = Challenge.objects.filter(approved_by__isnull=False)
 
-    assert approved.count() == 4  # approved, published, closed, cancelled after publication
+    # approved, published, closed, evaluating, cancelled after publication
+    assert approved.count() == 5
     assert all(c.approved_by_id != c.owner_id for c in approved)
 
 
@@ -186,13 +224,17 @@ def test_the_open_challenge_has_questions_and_issued_addenda():
 
 
 @pytest.mark.django_db
-def test_the_closed_challenge_is_consistent_history():
+def test_the_closed_challenges_are_consistent_history():
     seed()
-    challenge = Challenge.objects.get(status="closed")
+    challenges = Challenge.objects.filter(status__in=["closed", "evaluating"])
 
-    assert challenge.published_at < challenge.questions_deadline < challenge.submission_deadline
-    assert challenge.closed_at == challenge.submission_deadline
-    assert not challenge.questions.filter(status="submitted").exists()
+    assert challenges.count() == 2
+    for challenge in challenges:
+        assert challenge.published_at < challenge.questions_deadline
+        assert challenge.questions_deadline < challenge.submission_deadline
+        assert challenge.closed_at == challenge.submission_deadline
+        assert not challenge.questions.filter(status="submitted").exists()
+        assert challenge.evaluation.plan.frozen_at == challenge.published_at
 
 
 @pytest.mark.django_db
@@ -241,4 +283,139 @@ def test_it_runs_with_debug_on(settings):
 
     call_command("seed_demo", stdout=StringIO())
 
-    assert Challenge.objects.count() == 7
+    assert Challenge.objects.count() == 8
+
+
+def login(client, username):
+    assert client.login(username=username, password=DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_each_demo_vendor_is_registered_with_a_valid_business_number_and_owned_by_its_member():
+    seed()
+
+    for username in ("vendor", "vendor2"):
+        membership = VendorMembership.objects.select_related("vendor").get(user__username=username)
+        assert membership.role == "owner"
+        assert luhn_valid(membership.vendor.business_number)
+        assert len(membership.vendor.business_number) == 9
+    assert VendorOrganization.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_vendor_portal_shows_the_draft_on_the_open_challenge(client):
+    seed()
+    published = Challenge.objects.get(status="published")
+    draft = Proposal.objects.get(challenge=published)
+    login(client, "vendor")
+
+    response = client.get(reverse("vendors:portal"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Riverbend Energy Co-op" in content
+    assert reverse("vendors:proposal", args=[draft.public_id]) in content
+    assert draft.status == "draft"
+    assert draft.vendor.memberships.filter(user__username="vendor").exists()
+    assert draft.answers.count() == 2
+    assert draft.documents.get().content_type == "application/pdf"
+    assert not PriceEnvelope.objects.filter(proposal=draft).exists()
+
+
+@pytest.mark.django_db
+def test_the_draft_is_sealed_from_the_other_vendor(client):
+    seed()
+    draft = Proposal.objects.get(challenge__status="published")
+    login(client, "vendor2")
+
+    portal = client.get(reverse("vendors:portal"))
+    editor = client.get(reverse("vendors:proposal", args=[draft.public_id]))
+
+    assert portal.status_code == 200
+    assert str(draft.public_id) not in portal.content.decode()
+    assert editor.status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_the_closed_challenge_received_both_proposals_with_receipts_that_match():
+    seed()
+    challenge = Challenge.objects.get(status="evaluating")
+    proposals = list(challenge.proposals.select_related("vendor"))
+
+    assert {p.vendor.operating_name for p in proposals} == {
+        "Riverbend Energy Co-op",
+        "Tidewater Software",
+    }
+    for proposal in proposals:
+        assert proposal.status == "qualified"
+        assert proposal.submitted_at < challenge.submission_deadline
+        assert receipt_matches(proposal)
+        receipt = proposal.receipts.get()
+        assert receipt.digest == proposal.receipt_digest
+        assert receipt.salt == proposal.receipt_salt != ""
+        assert list(receipt.documents.all()) == list(proposal.documents.all())
+        assert proposal.price_envelope.amount > 0
+        assert proposal.answers.count() == challenge.response_questions.count() == 4
+
+
+@pytest.mark.django_db
+def test_the_evaluation_reached_consensus_and_left_the_prices_sealed():
+    seed()
+    evaluation = Evaluation.objects.get(challenge__status="evaluating")
+
+    assert evaluation.status == "consensus"
+    assert evaluation.prices_opened_at is None
+    assert evaluation.consensus_locked_at is None
+    assignments = {a.evaluator.username: a for a in evaluation.assignments.all()}
+    assert set(assignments) == {"evaluator", "evaluator2"}
+    assert assignments["evaluator"].is_chair
+    for assignment in assignments.values():
+        assert assignment.status == "submitted"
+        assert assignment.declared_at is not None
+        assert "Riverbend Community Energy Co-operative Ltd." in assignment.declaration_vendors
+        assert assignment.scores.count() == 6
+    transitions = set(
+        AuditEntry.objects.filter(
+            content_type__model="evaluation", object_id=str(evaluation.pk)
+        ).values_list("transition", flat=True)
+    )
+    assert transitions == {"start_screening", "start_scoring", "open_consensus"}
+    assert not AuditEntry.objects.filter(transition="open_prices").exists()
+
+
+@pytest.mark.django_db
+def test_the_evaluator_sees_the_assignment(client):
+    seed()
+    challenge = Challenge.objects.get(status="evaluating")
+    login(client, "evaluator")
+
+    response = client.get(reverse("evaluation:mine"))
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert challenge.title in content
+    assert reverse("evaluation:workspace", args=[challenge.reference]) in content
+
+
+@pytest.mark.django_db
+def test_the_owner_cannot_read_the_prices_before_they_are_opened(client):
+    seed()
+    challenge = Challenge.objects.get(status="evaluating")
+    login(client, challenge.owner.username)
+
+    response = client.get(reverse("evaluation:prices", args=[challenge.reference]))
+
+    assert response.status_code == 404
+    challenge.evaluation.refresh_from_db()
+    assert challenge.evaluation.prices_opened_at is None
+
+
+@pytest.mark.django_db
+def test_verify_audit_passes_after_seeding_twice():
+    seed()
+    seed()
+    out = StringIO()
+
+    call_command("verify_audit", stdout=out)
+
+    assert f"{AuditEntry.objects.count()} entries verified" in out.getvalue()

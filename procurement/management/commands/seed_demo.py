@@ -1,4 +1,5 @@
-"""Demo data for `make run`: one person per role and challenges in every stage so far."""
+"""Demo data for `make run`: one person per role, challenges in every stage so far, vendors
+with proposals, and an evaluation with a panel that has scored."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -6,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -17,8 +19,24 @@ from challenges.models import (
     Department,
     EngagementActivity,
     Question,
+    ResponseQuestion,
 )
 from core import roles
+from evaluation import services as evaluation_services
+from evaluation.models import Criterion, Evaluation
+from vendors import files as vendor_files
+from vendors import services as vendor_services
+from vendors.models import (
+    PriceEnvelope,
+    Proposal,
+    ProposalAnswer,
+    ProposalDocument,
+    ProposalReceipt,
+    VendorMembership,
+    VendorOrganization,
+)
+from vendors.services.receipts import current_documents, receipt_salt_new
+from vendors.validators import parse_business_number
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -34,9 +52,24 @@ DEMO_USERS = [
         False,
         "approver (never of their own challenges)",
     ),
-    ("evaluator", "Tomas", "Nguyen", [roles.EVALUATOR], False, "evaluator"),
-    ("vendor", "Dana", "Okafor", [roles.VENDOR], False, "vendor member"),
-    ("vendor2", "Eli", "Martin", [roles.VENDOR], False, "vendor member (a second firm)"),
+    (
+        "evaluator",
+        "Tomas",
+        "Nguyen",
+        [roles.EVALUATOR],
+        False,
+        "evaluator: chairs the transit wayfinding panel",
+    ),
+    (
+        "evaluator2",
+        "Amira",
+        "Haddad",
+        [roles.EVALUATOR],
+        False,
+        "evaluator: second member of that panel",
+    ),
+    ("vendor", "Dana", "Okafor", [roles.VENDOR], False, "vendor: Riverbend Energy Co-op"),
+    ("vendor2", "Eli", "Martin", [roles.VENDOR], False, "vendor: Tidewater Software"),
     ("resident", "Rosa", "Arsenault", [], False, "resident"),
     ("admin", "Ada", "Boudreau", [], True, "admin (superuser, configuration only)"),
 ]
@@ -54,12 +87,16 @@ DEPARTMENTS = [
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: one account per role (printed at the end) and challenges in every "
-        "stage so far. Safe to run again: what exists is left alone. Every stage is reached "
-        "through the services, as the person who would take that step, so the audit trail is "
-        "real; the one closed challenge needs time to have passed and is therefore loaded as "
-        "historical data, without audit entries. Refuses to run with DEBUG off unless --force "
-        "is given, because the accounts share a published password."
+        "Load demo data: one account per role (printed at the end), challenges in every stage "
+        "so far, two vendor organizations, a draft proposal on the open challenge and an "
+        "evaluation in consensus on the closed one. Safe to run again: what exists is left "
+        "alone. Every step is taken through the services, as the person who would take it, so "
+        "the audit trail is real. What needs time to have passed is loaded as historical data, "
+        "without audit entries: the closed challenge's publication and closing, and the two "
+        "proposals it received before its deadline (with their receipts). Its evaluation then "
+        "runs through the services: screening, declarations, scores, consensus. Price envelopes "
+        "stay sealed: the evaluation stops before prices are opened. Refuses to run with DEBUG "
+        "off unless --force is given, because the accounts share a published password."
     )
 
     def add_arguments(self, parser):
@@ -88,6 +125,7 @@ class Command(BaseCommand):
             (FLOOD_ALERTS["title"], self._approved),
             (ENERGY["title"], self._published),
             (WAYFINDING["title"], self._closed),
+            (SIDEWALKS["title"], self._recently_closed),
             (CURBSIDE["title"], self._cancelled),
         ]
         created = 0
@@ -100,6 +138,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo challenges: {created} created, {len(seeders) - created} already present."
         )
+        with transaction.atomic():
+            vendors = self._vendors(people)
+        # Each step checks whether it already ran, so a database seeded before vendors and
+        # evaluation existed gains them too.
+        with transaction.atomic():
+            self._energy_draft(people, vendors)
+        with transaction.atomic():
+            self._wayfinding_evaluation(people, vendors)
         self._print_logins()
 
     # People
@@ -125,9 +171,9 @@ class Command(BaseCommand):
     def _print_logins(self):
         self.stdout.write("")
         self.stdout.write(self.style.MIGRATE_HEADING("Demo logins"))
-        self.stdout.write(f"  {'Username':<10} {'Password':<20} Role")
+        self.stdout.write(f"  {'Username':<11} {'Password':<20} Role")
         for username, *_names, description in DEMO_USERS:
-            self.stdout.write(f"  {username:<10} {DEMO_PASSWORD:<20} {description}")
+            self.stdout.write(f"  {username:<11} {DEMO_PASSWORD:<20} {description}")
         self.stdout.write("")
 
     # Time
@@ -143,7 +189,8 @@ class Command(BaseCommand):
     # Shared steps, each through the service a person would use
 
     def _create(self, content, owner, department):
-        fields = {k: v for k, v in content.items() if k not in ("activities", "inputs")}
+        extras = ("activities", "inputs", "response_questions")
+        fields = {k: v for k, v in content.items() if k not in extras}
         return services.challenge_create(actor=owner, department=department, **fields)
 
     def _co_design_with_evidence(self, challenge, content, people):
@@ -236,6 +283,7 @@ class Command(BaseCommand):
         owner = people["staff"]
         challenge = self._create(ENERGY, owner, departments["climate-energy"])
         challenge = self._through_approval(challenge, ENERGY, people)
+        self._response_questions(challenge, ENERGY_RESPONSE_QUESTIONS)
         challenge = self._publish(challenge, questions_in_days=12, submission_in_days=33)
         for asker, body, outcome, text in ENERGY_QUESTIONS:
             question = services.question_ask(challenge=challenge, actor=people[asker], body=body)
@@ -272,11 +320,48 @@ class Command(BaseCommand):
         )
 
     def _closed(self, people, departments):
-        """A challenge that closed six weeks ago, loaded as historical data (see the help)."""
-        owner = people["staff"]
-        challenge = self._create(WAYFINDING, owner, departments["transit"])
+        """Closed six weeks ago; its evaluation is seeded afterwards (_wayfinding_evaluation)."""
+        challenge = self._create(WAYFINDING, people["staff"], departments["transit"])
+        self._load_closed(
+            challenge,
+            WAYFINDING,
+            people,
+            published_days_ago=92,
+            questions_days_ago=65,
+            closed_days_ago=44,
+            questions=WAYFINDING_QUESTIONS,
+            addendum=WAYFINDING_ADDENDUM,
+        )
+
+    def _recently_closed(self, people, departments):
+        """Closed last week; nobody has started its evaluation yet."""
+        challenge = self._create(SIDEWALKS, people["staff2"], departments["public-works"])
+        self._load_closed(
+            challenge,
+            SIDEWALKS,
+            people,
+            published_days_ago=50,
+            questions_days_ago=26,
+            closed_days_ago=6,
+        )
+
+    def _load_closed(
+        self,
+        challenge,
+        content,
+        people,
+        *,
+        published_days_ago,
+        questions_days_ago,
+        closed_days_ago,
+        questions=(),
+        addendum=None,
+    ):
+        """A challenge whose deadline has passed, loaded as historical data (see the help)."""
+        owner = challenge.owner
         plan = self._evaluation_plan(challenge)
-        for days_ago, kind, participants, groups, summary in WAYFINDING["activities"]:
+        self._response_questions(challenge, content["response_questions"])
+        for days_ago, kind, participants, groups, summary in content["activities"]:
             EngagementActivity.objects.create(
                 challenge=challenge,
                 kind=kind,
@@ -286,8 +371,8 @@ class Command(BaseCommand):
                 summary=summary,
                 recorded_by=owner,
             )
-        published_at = self._deadline(-92)
-        for asker, body, answer, asked_days_ago in WAYFINDING_QUESTIONS:
+        published_at = self._deadline(-published_days_ago)
+        for asker, body, answer, asked_days_ago in questions:
             question = Question.objects.create(
                 challenge=challenge, asked_by=people[asker], body=body
             )
@@ -298,32 +383,263 @@ class Command(BaseCommand):
                 asked_at=self.now - timedelta(days=asked_days_ago),
                 answered_at=self.now - timedelta(days=asked_days_ago - 2),
             )
-        addendum = Addendum.objects.create(
-            challenge=challenge,
-            created_by=owner,
-            title="Station list corrected",
-            body=(
-                "Appendix B listed the King Street terminal twice and left out the Regent Mall "
-                "stop. The corrected list has 14 stops; nothing else changes."
-            ),
-        )
-        Addendum.objects.filter(pk=addendum.pk).update(
-            status=Addendum.Status.ISSUED, number=1, issued_at=published_at + timedelta(days=9)
-        )
-        submission_deadline = self._deadline(-44)
+        if addendum:
+            title, body, issued_days_after_publication = addendum
+            issued = Addendum.objects.create(
+                challenge=challenge, created_by=owner, title=title, body=body
+            )
+            Addendum.objects.filter(pk=issued.pk).update(
+                status=Addendum.Status.ISSUED,
+                number=1,
+                issued_at=published_at + timedelta(days=issued_days_after_publication),
+            )
+        submission_deadline = self._deadline(-closed_days_ago)
         Challenge.objects.filter(pk=challenge.pk).update(
             status=Challenge.Status.CLOSED,
-            created_at=self.now - timedelta(days=150),
+            created_at=published_at - timedelta(days=58),
             approved_by=people["approver"],
             approved_at=published_at - timedelta(days=6),
             published_at=published_at,
-            questions_deadline=self._deadline(-65),
+            questions_deadline=self._deadline(-questions_days_ago),
             submission_deadline=submission_deadline,
             closed_at=submission_deadline,
         )
-        from evaluation.services import plan_freeze
+        evaluation_services.plan_freeze(plan=plan, frozen_at=published_at)
 
-        plan_freeze(plan=plan, frozen_at=published_at)
+    # Vendors, proposals and the evaluation
+
+    def _response_questions(self, challenge, specs):
+        """The questions every proposal answers. Staff set them in the admin; there is no
+        service for them, so they are written directly, and only if the challenge has none."""
+        if challenge.response_questions.exists():
+            return
+        ResponseQuestion.objects.bulk_create(
+            ResponseQuestion(
+                challenge=challenge,
+                order=order,
+                prompt=prompt,
+                guidance=guidance,
+                max_words=max_words,
+            )
+            for order, (prompt, guidance, max_words) in enumerate(specs, start=1)
+        )
+
+    def _vendors(self, people) -> dict:
+        """Each demo vendor member registers their organization (and so owns it)."""
+        vendors = {}
+        for username, data in DEMO_VENDORS.items():
+            person = people[username]
+            business_number, _program = parse_business_number(data["business_number"])
+            vendor = VendorOrganization.objects.filter(business_number=business_number).first()
+            if vendor is None:
+                vendor = vendor_services.vendor_register(actor=person, **data)
+            elif not VendorMembership.objects.filter(vendor=vendor, user=person).exists():
+                raise CommandError(
+                    f"A vendor with business number {business_number} exists but {username} is "
+                    "not its member; seed_demo will not take it over."
+                )
+            vendors[username] = vendor
+        return vendors
+
+    def _energy_draft(self, people, vendors):
+        """`vendor` has started a proposal on the open challenge: answers, a document, no price."""
+        challenge = Challenge.objects.filter(
+            title=ENERGY["title"], status=Challenge.Status.PUBLISHED
+        ).first()
+        vendor, person = vendors["vendor"], people["vendor"]
+        if (
+            challenge is None
+            or Proposal.objects.filter(challenge=challenge, vendor=vendor).exists()
+        ):
+            return
+        self._response_questions(challenge, ENERGY_RESPONSE_QUESTIONS)
+        proposal = vendor_services.proposal_start(challenge=challenge, vendor=vendor, actor=person)
+        questions = challenge.response_questions.order_by("order", "id")
+        vendor_services.proposal_save_answers(
+            proposal=proposal,
+            actor=person,
+            answers={
+                q.pk: text for q, text in zip(questions, ENERGY_DRAFT_ANSWERS, strict=True) if text
+            },
+        )
+        title, name, lines = ENERGY_DRAFT_DOCUMENT
+        vendor_services.document_upload(
+            proposal=proposal,
+            actor=person,
+            title=title,
+            upload=ContentFile(demo_pdf(title, lines), name=name),
+        )
+
+    def _received_proposal(self, challenge, vendor, person, content, submitted_at):
+        """A proposal submitted before the deadline and received at closing, loaded as history:
+        the receipt is computed as `proposal_submit` computes it, over the same content."""
+        proposal = Proposal.objects.create(challenge=challenge, vendor=vendor, created_by=person)
+        questions = challenge.response_questions.order_by("order", "id")
+        ProposalAnswer.objects.bulk_create(
+            ProposalAnswer(proposal=proposal, question=question, text=text)
+            for question, text in zip(questions, content["answers"], strict=True)
+        )
+        title, name, lines = content["document"]
+        upload = ContentFile(demo_pdf(title, lines), name=name)
+        checked = vendor_files.check_upload(upload)
+        document = ProposalDocument(
+            proposal=proposal,
+            title=title,
+            original_name=checked.name,
+            content_type=checked.document_type.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=person,
+        )
+        document.file.save(
+            vendor_files.storage_name(
+                folder=f"proposals/{proposal.public_id}", document_type=checked.document_type
+            ),
+            upload,
+            save=False,
+        )
+        document.save()
+        ProposalDocument.objects.filter(pk=document.pk).update(
+            uploaded_at=submitted_at - timedelta(hours=2)
+        )
+        amount, breakdown = content["price"]
+        PriceEnvelope.objects.create(
+            proposal=proposal, amount=amount, breakdown=breakdown, updated_by=person
+        )
+        salt = receipt_salt_new()
+        digest = vendor_services.receipt_digest(
+            vendor_services.receipt_payload(proposal, submitted_at=submitted_at, salt=salt)
+        )
+        Proposal.objects.filter(pk=proposal.pk).update(
+            status=Proposal.Status.RECEIVED,
+            submitted_at=submitted_at,
+            submitted_by=person,
+            receipt_digest=digest,
+            receipt_salt=salt,
+            created_at=submitted_at - timedelta(days=15),
+        )
+        receipt = ProposalReceipt.objects.create(
+            proposal=proposal,
+            digest=digest,
+            salt=salt,
+            submitted_at=submitted_at,
+            submitted_by=person,
+        )
+        receipt.documents.set(current_documents(proposal))
+        return proposal
+
+    def _wayfinding_evaluation(self, people, vendors):
+        """Both vendors' proposals (history), then the evaluation through the services: the owner
+        starts it, assigns the panel and screens; the evaluators declare, score and submit; the
+        chair opens consensus. It stops there, so the price envelopes stay sealed."""
+        challenge = Challenge.objects.filter(
+            title=WAYFINDING["title"], status=Challenge.Status.CLOSED
+        ).first()
+        if challenge is None or challenge.proposals.exists():
+            return
+        self._response_questions(challenge, WAYFINDING["response_questions"])
+        deadline = challenge.submission_deadline
+        proposals = {
+            username: self._received_proposal(
+                challenge,
+                vendors[username],
+                people[username],
+                content,
+                submitted_at=deadline - timedelta(hours=hours_early),
+            )
+            for username, hours_early, content in WAYFINDING_PROPOSALS
+        }
+        owner = challenge.owner
+        services.challenge_transition(challenge=challenge, actor=owner, name="start_evaluation")
+
+        def evaluation():
+            return Evaluation.objects.select_related("plan").get(challenge=challenge)
+
+        assignments = {
+            username: evaluation_services.panel_assign(
+                evaluation=evaluation(),
+                actor=owner,
+                evaluator=people[username],
+                due_at=self._deadline(9),
+                is_chair=username == "evaluator",
+            )
+            for username in ("evaluator", "evaluator2")
+        }
+        criteria = evaluation().plan.criteria.order_by("order")
+        mandatory = list(criteria.filter(kind=Criterion.Kind.MANDATORY))
+        rated = list(criteria.filter(kind=Criterion.Kind.RATED))
+        for username, proposal in proposals.items():
+            evaluation_services.screening_record(
+                evaluation=evaluation(),
+                proposal=proposal,
+                actor=owner,
+                results={
+                    c.pk: {"passed": True, "note": WAYFINDING_SCREENING_NOTES[username]}
+                    for c in mandatory
+                },
+            )
+        for username, assignment in assignments.items():
+            person = people[username]
+            evaluation_services.assignment_accept(
+                assignment=assignment,
+                actor=person,
+                signature=person.get_full_name(),
+                no_conflict=True,
+            )
+        evaluation_services.evaluation_transition(
+            evaluation=evaluation(), actor=owner, name="start_scoring"
+        )
+        for username, assignment in assignments.items():
+            for vendor_username, proposal in proposals.items():
+                evaluation_services.scores_save(
+                    assignment=assignment,
+                    actor=people[username],
+                    proposal=proposal,
+                    scores={
+                        criterion.pk: {"points": points, "rationale": rationale}
+                        for criterion, (points, rationale) in zip(
+                            rated, WAYFINDING_SCORES[username][vendor_username], strict=True
+                        )
+                    },
+                )
+            evaluation_services.assignment_submit(assignment=assignment, actor=people[username])
+        evaluation_services.evaluation_transition(
+            evaluation=evaluation(), actor=people["evaluator"], name="open_consensus"
+        )
+
+
+def _pdf_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def demo_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page PDF with a title and a few lines of text, enough for a demo attachment."""
+    text = ["BT", "/F1 16 Tf", "72 760 Td", f"({_pdf_text(title)}) Tj", "/F1 11 Tf", "0 -28 Td"]
+    for line in lines:
+        text += [f"({_pdf_text(line)}) Tj", "0 -16 Td"]
+    text.append("ET")
+    stream = "\n".join(text).encode("latin-1", "replace")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
 
 
 # Demo content. Invented for a fictional city; any likeness to a real call is by theme only.
@@ -727,7 +1043,40 @@ WAYFINDING = {
             "Audio announcements must be triggered by the rider, not play all the time.",
         ),
     ],
+    # prompt, guidance, word limit
+    "response_questions": [
+        (
+            "How will riders know the next departure at the 14 transfer stops without a "
+            "smartphone?",
+            "Describe what a rider sees and hears at the stop, and how the information stays "
+            "current when buses run late.",
+            400,
+        ),
+        (
+            "How will riders with low vision use your solution?",
+            "Say how audio is triggered, in which languages, and how you tested it with riders.",
+            300,
+        ),
+        (
+            "How will the six stops without shelter power be served?",
+            "",
+            200,
+        ),
+        (
+            "Who will deliver the work, and on what schedule?",
+            "Name the team and partners and give the main milestones.",
+            300,
+        ),
+    ],
 }
+
+# title, body, issued this many days after publication
+WAYFINDING_ADDENDUM = (
+    "Station list corrected",
+    "Appendix B listed the King Street terminal twice and left out the Regent Mall stop. The "
+    "corrected list has 14 stops; nothing else changes.",
+    9,
+)
 
 # asker, question, answer, asked this many days ago
 WAYFINDING_QUESTIONS = [
@@ -773,4 +1122,221 @@ CURBSIDE = {
             "Most residents want a reminder the evening before, by text message or phone call.",
         ),
     ],
+}
+
+SIDEWALKS = {
+    "title": "Knowing when your sidewalk will be ploughed",
+    "summary": (
+        "Residents cannot tell whether their sidewalk has been cleared or when the plough will "
+        "come, so many stay home or walk on the road."
+    ),
+    "problem": (
+        "After a snowfall the city clears 180 km of sidewalk in priority order, but residents "
+        "cannot see that order or where the ploughs are. People who depend on sidewalks call "
+        "the city, wait at home or walk on the road."
+    ),
+    "context": (
+        "Eleven sidewalk ploughs with GPS units; priority routes published as a PDF map. About "
+        "900 calls about sidewalk clearing each winter."
+    ),
+    "desired_outcomes": (
+        "Residents know whether their sidewalk has been cleared and roughly when it will be, "
+        "without having to call."
+    ),
+    "constraints": "Plough positions may be shown only after a delay of at least ten minutes.",
+    "success_measures": "Calls about sidewalk clearing per storm; residents' rating of the map.",
+    "affected_communities": "Pedestrians, people using mobility aids, school children, seniors.",
+    "budget_min": Decimal("30000.00"),
+    "budget_max": Decimal("80000.00"),
+    "activities": [
+        (
+            70,
+            "survey",
+            188,
+            "Residents who called about sidewalk clearing last winter",
+            "Most want to know whether their own block is done, not to watch the ploughs live.",
+        ),
+    ],
+    "response_questions": [
+        ("How will residents find out when their sidewalk will be cleared?", "", 400),
+        ("Who will deliver the work, and on what schedule?", "", 300),
+    ],
+}
+
+# The demo vendors, each registered by its member: username -> vendor_register fields.
+DEMO_VENDORS = {
+    "vendor": {
+        "legal_name": "Riverbend Community Energy Co-operative Ltd.",
+        "operating_name": "Riverbend Energy Co-op",
+        "business_number": "806127452 RT0001",
+        "street_address": "41 Union Street",
+        "city": "Riverbend",
+        "province": "NB",
+        "postal_code": "E3B 2K7",
+        "website": "https://energy-coop.example.org",
+        "size": "small",
+        "is_local_business": True,
+        "social_enterprise": True,
+    },
+    "vendor2": {
+        "legal_name": "Tidewater Software Inc.",
+        "operating_name": "Tidewater Software",
+        "business_number": "741038525",
+        "street_address": "12 King Street",
+        "city": "Bridgewater",
+        "province": "NS",
+        "postal_code": "B4V 1A3",
+        "website": "https://tidewater.example.com",
+        "size": "micro",
+        "women_owned": True,
+    },
+}
+
+# prompt, guidance, word limit
+ENERGY_RESPONSE_QUESTIONS = [
+    (
+        "How will your service reach households that do not use a smartphone or the internet?",
+        "Describe the first contact, follow-up and how households ask for help.",
+        400,
+    ),
+    (
+        "How will you protect household energy data?",
+        "Where it is stored, who can read it, how long it is kept and how it is deleted.",
+        300,
+    ),
+    (
+        "Which community partners will you work with, and what will each do?",
+        "",
+        300,
+    ),
+]
+
+# The draft's answers, in the order of the questions ("" leaves one to finish).
+ENERGY_DRAFT_ANSWERS = [
+    "Households are referred by the food bank, the tenants' association and the utility's "
+    "outreach team. Our energy coaches call each household within a week, in English, French "
+    "or Arabic, and visit those who prefer it. Every household gets a printed winter plan and "
+    "a phone number answered by a person.",
+    "Meter data stays on servers in Canada operated by a Canadian provider. Only the household's "
+    "coach and two analysts can read it; it is deleted 90 days after the household leaves the "
+    "program, or on request.",
+    "",
+]
+
+# title, file name, lines of the generated PDF
+ENERGY_DRAFT_DOCUMENT = (
+    "Outreach plan",
+    "outreach-plan.pdf",
+    [
+        "Riverbend Energy Co-op: outreach plan for the first winter",
+        "1. Referral partners and how a referral reaches a coach",
+        "2. First call, home visit and the printed winter plan",
+        "3. Rebate applications completed with the household",
+    ],
+)
+
+# vendor username, hours before the deadline it was submitted, the proposal
+WAYFINDING_PROPOSALS = [
+    (
+        "vendor",
+        50,
+        {
+            "answers": [
+                "Solar-powered e-paper signs at each of the 14 transfer stops show the next "
+                "three departures per route, updated every 30 seconds from the fleet's GPS "
+                "feed. When a bus runs more than three minutes late the sign says so in words.",
+                "A large tactile button on each sign reads the departures aloud, in English or "
+                "French, at a volume that adapts to street noise. We tested a prototype with "
+                "six riders from the CNIB group at the King Street terminal.",
+                "The six stops without shelter power get our co-op's solar and battery units, "
+                "sized for five days without sun in December.",
+                "Our installation crew of four, with a signage manufacturer in Moncton. Signs "
+                "designed in month 1, installed in months 2 to 4, monitored for a year.",
+            ],
+            "document": (
+                "Work plan",
+                "work-plan.pdf",
+                [
+                    "Riverbend Energy Co-op: wayfinding work plan",
+                    "Month 1: sign design and accessibility review with riders",
+                    "Months 2-4: installation at the 14 transfer stops",
+                    "Months 5-16: monitoring, repairs and monthly reports",
+                ],
+            ),
+            "price": (
+                Decimal("118500.00"),
+                [
+                    {"label": "Signs and installation", "amount": "86500.00"},
+                    {"label": "Solar and battery units (6 stops)", "amount": "21000.00"},
+                    {"label": "Monitoring and repairs, first year", "amount": "11000.00"},
+                ],
+            ),
+        },
+    ),
+    (
+        "vendor2",
+        20,
+        {
+            "answers": [
+                "Low-power LED signs show the next departures at each transfer stop, and a "
+                "phone line answers with the next departures for any stop number printed on the "
+                "pole. Both read the fleet's real-time feed through our open-source server.",
+                "A push button at the sign plays the departures aloud at the eight stops with "
+                "shelter power; at the other six, riders call the phone line, which works on any "
+                "phone. English and French.",
+                "Battery signs changed weekly by the transit crews, with a spare set charging at "
+                "the garage.",
+                "Two developers and a project lead; signs bought from a Nova Scotia supplier. "
+                "Phone line in month 2, signs in months 3 and 4.",
+            ],
+            "document": (
+                "Work plan",
+                "tidewater-work-plan.pdf",
+                [
+                    "Tidewater Software: transit wayfinding plan",
+                    "Month 2: departure phone line live for all stops",
+                    "Months 3-4: signs at the 14 transfer stops",
+                    "Open-source server, hosted in Canada",
+                ],
+            ),
+            "price": (Decimal("96000.00"), []),
+        },
+    ),
+]
+
+WAYFINDING_SCREENING_NOTES = {
+    "vendor": "Hosting in Montréal and backups in Toronto, stated in the work plan.",
+    "vendor2": "Hosted on a Canadian cloud region; backups in the same region.",
+}
+
+# evaluator -> vendor -> (points, rationale) per rated criterion, in the plan's order
+WAYFINDING_SCORES = {
+    "evaluator": {
+        "vendor": [
+            ("8", "Answers the riders' request for departures at the stop itself."),
+            ("7", "Rider-triggered audio, tested with riders; no third language."),
+            ("7", "Small local crew with a named manufacturer; tight installation window."),
+        ],
+        "vendor2": [
+            ("7", "Sound approach; the phone line covers every stop, not only transfers."),
+            ("9", "Audio at the stop or by phone, for riders with or without a phone."),
+            ("6", "Small team; the schedule depends on one supplier."),
+        ],
+    },
+    "evaluator2": {
+        "vendor": [
+            ("7", "Good fit with what riders said at the pop-up."),
+            ("7", "Tactile button and adaptive volume meet the workshop's request."),
+            ("8", "Clear milestones and a year of monitoring."),
+        ],
+        "vendor2": [
+            ("7", "Good use of the real-time feed."),
+            (
+                "2",
+                "Six stops have no audio at the sign; riders must call, which is not "
+                "what the low-vision workshop asked for.",
+            ),
+            ("6", "Weekly battery changes add work for the transit crews."),
+        ],
+    },
 }
