@@ -1,4 +1,5 @@
 from .audit import AppendOnlyError, AuditChainHead, AuditEntry
+from .award import Award, DebriefRequest
 from .chronograph import ChronographStep
 from .notifications import Notification, PersonPreferences
 from .reminders import ReminderDelivery
@@ -7,7 +8,9 @@ __all__ = [
     "AppendOnlyError",
     "AuditChainHead",
     "AuditEntry",
+    "Award",
     "ChronographStep",
+    "DebriefRequest",
     "Notification",
     "PersonPreferences",
     "ReminderDelivery",
