@@ -2,6 +2,7 @@ from .audit import AppendOnlyError, AuditChainHead, AuditEntry
 from .award import Award, DebriefRequest
 from .chronograph import ChronographStep
 from .notifications import Notification, PersonPreferences
+from .pilot import Measurement, Milestone, OutcomeIndicator, Pilot
 from .reminders import ReminderDelivery
 
 __all__ = [
@@ -13,5 +14,9 @@ __all__ = [
     "DebriefRequest",
     "Notification",
     "PersonPreferences",
+    "Measurement",
+    "Milestone",
+    "OutcomeIndicator",
+    "Pilot",
     "ReminderDelivery",
 ]
