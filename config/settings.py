@@ -293,5 +293,9 @@ CHALLENGE_REFERENCE_PREFIX = env("CHALLENGE_REFERENCE_PREFIX", default="RVB")
 MINIMUM_SUBMISSION_PERIOD_DAYS = env.int("MINIMUM_SUBMISSION_PERIOD_DAYS", default=14)
 # Co-design evidence needed before review: engagement activities recorded in co-design.
 MINIMUM_ENGAGEMENT_ACTIVITIES = env.int("MINIMUM_ENGAGEMENT_ACTIVITIES", default=1)
+# Days between telling vendors the award result and making the award final (standstill).
+AWARD_STANDSTILL_DAYS = env.int("AWARD_STANDSTILL_DAYS", default=10)
+# Open Contracting ID prefix (registered with the OCDS helpdesk) for the open-data releases.
+OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-rvb000")
 # Largest document a vendor may attach to a proposal (bytes).
 VENDOR_DOCUMENT_MAX_BYTES = env.int("VENDOR_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

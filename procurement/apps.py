@@ -7,7 +7,10 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self):
-        from . import receivers  # (connects the audit trail)
+        from . import (
+            receivers,  # (connects the audit trail)
+            rules,  # noqa: F401  (registers the award and pilot permissions)
+        )
         from .audiences import register_builtin_audiences
         from .calendar import register_builtin_sources
         from .chronograph import register_builtin_steps

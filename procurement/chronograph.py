@@ -234,7 +234,28 @@ def close_at_submission_deadline(challenge, now) -> bool:
     return True
 
 
+# The award's step --------------------------------------------------------------------------------
+
+
+def _standstill_end(award):
+    if award.status != award.Status.STANDSTILL:
+        return None
+    return award.standstill_ends_at
+
+
+def finalise_after_standstill(award, now) -> bool:
+    """Make the award final when its standstill ends, through the service staff use."""
+    from .services.award import award_finalise
+
+    try:
+        award_finalise(award=award, actor=None, reason=_("The standstill period ended."))
+    except TransitionRefused:
+        return False
+    return True
+
+
 def register_builtin_steps() -> None:
+    register_step("procurement.Award", Step("finalise", _standstill_end, finalise_after_standstill))
     register_step(
         "challenges.Challenge",
         Step(

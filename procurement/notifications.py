@@ -146,9 +146,44 @@ def challenge_cancelled(*, instance, actor):
     )
 
 
+def _last_reason(obj, transition: str) -> str:
+    # The challenge keeps no field for this reason; the audit entry of the step holds it.
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import AuditEntry
+
+    entry = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            transition=transition,
+        )
+        .order_by("-sequence")
+        .first()
+    )
+    return entry.reason if entry else ""
+
+
+def challenge_ended_without_award(*, instance, actor):
+    reason = _last_reason(instance, "end_without_award")
+    notifications_create(
+        recipients=concerned_vendors(instance),
+        kind=Kind.RESULTS,
+        message=lambda: Message(
+            title=_("%(reference)s ended without an award") % {"reference": instance.reference},
+            body=_("%(challenge)s ended without an award. Reason: %(reason)s")
+            % {"challenge": instance, "reason": reason},
+            link=instance.get_absolute_url(),
+        ),
+        dedupe_prefix=f"challenge_not_awarded:{instance.pk}",
+        exclude=actor,
+    )
+
+
 def register_builtin_events() -> None:
     register_event("challenges.Question", "publish_answer", question_answered)
     register_event("challenges.Addendum", "issue", addendum_issued)
     register_event("challenges.Challenge", "submit_for_review", approval_requested)
     register_event("challenges.Challenge", "close", challenge_closed)
     register_event("challenges.Challenge", "cancel", challenge_cancelled)
+    register_event("challenges.Challenge", "end_without_award", challenge_ended_without_award)

@@ -1,14 +1,22 @@
 from .audit import AppendOnlyError, AuditChainHead, AuditEntry
+from .award import Award, DebriefRequest
 from .chronograph import ChronographStep
 from .notifications import Notification, PersonPreferences
+from .pilot import Measurement, Milestone, OutcomeIndicator, Pilot
 from .reminders import ReminderDelivery
 
 __all__ = [
     "AppendOnlyError",
     "AuditChainHead",
     "AuditEntry",
+    "Award",
     "ChronographStep",
+    "DebriefRequest",
     "Notification",
     "PersonPreferences",
+    "Measurement",
+    "Milestone",
+    "OutcomeIndicator",
+    "Pilot",
     "ReminderDelivery",
 ]

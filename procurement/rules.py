@@ -1,0 +1,67 @@
+"""Who may do what with an award, a debrief request and a pilot (DESIGN.md §1, §3).
+
+Predicates take an award, a pilot or the challenge's evaluation (recommending: no award exists yet).
+"""
+
+import rules
+
+from core.predicates import is_approver, is_evaluator, is_staff_member
+from evaluation.models import Evaluation
+from evaluation.rules import is_chair
+from vendors.models import VendorMembership
+
+
+def _challenge(obj):
+    if obj is None:
+        return None
+    if hasattr(obj, "reference"):
+        return obj
+    return getattr(obj, "challenge", None)
+
+
+def _evaluation(obj):
+    if isinstance(obj, Evaluation):
+        return obj
+    return getattr(obj, "evaluation", None)
+
+
+@rules.predicate
+def is_challenge_owner(user, obj):
+    challenge = _challenge(obj)
+    return challenge is not None and challenge.owner_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def chairs_the_panel(user, obj):
+    return is_chair(user, _evaluation(obj))
+
+
+@rules.predicate
+def is_recommender(user, award):
+    return award is not None and award.recommended_by_id == getattr(user, "pk", None)
+
+
+@rules.predicate
+def acts_for_a_received_proposal(user, award):
+    """A member of a vendor whose proposal on the award's challenge was received at closing."""
+    if award is None or not getattr(user, "is_authenticated", False):
+        return False
+    from vendors.models import Proposal
+
+    vendor_ids = VendorMembership.objects.filter(user_id=user.pk).values("vendor_id")
+    return Proposal.objects.filter(
+        challenge_id=award.challenge_id,
+        vendor_id__in=vendor_ids,
+        status__in=Proposal.RECEIVED_STATES,
+    ).exists()
+
+
+owns_it = is_staff_member & is_challenge_owner
+
+rules.add_perm("procurement.recommend_award", owns_it | (is_evaluator & chairs_the_panel))
+# Four eyes: the person who recommended an award never approves (or rejects) it.
+rules.add_perm("procurement.approve_award", is_approver & ~is_recommender)
+rules.add_perm("procurement.manage_award", owns_it)
+rules.add_perm("procurement.request_debrief", acts_for_a_received_proposal)
+rules.add_perm("procurement.manage_pilot", owns_it)
+rules.add_perm("procurement.end_challenge_without_award", owns_it)

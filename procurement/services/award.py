@@ -1,0 +1,357 @@
+"""Every write of an award: recommend, approve or reject, notify, finalise; debrief requests;
+ending a challenge without an award (DESIGN.md §3).
+
+Finalising crosses stages (the award, every shortlisted proposal and the challenge), so it lives
+here, in the pipeline app, and runs each app's own transitions in one transaction.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from challenges.models import Challenge
+from challenges.services import challenge_transition
+from core import roles
+from core.errors import InvalidInput, TransitionRefused
+from core.permissions import require
+from core.timefmt import format_local
+from core.workflow import transition_run
+from evaluation.models import Criterion, Evaluation, RankingEntry
+from vendors.models import Proposal, VendorMembership
+from vendors.services import proposal_evaluate
+
+from ..audit import audit_append
+from ..message import Message
+from ..models import Award, DebriefRequest, Notification
+from .notifications import notifications_create
+
+Kind = Notification.Kind
+
+
+def live_award(challenge) -> Award | None:
+    return Award.objects.filter(challenge=challenge).exclude(status=Award.Status.REJECTED).first()
+
+
+def _candidates(evaluation: Evaluation) -> list[RankingEntry]:
+    """Ranked proposals that may win: shortlisted at the decision, best first."""
+    return list(
+        RankingEntry.objects.filter(
+            evaluation=evaluation,
+            meets_minimum=True,
+            proposal__status=Proposal.Status.SHORTLISTED,
+        )
+        .select_related("proposal__vendor")
+        .order_by("rank", "proposal_id")
+    )
+
+
+def award_recommend(*, evaluation: Evaluation, actor, proposal=None, reason: str = "") -> Award:
+    """The chair (or the challenge's owner) recommends a proposal: by default the best ranked."""
+    with transaction.atomic():
+        # Locking the challenge serialises two recommendations made at once.
+        challenge = Challenge.objects.select_for_update().get(pk=evaluation.challenge_id)
+        evaluation = Evaluation.objects.get(pk=evaluation.pk)
+        require(
+            actor,
+            "procurement.recommend_award",
+            evaluation,
+            _("Only the panel's chair or the challenge's owner can recommend an award."),
+        )
+        if evaluation.status != Evaluation.Status.DECIDED or (
+            challenge.status != Challenge.Status.EVALUATING
+        ):
+            raise TransitionRefused(
+                _(
+                    "An award is recommended once the evaluation is decided, "
+                    "before the challenge ends."
+                )
+            )
+        if live_award(challenge) is not None:
+            raise TransitionRefused(
+                _("This challenge already has an award in progress; reject it first to change it.")
+            )
+        candidates = _candidates(evaluation)
+        if not candidates:
+            raise TransitionRefused(
+                _("No shortlisted proposal meets the minimum; end the challenge without an award.")
+            )
+        chosen = candidates[0]
+        reason = (reason or "").strip()
+        if proposal is not None:
+            matches = [entry for entry in candidates if entry.proposal_id == proposal.pk]
+            if not matches:
+                raise InvalidInput(
+                    _("Recommend one of the shortlisted proposals."),
+                    field_errors={"proposal": [_("This proposal was not shortlisted.")]},
+                )
+            chosen = matches[0]
+            if chosen.rank != candidates[0].rank and not reason:
+                raise InvalidInput(
+                    _("Explain why you recommend a proposal that is not ranked first."),
+                    field_errors={"reason": [_("This field is required.")]},
+                )
+        award = Award.objects.create(
+            challenge=challenge,
+            evaluation=evaluation,
+            proposal=chosen.proposal,
+            recommended_by=actor,
+            recommendation=reason,
+        )
+        audit_append(
+            obj=award,
+            transition="recommend",
+            source="",
+            target=award.status,
+            actor=actor,
+            reason=reason,
+            metadata={
+                "challenge_id": challenge.pk,
+                "proposal_id": chosen.proposal_id,
+                "rank": chosen.rank,
+            },
+        )
+        _tell_approvers(award, actor)
+    return award
+
+
+def _tell_approvers(award: Award, actor) -> None:
+    User = get_user_model()
+    approvers = (
+        User.objects.filter(groups__name=roles.APPROVER, is_active=True).distinct().order_by("pk")
+    )
+    challenge = award.challenge
+    notifications_create(
+        recipients=approvers,
+        kind=Kind.APPROVAL_REQUESTED,
+        message=lambda: Message(
+            title=_("An award for %(reference)s awaits your approval")
+            % {"reference": challenge.reference},
+            body=_("%(vendor)s is recommended for %(challenge)s. Approve or reject it.")
+            % {"vendor": award.proposal.vendor, "challenge": challenge},
+            link=challenge.get_absolute_url(),
+        ),
+        dedupe_prefix=f"award_recommended:{award.pk}",
+        exclude=actor,
+    )
+
+
+def award_approve(*, award: Award, actor) -> Award:
+    return transition_run(instance=award, name="approve", actor=actor)
+
+
+def award_reject(*, award: Award, actor, reason: str) -> Award:
+    return transition_run(instance=award, name="reject", actor=actor, reason=reason)
+
+
+def _criterion_names(evaluation: Evaluation) -> dict[str, str]:
+    return {
+        str(pk): name
+        for pk, name in Criterion.objects.filter(plan_id=evaluation.plan_id).values_list(
+            "pk", "name"
+        )
+    }
+
+
+def result_letter(award: Award, proposal: Proposal) -> Message:
+    """The result a vendor reads: its scores against the winner's, and the standstill end."""
+    entries = {e.proposal_id: e for e in award.evaluation.ranking_entries.all()}
+    winner = entries.get(award.proposal_id)
+    own = entries.get(proposal.pk)
+    challenge = award.challenge
+    end = format_local(award.standstill_ends_at)
+    lines = []
+    if proposal.pk == award.proposal_id:
+        title = _("Your proposal for %(reference)s is selected") % {
+            "reference": challenge.reference
+        }
+        lines.append(
+            _(
+                "The municipality intends to award %(challenge)s to your organization. The award "
+                "becomes final when the standstill period ends on %(end)s."
+            )
+            % {"challenge": challenge, "end": end}
+        )
+    else:
+        title = _("The result of your proposal for %(reference)s") % {
+            "reference": challenge.reference
+        }
+        lines.append(
+            _("The municipality intends to award %(challenge)s to %(vendor)s.")
+            % {"challenge": challenge, "vendor": award.proposal.vendor}
+        )
+    if own is None:
+        lines.append(
+            _("Your proposal did not pass screening and was not scored. %(reason)s")
+            % {"reason": proposal.status_reason}
+        )
+    elif winner is not None:
+        lines.append(
+            _(
+                "Your proposal ranked %(rank)d of %(count)d: technical score %(technical)s, "
+                "price points %(price)s, total %(total)s. The selected proposal: technical score "
+                "%(w_technical)s, price points %(w_price)s, total %(w_total)s."
+            )
+            % {
+                "rank": own.rank,
+                "count": len(entries),
+                "technical": own.technical,
+                "price": own.price_points,
+                "total": own.total,
+                "w_technical": winner.technical,
+                "w_price": winner.price_points,
+                "w_total": winner.total,
+            }
+        )
+        names = _criterion_names(award.evaluation)
+        ahead = [
+            _("%(criterion)s (%(winner)s against your %(own)s)")
+            % {"criterion": names.get(key, key), "winner": points, "own": own_points}
+            for key, points in sorted(winner.criterion_scores.items())
+            if (own_points := own.criterion_scores.get(key)) is not None
+            and float(points) > float(own_points)
+        ]
+        if ahead and proposal.pk != award.proposal_id:
+            lines.append(
+                _("The selected proposal scored higher on: %(criteria)s.")
+                % {"criteria": "; ".join(ahead)}
+            )
+    if proposal.pk != award.proposal_id:
+        lines.append(
+            _("You may request a debrief until the standstill period ends on %(end)s.")
+            % {"end": end}
+        )
+    return Message(title=title, body="\n\n".join(lines), link=challenge.get_absolute_url())
+
+
+def received_proposals(challenge) -> list[Proposal]:
+    return list(
+        Proposal.objects.filter(challenge=challenge, status__in=Proposal.RECEIVED_STATES)
+        .select_related("vendor")
+        .order_by("pk")
+    )
+
+
+def _members(proposal: Proposal):
+    User = get_user_model()
+    return User.objects.filter(
+        vendor_memberships__vendor_id=proposal.vendor_id, is_active=True
+    ).order_by("pk")
+
+
+def award_notify(*, award: Award, actor) -> Award:
+    """Send every vendor with a received proposal its result; the standstill period starts.
+
+    `notified` records that the letters went out; standstill starts in the same transaction so
+    the period counts from the moment vendors were told.
+    """
+    with transaction.atomic():
+        award = transition_run(instance=award, name="notify", actor=actor)
+        for proposal in received_proposals(award.challenge):
+            notifications_create(
+                recipients=_members(proposal),
+                kind=Kind.RESULTS,
+                message=lambda proposal=proposal: result_letter(award, proposal),
+                dedupe_prefix=f"award_result:{award.pk}:{proposal.pk}",
+            )
+        award = transition_run(instance=award, name="start_standstill", actor=actor)
+    return award
+
+
+def award_finalise(*, award: Award, actor, reason: str = "") -> Award:
+    """After standstill: the winner is awarded, the other shortlisted proposals are
+    unsuccessful and the challenge is awarded, all or nothing."""
+    with transaction.atomic():
+        award = transition_run(instance=award, name="finalise", actor=actor, reason=reason)
+        for proposal in Proposal.objects.filter(
+            challenge_id=award.challenge_id, status=Proposal.Status.SHORTLISTED
+        ).order_by("pk"):
+            name = "award" if proposal.pk == award.proposal_id else "mark_unsuccessful"
+            why = "" if name == "award" else _("Another proposal was awarded.")
+            proposal_evaluate(proposal=proposal, actor=actor, name=name, reason=why)
+        challenge_transition(challenge=award.challenge, actor=actor, name="award")
+    return award
+
+
+def challenge_end_without_award(*, challenge: Challenge, actor, reason: str) -> Challenge:
+    """End an evaluated challenge with no award; shortlisted proposals become unsuccessful and
+    vendors are told (the challenge's own notification)."""
+    with transaction.atomic():
+        current = live_award(challenge)
+        if current is not None and current.status in Award.ANNOUNCED_STATES:
+            raise TransitionRefused(
+                _("Vendors were already told of an award; it cannot be withdrawn here.")
+            )
+        if current is not None and current.status == Award.Status.APPROVED:
+            raise TransitionRefused(_("An approved award is waiting to be notified."))
+        challenge = challenge_transition(
+            challenge=challenge, actor=actor, name="end_without_award", reason=reason
+        )
+        if current is not None:
+            # A pending recommendation ends with the challenge, in the same transaction.
+            Award.objects.filter(pk=current.pk).update(
+                status=Award.Status.REJECTED, rejection_reason=reason
+            )
+            audit_append(
+                obj=current,
+                transition="reject",
+                source=current.status,
+                target=Award.Status.REJECTED,
+                actor=actor,
+                reason=reason,
+                metadata={"challenge_id": challenge.pk},
+            )
+        for proposal in Proposal.objects.filter(
+            challenge=challenge, status=Proposal.Status.SHORTLISTED
+        ).order_by("pk"):
+            proposal_evaluate(
+                proposal=proposal,
+                actor=actor,
+                name="mark_unsuccessful",
+                reason=_("The challenge ended without an award."),
+            )
+    return challenge
+
+
+def debrief_request(*, award: Award, actor, message: str = "") -> DebriefRequest:
+    """A vendor member asks for a debrief while the standstill period runs."""
+    with transaction.atomic():
+        award = Award.objects.select_for_update().get(pk=award.pk)
+        require(
+            actor,
+            "procurement.request_debrief",
+            award,
+            _("Only a vendor whose proposal was received can request a debrief."),
+        )
+        if not award.debrief_window_open:
+            raise TransitionRefused(
+                _("Debriefs can be requested from the result letter until the standstill ends.")
+            )
+        vendor_ids = VendorMembership.objects.filter(user_id=actor.pk).values("vendor_id")
+        proposal = Proposal.objects.filter(
+            challenge_id=award.challenge_id,
+            vendor_id__in=vendor_ids,
+            status__in=Proposal.RECEIVED_STATES,
+        ).first()
+        try:
+            with transaction.atomic():
+                request = DebriefRequest.objects.create(
+                    award=award,
+                    proposal=proposal,
+                    requested_by=actor,
+                    message=(message or "").strip(),
+                )
+        except IntegrityError as exc:
+            raise InvalidInput(_("A debrief was already requested for this proposal.")) from exc
+        challenge = award.challenge
+        notifications_create(
+            recipients=[challenge.owner],
+            kind=Kind.OVERDUE_STEP,
+            message=lambda: Message(
+                title=_("Debrief requested on %(reference)s") % {"reference": challenge.reference},
+                body=_("%(vendor)s asks for a debrief before %(end)s.")
+                % {"vendor": proposal.vendor, "end": format_local(award.standstill_ends_at)},
+                link=challenge.get_absolute_url(),
+            ),
+            dedupe_prefix=f"debrief_requested:{request.pk}",
+        )
+    return request

@@ -1,0 +1,119 @@
+"""Every write of a pilot: create it from a final award, milestones, indicators and their
+measurements, and its transitions (DESIGN.md §3)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import InvalidInput, TransitionRefused
+from core.permissions import require
+from core.workflow import transition_run
+
+from ..audit import audit_append
+from ..models import Award, Measurement, Milestone, OutcomeIndicator, Pilot
+
+MANAGE_ONLY = _("Only the challenge's owner, a member of municipal staff, can manage its pilot.")
+
+
+def _full_clean(obj) -> None:
+    try:
+        obj.full_clean(exclude=["pilot", "indicator", "recorded_by"])
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages, field_errors=getattr(exc, "message_dict", {})) from exc
+
+
+def _editable(pilot: Pilot, actor) -> Pilot:
+    pilot = Pilot.objects.select_for_update().get(pk=pilot.pk)
+    require(actor, "procurement.manage_pilot", pilot, MANAGE_ONLY)
+    if pilot.status in Pilot.ENDED_STATES:
+        raise TransitionRefused(_("This pilot has ended; its record can no longer change."))
+    return pilot
+
+
+def pilot_create(*, award: Award, actor, starts_on=None, ends_on=None) -> Pilot:
+    with transaction.atomic():
+        award = Award.objects.select_for_update().get(pk=award.pk)
+        require(actor, "procurement.manage_pilot", award, MANAGE_ONLY)
+        if award.status != Award.Status.FINAL:
+            raise TransitionRefused(_("A pilot starts from a final award."))
+        if Pilot.objects.filter(award=award).exists():
+            raise TransitionRefused(_("This award already has a pilot."))
+        pilot = Pilot.objects.create(
+            challenge_id=award.challenge_id, award=award, starts_on=starts_on, ends_on=ends_on
+        )
+        audit_append(
+            obj=pilot,
+            transition="plan",
+            source="",
+            target=pilot.status,
+            actor=actor,
+            metadata={"challenge_id": award.challenge_id},
+        )
+    return pilot
+
+
+@transaction.atomic
+def milestone_add(*, pilot: Pilot, actor, title: str, due_on) -> Milestone:
+    pilot = _editable(pilot, actor)
+    milestone = Milestone(pilot=pilot, title=(title or "").strip(), due_on=due_on)
+    _full_clean(milestone)
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def milestone_mark_done(*, milestone: Milestone, actor, done_on) -> Milestone:
+    _editable(milestone.pilot, actor)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    return milestone
+
+
+@transaction.atomic
+def indicator_add(*, pilot: Pilot, actor, **data) -> OutcomeIndicator:
+    pilot = _editable(pilot, actor)
+    indicator = OutcomeIndicator(
+        pilot=pilot,
+        success_measure=data.pop("success_measure", None) or pilot.challenge.success_measures,
+    )
+    for field in ("name", "unit", "baseline", "target"):
+        setattr(indicator, field, data.get(field))
+    _full_clean(indicator)
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def measurement_record(
+    *, indicator: OutcomeIndicator, actor, value, measured_on, source_note: str
+) -> Measurement:
+    pilot = _editable(indicator.pilot, actor)
+    if pilot.status == Pilot.Status.PLANNED:
+        raise TransitionRefused(_("Measurements are recorded once the pilot is active."))
+    measurement = Measurement(
+        indicator=indicator,
+        value=value,
+        measured_on=measured_on,
+        source_note=(source_note or "").strip(),
+        recorded_by=actor,
+    )
+    _full_clean(measurement)
+    measurement.save()
+    return measurement
+
+
+def pilot_transition(*, pilot: Pilot, actor, name: str, reason: str = "") -> Pilot:
+    """start, open_review, adopt, conclude or terminate."""
+    return transition_run(instance=pilot, name=name, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def pilot_end(*, pilot: Pilot, actor, name: str, lessons_learned: str, reason: str = "") -> Pilot:
+    """End the pilot (adopt, conclude, terminate) with its lessons-learned summary."""
+    if name not in ("adopt", "conclude", "terminate"):
+        raise InvalidInput(_("This is not a way to end a pilot."))
+    pilot = _editable(pilot, actor)
+    Pilot.objects.filter(pk=pilot.pk).update(lessons_learned=(lessons_learned or "").strip())
+    pilot.refresh_from_db()
+    return transition_run(instance=pilot, name=name, actor=actor, reason=reason)
