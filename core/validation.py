@@ -44,3 +44,14 @@ def full_clean_or_invalid(instance, *, exclude=None) -> None:
     if field_errors:
         messages = [m for field_messages in field_errors.values() for m in field_messages]
         raise InvalidInput(messages, field_errors=field_errors)
+
+
+def required_reason(reason: str, what) -> str:
+    """The stripped reason a step needs (e.g. cancelling), or InvalidInput naming the step."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            _("Give a reason %(what)s.") % {"what": what},
+            field_errors={"reason": [_("This field is required.")]},
+        )
+    return reason

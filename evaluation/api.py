@@ -13,7 +13,7 @@ import csv
 import io
 
 from django.contrib.auth import get_user_model
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -35,6 +35,7 @@ from core.api import ReasonInput, RequiredReasonInput, error_responses, transiti
 from core.errors import InvalidInput, PermissionDenied
 from core.permissions import can, require
 from vendors.api import UUID_PATTERN
+from vendors.files import document_response
 from vendors.models import Proposal
 
 from . import selectors, services
@@ -462,21 +463,7 @@ class PanelDocumentViewSet(EvaluationScopedMixin, viewsets.GenericViewSet):
         document = selectors.document_for_panel(
             evaluation=self.get_evaluation(), public_id=self.kwargs["id"], user=request.user
         )
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
-        # A vendor chose the bytes: never let a browser run or sniff them, nor a cache keep them.
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return document_response(document)
 
 
 # Screening: /api/evaluations/<reference>/screening/

@@ -9,7 +9,7 @@ exist (404) until the challenge has closed, so no count leaks either.
 
 import uuid
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -31,6 +31,7 @@ from core.errors import InvalidInput
 from core.permissions import can, require
 
 from . import selectors, services
+from .files import document_response
 from .filters import ProposalFilter
 from .models import (
     Proposal,
@@ -605,22 +606,7 @@ class DocumentViewSet(mixins.RetrieveModelMixin, VendorAPIViewSet):
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
-        document = self.get_object()
-        try:
-            handle = document.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
-        # The vendor chose the bytes: never let a browser run or sniff them, nor a cache keep them.
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return document_response(self.get_object())
 
 
 # Staff, after closing: /api/challenges/<reference>/proposals/

@@ -11,7 +11,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from core.timefmt import format_local
 from core.workflow import allowed_transitions, transition_problems
 
 from . import selectors, services
+from .files import document_response
 from .forms import (
     DocumentForm,
     InviteForm,
@@ -452,16 +453,7 @@ def document_remove(request, public_id, document_id):
 @login_required
 def document_download(request, public_id):
     document = selectors.document_for_download(public_id=public_id, user=request.user)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(document)
 
 
 @login_required

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import PermissionDenied
 from core.permissions import transition_permission
 from core.timefmt import format_local
+from core.validation import required_reason
 from core.workflow import guard_condition
 
 from ..checks import publication_check_problems
@@ -52,16 +53,6 @@ APPROVER_ONLY = _(
     "Only an approver who does not own this challenge can approve it or send it back; "
     "ask another approver."
 )
-
-
-def _required_reason(reason: str, what) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(
-            _("Give a reason %(what)s.") % {"what": what},
-            field_errors={"reason": [_("This field is required.")]},
-        )
-    return reason
 
 
 class Challenge(ConcurrentTransitionMixin, models.Model):
@@ -360,7 +351,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         custom={"denied": APPROVER_ONLY},
     )
     def request_changes(self, *, by=None, reason=""):
-        self.changes_requested_reason = _required_reason(reason, _("for the changes requested"))
+        self.changes_requested_reason = required_reason(reason, _("for the changes requested"))
 
     @transition(
         field=status,
@@ -426,7 +417,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         custom={"denied": OWNER_ONLY},
     )
     def end_without_award(self, *, by=None, reason=""):
-        _required_reason(reason, _("for ending without an award"))
+        required_reason(reason, _("for ending without an award"))
 
     @transition(
         field=status,
@@ -436,4 +427,4 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         custom={"denied": OWNER_ONLY},
     )
     def cancel(self, *, by=None, reason=""):
-        self.cancellation_reason = _required_reason(reason, _("for cancelling"))
+        self.cancellation_reason = required_reason(reason, _("for cancelling"))

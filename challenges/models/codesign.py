@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.permissions import transition_permission
+from core.validation import required_reason
 
-from .challenge import Challenge, _required_reason
+from .challenge import Challenge
 
 
 class EngagementActivity(models.Model):
@@ -108,4 +109,4 @@ class CommunityInput(ConcurrentTransitionMixin, models.Model):
         custom={"denied": _("Only the challenge's owner moderates its community input.")},
     )
     def reject(self, *, by=None, reason=""):
-        self.moderation_reason = _required_reason(reason, _("for not publishing this input"))
+        self.moderation_reason = required_reason(reason, _("for not publishing this input"))

@@ -6,9 +6,10 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.errors import InvalidInput
 from core.permissions import transition_permission
+from core.validation import required_reason
 from core.workflow import guard_condition
 
-from .challenge import Challenge, _required_reason
+from .challenge import Challenge
 
 
 class Question(ConcurrentTransitionMixin, models.Model):
@@ -73,7 +74,7 @@ class Question(ConcurrentTransitionMixin, models.Model):
         custom={"denied": _("Only the challenge's owner answers or dismisses its questions.")},
     )
     def dismiss(self, *, by=None, reason=""):
-        self.dismissal_reason = _required_reason(reason, _("for dismissing the question"))
+        self.dismissal_reason = required_reason(reason, _("for dismissing the question"))
         self.answered_by = by
         self.answered_at = timezone.now()
 

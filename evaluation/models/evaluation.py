@@ -7,8 +7,8 @@ from django.utils.translation import ngettext
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from challenges.models import Challenge
-from core.errors import InvalidInput
 from core.permissions import transition_permission
+from core.validation import required_reason
 from core.workflow import guard_condition
 from vendors.models import Proposal
 
@@ -27,16 +27,6 @@ PASSED_SCREENING = (
     Proposal.Status.AWARDED,
     Proposal.Status.UNSUCCESSFUL,
 )
-
-
-def _required_reason(reason: str, what) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(
-            _("Give a reason %(what)s.") % {"what": what},
-            field_errors={"reason": [_("This field is required.")]},
-        )
-    return reason
 
 
 class Evaluation(ConcurrentTransitionMixin, models.Model):
@@ -409,7 +399,7 @@ class PanelAssignment(ConcurrentTransitionMixin, models.Model):
         custom={"denied": EVALUATOR_ONLY},
     )
     def recuse(self, *, by=None, reason=""):
-        self.recusal_reason = _required_reason(reason, _("for recusing yourself"))
+        self.recusal_reason = required_reason(reason, _("for recusing yourself"))
         self.recused_at = timezone.now()
 
     @transition(

@@ -4,7 +4,7 @@ the rubric beside the proposal's technical envelope."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.errors import InvalidInput, TransitionRefused
 from core.predicates import is_evaluator
 from core.workflow import transition_problems
+from vendors.files import document_response
 
 from .. import selectors, services
 from ..forms import DeclarationForm, RecuseForm, ScoreForm, apply_service_errors
@@ -232,13 +233,4 @@ def document(request, reference, public_id):
     found = selectors.document_for_panel(
         evaluation=evaluation, public_id=public_id, user=request.user
     )
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.original_name,
-        content_type=found.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(found)

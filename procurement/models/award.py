@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import PermissionDenied
 from core.permissions import transition_permission
 from core.timefmt import format_local
+from core.validation import required_reason
 from core.workflow import guard_condition
 
 OWNER_ONLY = _("Only the challenge's owner, a member of municipal staff, can take this step.")
@@ -18,16 +19,6 @@ APPROVER_ONLY = _(
     "Only an approver who did not recommend this award can approve or reject it; "
     "ask another approver."
 )
-
-
-def _required_reason(reason: str, what) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(
-            _("Give a reason %(what)s.") % {"what": what},
-            field_errors={"reason": [_("This field is required.")]},
-        )
-    return reason
 
 
 class Award(ConcurrentTransitionMixin, models.Model):
@@ -153,7 +144,7 @@ class Award(ConcurrentTransitionMixin, models.Model):
         custom={"denied": APPROVER_ONLY},
     )
     def reject(self, *, by=None, reason=""):
-        self.rejection_reason = _required_reason(reason, _("for rejecting the recommendation"))
+        self.rejection_reason = required_reason(reason, _("for rejecting the recommendation"))
 
     @transition(
         field=status,

@@ -92,6 +92,13 @@ def test_it_keeps_the_board_in_english_without_a_choice(client):
 
 
 @pytest.mark.django_db
+def test_the_language_menu_names_each_language_in_that_language(client):
+    page = client.get("/").content.decode()
+    assert '<option value="fr" lang="fr" >Français</option>' in page
+    assert "Anglais" not in page and ">French<" not in page
+
+
+@pytest.mark.django_db
 def test_it_renders_the_sign_in_page_in_french_for_a_french_browser(client):
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="fr-CA,fr;q=0.9")
     assert response.status_code == 200

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from challenges.models import Challenge
-from core.errors import InvalidInput
 from core.permissions import transition_permission
 from core.timefmt import format_local
+from core.validation import required_reason
 from core.workflow import guard_condition
 
 from ..validators import word_count
@@ -33,16 +33,6 @@ def challenge_is_closed(challenge) -> bool:
     return challenge.status in CHALLENGE_CLOSED_STATES or (
         challenge.status == Challenge.Status.CANCELLED and challenge.closed_at is not None
     )
-
-
-def _required_reason(reason: str, what) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(
-            _("Give a reason %(what)s.") % {"what": what},
-            field_errors={"reason": [_("This field is required.")]},
-        )
-    return reason
 
 
 class Proposal(ConcurrentTransitionMixin, models.Model):
@@ -271,7 +261,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         custom={"guard": "evaluation_problems", "denied": OWNER_ONLY},
     )
     def disqualify(self, *, by=None, reason=""):
-        self.status_reason = _required_reason(reason, _("for disqualifying the proposal"))
+        self.status_reason = required_reason(reason, _("for disqualifying the proposal"))
 
     @transition(
         field=status,
