@@ -18,3 +18,38 @@ class PreferencesForm(forms.Form):
         required=False,
         help_text=_("Everything also appears in your inbox on this site."),
     )
+
+
+class RecommendForm(forms.Form):
+    proposal = forms.ModelChoiceField(
+        label=_("Proposal to recommend"),
+        queryset=None,
+        empty_label=None,
+        help_text=_("The best ranked proposal is chosen first."),
+    )
+    reason = forms.CharField(
+        label=_("Why this proposal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when the proposal is not ranked first."),
+    )
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].queryset = proposals
+        self.fields["proposal"].label_from_instance = lambda p: str(p.vendor)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class DebriefForm(forms.Form):
+    message = forms.CharField(
+        label=_("What you would like explained"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+    )

@@ -15,11 +15,11 @@ from django.utils.translation import ngettext
 from challenges.views import visible_challenge
 from core.permissions import require
 
-from . import calendar, selectors
-from .forms import PreferencesForm
-from .models import Notification, PersonPreferences
-from .selectors import audit_history
-from .services import (
+from .. import calendar, selectors
+from ..forms import PreferencesForm
+from ..models import Notification, PersonPreferences
+from ..selectors import audit_history
+from ..services import (
     calendar_token_regenerate,
     notification_mark_read,
     notifications_mark_all_read,

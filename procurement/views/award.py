@@ -1,0 +1,266 @@
+"""The award pages: recommend, approve or reject (four eyes), notify, finalise; the result
+letter a vendor reads and its debrief request. Views only call services (DESIGN.md §2)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from challenges.forms import apply_service_errors
+from challenges.views import visible_challenge
+from core.errors import InvalidInput, TransitionRefused
+from core.permissions import can
+from core.roles import APPROVER, group_names
+from core.workflow import allowed_transitions, transition_problems
+from evaluation.models import Evaluation, RankingEntry
+from vendors.models import Proposal, VendorMembership
+
+from ..forms import DebriefForm, ReasonForm, RecommendForm
+from ..models import Award, DebriefRequest
+from ..services import award as award_services
+
+STEP_LABELS = {
+    "approve": _("Approve"),
+    "reject": _("Reject"),
+    "notify": _("Notify vendors"),
+    "finalise": _("Make final"),
+}
+STEP_SUCCESS = {
+    "approve": _("The award is approved."),
+    "reject": _("The recommendation is rejected."),
+    "notify": _("Vendors are notified; the standstill period has started."),
+    "finalise": _("The award is final."),
+}
+
+
+def _evaluation(challenge):
+    return Evaluation.objects.select_related("plan").filter(challenge=challenge).first()
+
+
+def _may_see(user, challenge, evaluation, award) -> bool:
+    """Whoever takes part in the decision: the owner, the panel's chair and approvers."""
+    if evaluation is None:
+        return False
+    return (
+        can(user, "procurement.recommend_award", evaluation)
+        or can(user, "procurement.manage_award", challenge)
+        or APPROVER in group_names(user)
+        or (award is not None and award.recommended_by_id == user.pk)
+    )
+
+
+def _decision(user, reference):
+    challenge = visible_challenge(user, reference)
+    evaluation = _evaluation(challenge)
+    award = award_services.live_award(challenge)
+    if not _may_see(user, challenge, evaluation, award):
+        raise Http404
+    return challenge, evaluation, award
+
+
+def _back(reference):
+    return redirect("procurement:award", reference=reference)
+
+
+def _refused(request, exc) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _candidates(evaluation):
+    """Shortlisted proposals that meet the minimum, best ranked first (the default choice)."""
+    rank = RankingEntry.objects.filter(evaluation=evaluation, proposal=OuterRef("pk")).values(
+        "rank"
+    )[:1]
+    ids = RankingEntry.objects.filter(evaluation=evaluation, meets_minimum=True).values(
+        "proposal_id"
+    )
+    return (
+        Proposal.objects.filter(pk__in=ids, status=Proposal.Status.SHORTLISTED)
+        .annotate(rank=Subquery(rank))
+        .select_related("vendor")
+        .order_by("rank", "pk")
+    )
+
+
+def _render(request, challenge, evaluation, award, *, recommend_form=None, step_forms=None):
+    user = request.user
+    may_recommend = (
+        award is None
+        and evaluation.status == Evaluation.Status.DECIDED
+        and can(user, "procurement.recommend_award", evaluation)
+    )
+    if may_recommend and recommend_form is None:
+        recommend_form = RecommendForm(proposals=_candidates(evaluation))
+    steps = []
+    if award is not None:
+        allowed = allowed_transitions(award, user)
+        step_forms = step_forms or {}
+        for name in ("approve", "reject", "notify", "finalise"):
+            if name in allowed:
+                form = step_forms.get(name) or ReasonForm(auto_id=f"id_{name}_%s")
+                steps.append({"name": name, "label": STEP_LABELS[name], "form": form})
+        if (
+            award.status == Award.Status.STANDSTILL
+            and "finalise" not in allowed
+            and can(user, "procurement.manage_award", award)
+        ):
+            steps.append(
+                {
+                    "name": "finalise",
+                    "label": STEP_LABELS["finalise"],
+                    "problems": transition_problems(award, "finalise"),
+                }
+            )
+    context = {
+        "challenge": challenge,
+        "evaluation": evaluation,
+        "award": award,
+        "recommend_form": recommend_form if may_recommend else None,
+        "steps": steps,
+        "is_recommender": award is not None and award.recommended_by_id == user.pk,
+        "debriefs": DebriefRequest.objects.filter(award=award).select_related("proposal__vendor")
+        if award is not None and can(user, "procurement.manage_award", award)
+        else [],
+    }
+    return render(request, "procurement/award.html", context)
+
+
+@login_required
+def award(request, reference):
+    return _render(request, *_decision(request.user, reference))
+
+
+@require_POST
+@login_required
+def award_recommend(request, reference):
+    challenge, evaluation, award = _decision(request.user, reference)
+    form = RecommendForm(request.POST, proposals=_candidates(evaluation))
+    if form.is_valid():
+        try:
+            award_services.award_recommend(
+                evaluation=evaluation,
+                actor=request.user,
+                proposal=form.cleaned_data["proposal"],
+                reason=form.cleaned_data["reason"],
+            )
+        except InvalidInput as exc:
+            apply_service_errors(form, exc)
+        except (TransitionRefused, PermissionDenied) as exc:
+            _refused_any(request, exc)
+            return _back(reference)
+        else:
+            messages.success(request, _("The award is recommended; approvers are asked."))
+            return _back(reference)
+    return _render(request, challenge, evaluation, award, recommend_form=form)
+
+
+def _refused_any(request, exc) -> None:
+    if isinstance(exc, PermissionDenied):
+        messages.error(request, str(exc) or _("You may not take this step."))
+    else:
+        _refused(request, exc)
+
+
+@require_POST
+@login_required
+def award_step(request, reference, name):
+    challenge, evaluation, award = _decision(request.user, reference)
+    if award is None or name not in STEP_LABELS:
+        raise Http404
+    form = ReasonForm(request.POST, auto_id=f"id_{name}_%s")
+    form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    actor = request.user
+    try:
+        if name == "approve":
+            award_services.award_approve(award=award, actor=actor)
+        elif name == "reject":
+            award_services.award_reject(award=award, actor=actor, reason=reason)
+        elif name == "notify":
+            award_services.award_notify(award=award, actor=actor)
+        else:
+            award_services.award_finalise(award=award, actor=actor, reason=reason)
+    except InvalidInput as exc:
+        apply_service_errors(form, exc)
+        return _render(request, challenge, evaluation, award, step_forms={name: form})
+    except (TransitionRefused, PermissionDenied) as exc:
+        _refused_any(request, exc)
+        return _back(reference)
+    messages.success(request, STEP_SUCCESS[name])
+    return _back(reference)
+
+
+# The vendor's side ------------------------------------------------------------------------------
+
+
+def _letter_for(user, reference):
+    """(award, proposal) for a member of a vendor whose proposal was received, once the
+    letters went out; 404 for everyone else."""
+    challenge = visible_challenge(user, reference)
+    award = award_services.live_award(challenge)
+    if award is None or award.status not in Award.ANNOUNCED_STATES:
+        raise Http404
+    if not can(user, "procurement.request_debrief", award):
+        raise Http404
+    vendor_ids = VendorMembership.objects.filter(user_id=user.pk).values("vendor_id")
+    proposal = (
+        Proposal.objects.filter(
+            challenge=challenge, vendor_id__in=vendor_ids, status__in=Proposal.RECEIVED_STATES
+        )
+        .select_related("vendor")
+        .first()
+    )
+    if proposal is None:
+        raise Http404
+    return award, proposal
+
+
+def _render_letter(request, award, proposal, *, form=None):
+    entries = {e.proposal_id: e for e in award.evaluation.ranking_entries.all()}
+    debrief = DebriefRequest.objects.filter(award=award, proposal=proposal).first()
+    may_debrief = award.debrief_window_open and debrief is None and proposal.pk != award.proposal_id
+    context = {
+        "challenge": award.challenge,
+        "award": award,
+        "proposal": proposal,
+        "letter": award_services.result_letter(award, proposal),
+        "own": entries.get(proposal.pk),
+        "winner": entries.get(award.proposal_id),
+        "is_winner": proposal.pk == award.proposal_id,
+        "debrief": debrief,
+        "debrief_form": (form or DebriefForm()) if may_debrief else None,
+    }
+    return render(request, "procurement/result_letter.html", context)
+
+
+@login_required
+def result_letter(request, reference):
+    award, proposal = _letter_for(request.user, reference)
+    return _render_letter(request, award, proposal)
+
+
+@require_POST
+@login_required
+def debrief_request(request, reference):
+    award, proposal = _letter_for(request.user, reference)
+    form = DebriefForm(request.POST)
+    if form.is_valid():
+        try:
+            award_services.debrief_request(
+                award=award, actor=request.user, message=form.cleaned_data["message"]
+            )
+        except InvalidInput as exc:
+            apply_service_errors(form, exc)
+        except TransitionRefused as exc:
+            _refused(request, exc)
+            return redirect(reverse("procurement:result_letter", kwargs={"reference": reference}))
+        else:
+            messages.success(request, _("Your debrief request is sent to the municipality."))
+            return redirect(reverse("procurement:result_letter", kwargs={"reference": reference}))
+    return _render_letter(request, award, proposal, form=form)
