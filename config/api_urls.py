@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from challenges import api as challenges_api
 from evaluation import api as evaluation_api
+from procurement import api as procurement_api
 from vendors import api as vendors_api
 
 router = DefaultRouter()
@@ -79,6 +80,10 @@ router.register(
     _evaluation + "/ranking", evaluation_api.RankingViewSet, basename="evaluation-ranking"
 )
 router.register("assignments", evaluation_api.AssignmentViewSet, basename="assignment")
+
+# The award by its challenge's reference; open data (public)
+router.register("awards", procurement_api.AwardViewSet, basename="award")
+router.register("open-data", procurement_api.OpenDataViewSet, basename="open-data")
 
 # Before the router's own patterns: its format suffixes would read ".csv" as a renderer.
 urlpatterns = [

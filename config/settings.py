@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "CriterionKindEnum": "evaluation.models.Criterion.Kind",
         "PlanCombinationEnum": "evaluation.models.EvaluationPlan.Combination",
         "TieBreakEnum": "evaluation.models.EvaluationPlan.TieBreak",
+        "AwardStatusEnum": "procurement.models.Award.Status",
     },
 }
 

@@ -1,0 +1,152 @@
+"""API shapes for the award, debrief requests and open data (DESIGN.md §6)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from challenges.api import REFERENCE_PATTERN
+from challenges.models import Challenge
+from core.permissions import can
+from core.predicates import is_approver, is_evaluator, is_staff_member
+from core.workflow import allowed_transitions
+from evaluation.rules import is_chair
+
+from . import ocds
+from .models import Award, DebriefRequest
+
+TEXT_LIMIT = 5000
+
+
+def _request_user(context):
+    request = context.get("request")
+    return getattr(request, "user", None)
+
+
+def award_is_internal_to(user, award: Award) -> bool:
+    """Municipal staff, approvers and the panel's chair follow the award from its recommendation."""
+    return bool(
+        is_staff_member(user)
+        or is_approver(user)
+        or (is_evaluator(user) and is_chair(user, award.evaluation))
+    )
+
+
+def award_visible_to(user, award: Award) -> bool:
+    """Vendors with a received proposal see the award once the result letters went out."""
+    if award_is_internal_to(user, award):
+        return True
+    return award.status in Award.ANNOUNCED_STATES and can(
+        user, "procurement.request_debrief", award
+    )
+
+
+class AwardOutput(serializers.ModelSerializer):
+    challenge = serializers.CharField(source="challenge.reference", read_only=True)
+    title = serializers.CharField(source="challenge.title", read_only=True)
+    proposal = serializers.UUIDField(source="proposal.public_id", read_only=True)
+    vendor = serializers.CharField(source="proposal.vendor.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    recommendation = serializers.SerializerMethodField(
+        help_text=_("Why this proposal was recommended: for municipal staff and the panel only.")
+    )
+    debrief_window_open = serializers.BooleanField(read_only=True)
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text=_("The steps the requesting user may take now.")
+    )
+
+    class Meta:
+        model = Award
+        fields = [
+            "challenge",
+            "title",
+            "proposal",
+            "vendor",
+            "status",
+            "status_display",
+            "recommended_at",
+            "recommendation",
+            "approved_at",
+            "rejection_reason",
+            "notified_at",
+            "standstill_ends_at",
+            "finalised_at",
+            "debrief_window_open",
+            "allowed_transitions",
+        ]
+
+    def get_recommendation(self, award) -> str:
+        user = _request_user(self.context)
+        return award.recommendation if award_is_internal_to(user, award) else ""
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, award) -> list[str]:
+        user = _request_user(self.context)
+        return [
+            name
+            for name in allowed_transitions(award, user)
+            if name != "start_standstill"  # runs with notify, never on its own
+        ]
+
+
+class RecommendInput(serializers.Serializer):
+    challenge = serializers.RegexField(
+        f"^{REFERENCE_PATTERN}$", help_text=_("The challenge's reference.")
+    )
+    proposal = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The shortlisted proposal to recommend; the best ranked by default."),
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_LIMIT
+    )
+
+
+class DebriefInput(serializers.Serializer):
+    message = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_LIMIT
+    )
+
+
+class DebriefRequestOutput(serializers.ModelSerializer):
+    proposal = serializers.UUIDField(source="proposal.public_id", read_only=True)
+
+    class Meta:
+        model = DebriefRequest
+        fields = ["proposal", "requested_at", "message"]
+
+
+class OpenDataChallengeOutput(serializers.ModelSerializer):
+    ocid = serializers.SerializerMethodField()
+    release_package = serializers.SerializerMethodField(
+        help_text=_("The OCDS release package of this challenge.")
+    )
+    record = serializers.SerializerMethodField(help_text=_("The OCDS record of this challenge."))
+
+    class Meta:
+        model = Challenge
+        fields = [
+            "reference",
+            "title",
+            "status",
+            "published_at",
+            "ocid",
+            "release_package",
+            "record",
+        ]
+
+    def get_ocid(self, challenge) -> str:
+        return ocds.ocid(challenge)
+
+    def _link(self, name, challenge) -> str:
+        path = reverse(name, kwargs={"reference": challenge.reference})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_release_package(self, challenge) -> str:
+        return self._link("open-data-release-package", challenge)
+
+    def get_record(self, challenge) -> str:
+        return self._link("open-data-record", challenge)
