@@ -36,3 +36,15 @@ def unread_count(*, user) -> int:
 
 def inbox(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def open_data_challenges() -> QuerySet[Challenge]:
+    """Challenges whose open data is public: published once (cancelled ones included)."""
+    from .ocds import PUBLISHED_STATES
+
+    return (
+        Challenge.objects.filter(published_at__isnull=False)
+        .filter(Q(status__in=PUBLISHED_STATES) | Q(status=Challenge.Status.CANCELLED))
+        .select_related("department")
+        .order_by("-published_at", "pk")
+    )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import award as award_views
+from .views import opendata
 
 app_name = "procurement"
 
@@ -34,5 +35,17 @@ urlpatterns = [
         "challenges/<str:reference>/award/<str:name>/",
         award_views.award_step,
         name="award_step",
+    ),
+    path("open-data/", opendata.index, name="open_data"),
+    path("open-data/challenges.csv", opendata.challenges_csv, name="open_data_csv"),
+    path(
+        "open-data/<str:reference>/releases.json",
+        opendata.release_package,
+        name="open_data_releases",
+    ),
+    path(
+        "open-data/<str:reference>/record.json",
+        opendata.record_package,
+        name="open_data_record",
     ),
 ]

@@ -1,0 +1,89 @@
+"""Open data: the index of published challenges, their OCDS release and record packages, and a
+CSV of challenges with the awards vendors were told of (values only once final)."""
+
+import csv
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from challenges.models import Challenge
+
+from .. import ocds, selectors
+from ..models import Award
+
+
+def index(request):
+    return render(
+        request,
+        "procurement/open_data.html",
+        {"challenges": selectors.open_data_challenges()},
+    )
+
+
+def _published(reference) -> Challenge:
+    challenge = get_object_or_404(Challenge, reference=reference)
+    if not ocds.is_published(challenge):
+        raise Http404
+    return challenge
+
+
+def _json(package) -> HttpResponse:
+    if package is None:
+        raise Http404
+    response = HttpResponse(
+        json.dumps(package, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def release_package(request, reference):
+    return _json(ocds.release_package(_published(reference)))
+
+
+def record_package(request, reference):
+    return _json(ocds.record_package(_published(reference)))
+
+
+def challenges_csv(request):
+    challenges = list(selectors.open_data_challenges())
+    awards = {
+        award.challenge_id: award
+        for award in Award.objects.filter(
+            challenge__in=challenges, status__in=Award.ANNOUNCED_STATES
+        ).select_related("proposal__vendor", "proposal__price_envelope")
+    }
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="challenges.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "ocid",
+            "reference",
+            "title",
+            "status",
+            "published_at",
+            "submission_deadline",
+            "award_status",
+            "supplier",
+            "awarded_value_cad",
+        ]
+    )
+    for challenge in challenges:
+        award = awards.get(challenge.pk)
+        final = award is not None and award.status == Award.Status.FINAL
+        writer.writerow(
+            [
+                ocds.ocid(challenge),
+                challenge.reference,
+                challenge.title,
+                challenge.status,
+                challenge.published_at.isoformat(),
+                challenge.submission_deadline.isoformat() if challenge.submission_deadline else "",
+                ("final" if final else "pending") if award else "",
+                award.proposal.vendor.legal_name if award else "",
+                award.proposal.price_envelope.amount if final else "",
+            ]
+        )
+    return response
