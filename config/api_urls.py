@@ -84,6 +84,7 @@ router.register("assignments", evaluation_api.AssignmentViewSet, basename="assig
 # The award by its challenge's reference; open data (public)
 router.register("awards", procurement_api.AwardViewSet, basename="award")
 router.register("open-data", procurement_api.OpenDataViewSet, basename="open-data")
+router.register("pilots", procurement_api.PilotViewSet, basename="pilot")
 
 # Before the router's own patterns: its format suffixes would read ".csv" as a renderer.
 urlpatterns = [

@@ -277,6 +277,7 @@ SPECTACULAR_SETTINGS = {
         "PlanCombinationEnum": "evaluation.models.EvaluationPlan.Combination",
         "TieBreakEnum": "evaluation.models.EvaluationPlan.TieBreak",
         "AwardStatusEnum": "procurement.models.Award.Status",
+        "PilotStatusEnum": "procurement.models.Pilot.Status",
     },
 }
 

@@ -21,24 +21,35 @@ from challenges.api import REFERENCE_PATTERN
 from challenges.models import Challenge
 from core.api import ReasonInput, RequiredReasonInput, error_responses, transition_action
 from core.errors import InvalidInput
+from core.permissions import require
+from core.predicates import is_approver, is_staff_member
 from evaluation import selectors as evaluation_selectors
 from vendors.models import Proposal
 
 from . import ocds
-from .models import Award
+from .models import Award, OutcomeIndicator, Pilot
 from .serializers import (
     AwardOutput,
     DebriefInput,
     DebriefRequestOutput,
+    IndicatorInput,
+    MeasurementInput,
+    MilestoneInput,
     OpenDataChallengeOutput,
+    PilotCreateInput,
+    PilotEndInput,
+    PilotOutput,
     RecommendInput,
     award_visible_to,
 )
 from .services import award as award_services
+from .services import pilot as pilot_services
+from .services.pilot import MANAGE_ONLY
 
 NOT_VISIBLE = error_responses(bad_input=False, forbidden=False)
 AWARD_TAGS = ["award"]
 OPEN_DATA_TAGS = ["open data"]
+PILOT_TAGS = ["pilot"]
 
 
 def _award_for(challenge: Challenge) -> Award | None:
@@ -242,3 +253,162 @@ class OpenDataViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if package is None:
             raise Http404
         return Response(package)
+
+
+# Pilot: /api/pilots/<reference>/, followed by municipal staff and approvers
+
+
+def _pilot_visible_to(user, pilot: Pilot) -> bool:
+    return bool(is_staff_member(user) or is_approver(user))
+
+
+def _fresh_pilot(pilot: Pilot) -> Pilot:
+    return (
+        Pilot.objects.select_related("challenge")
+        .prefetch_related("milestones", "indicators__measurements")
+        .get(pk=pilot.pk)
+    )
+
+
+def _pilot_step(*, obj, actor, name, reason=""):
+    return _fresh_pilot(
+        pilot_services.pilot_transition(pilot=obj, actor=actor, name=name, reason=reason)
+    )
+
+
+def _pilot_end(*, obj, actor, name, lessons_learned, reason=""):
+    return _fresh_pilot(
+        pilot_services.pilot_end(
+            pilot=obj, actor=actor, name=name, lessons_learned=lessons_learned, reason=reason
+        )
+    )
+
+
+def _pilot_transition(name, summary, run=_pilot_step, input_serializer=ReasonInput):
+    return transition_action(
+        name,
+        run=run,
+        output=PilotOutput,
+        input_serializer=input_serializer,
+        summary=summary,
+        tags=PILOT_TAGS,
+    )
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary=gettext_lazy("A challenge's pilot: milestones, indicators and measurements"),
+        tags=PILOT_TAGS,
+        responses={200: PilotOutput, **NOT_VISIBLE},
+    ),
+)
+class PilotViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The pilot of an awarded challenge, by the challenge's reference."""
+
+    queryset = Pilot.objects.none()
+    serializer_class = PilotOutput
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
+    lookup_field = "challenge__reference"
+    lookup_url_kwarg = "reference"
+    lookup_value_regex = REFERENCE_PATTERN
+
+    def get_object(self) -> Pilot:
+        pilot = Pilot.objects.filter(challenge__reference=self.kwargs["reference"]).first()
+        if pilot is None or not _pilot_visible_to(self.request.user, pilot):
+            raise Http404
+        return _fresh_pilot(pilot)
+
+    def _output(self, pilot, code=status.HTTP_200_OK):
+        output = PilotOutput(_fresh_pilot(pilot), context=self.get_serializer_context())
+        return Response(output.data, status=code)
+
+    @extend_schema(
+        summary=gettext_lazy("Plan the pilot of a final award (owner)"),
+        tags=PILOT_TAGS,
+        request=PilotCreateInput,
+        responses={201: PilotOutput, **error_responses(conflict=True)},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = PilotCreateInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        challenge = Challenge.objects.filter(reference=data.pop("challenge")).first()
+        award = _award_for(challenge) if challenge is not None else None
+        if award is None or not award_visible_to(request.user, award):
+            raise Http404
+        pilot = pilot_services.pilot_create(award=award, actor=request.user, **data)
+        return self._output(pilot, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("Add a milestone (owner)"),
+        tags=PILOT_TAGS,
+        request=MilestoneInput,
+        responses={201: PilotOutput, **error_responses(conflict=True)},
+    )
+    @action(detail=True, methods=["post"], url_path="milestones", url_name="milestones")
+    def milestones(self, request, *args, **kwargs):
+        pilot = self.get_object()
+        require(request.user, "procurement.manage_pilot", pilot, str(MANAGE_ONLY))
+        serializer = MilestoneInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pilot_services.milestone_add(pilot=pilot, actor=request.user, **serializer.validated_data)
+        return self._output(pilot, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("Add an outcome indicator (owner)"),
+        tags=PILOT_TAGS,
+        request=IndicatorInput,
+        responses={201: PilotOutput, **error_responses(conflict=True)},
+    )
+    @action(detail=True, methods=["post"], url_path="indicators", url_name="indicators")
+    def indicators(self, request, *args, **kwargs):
+        pilot = self.get_object()
+        require(request.user, "procurement.manage_pilot", pilot, str(MANAGE_ONLY))
+        serializer = IndicatorInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pilot_services.indicator_add(pilot=pilot, actor=request.user, **serializer.validated_data)
+        return self._output(pilot, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("Record a measurement of an indicator (owner, once active)"),
+        tags=PILOT_TAGS,
+        request=MeasurementInput,
+        responses={201: PilotOutput, **error_responses(conflict=True)},
+    )
+    @action(detail=True, methods=["post"], url_path="measurements", url_name="measurements")
+    def measurements(self, request, *args, **kwargs):
+        pilot = self.get_object()
+        require(request.user, "procurement.manage_pilot", pilot, str(MANAGE_ONLY))
+        serializer = MeasurementInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        indicator = OutcomeIndicator.objects.filter(pk=data.pop("indicator"), pilot=pilot).first()
+        if indicator is None:
+            raise InvalidInput(
+                _("Choose one of this pilot's indicators."),
+                field_errors={"indicator": [_("This indicator is not part of this pilot.")]},
+            )
+        pilot_services.measurement_record(indicator=indicator, actor=request.user, **data)
+        return self._output(pilot, status.HTTP_201_CREATED)
+
+    start = _pilot_transition("start", gettext_lazy("Start the pilot (owner)"))
+    open_review = _pilot_transition("open_review", gettext_lazy("Open the review (owner)"))
+    adopt = _pilot_transition(
+        "adopt",
+        gettext_lazy("End: adopt, with lessons learned (owner)"),
+        run=_pilot_end,
+        input_serializer=PilotEndInput,
+    )
+    conclude = _pilot_transition(
+        "conclude",
+        gettext_lazy("End: conclude, with lessons learned (owner)"),
+        run=_pilot_end,
+        input_serializer=PilotEndInput,
+    )
+    terminate = _pilot_transition(
+        "terminate",
+        gettext_lazy("End: terminate, with lessons learned (owner)"),
+        run=_pilot_end,
+        input_serializer=PilotEndInput,
+    )

@@ -13,7 +13,7 @@ from core.workflow import allowed_transitions
 from evaluation.rules import is_chair
 
 from . import ocds
-from .models import Award, DebriefRequest
+from .models import Award, DebriefRequest, Measurement, Milestone, OutcomeIndicator, Pilot
 
 TEXT_LIMIT = 5000
 
@@ -150,3 +150,93 @@ class OpenDataChallengeOutput(serializers.ModelSerializer):
 
     def get_record(self, challenge) -> str:
         return self._link("open-data-record", challenge)
+
+
+# Pilot
+
+
+class MeasurementOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Measurement
+        fields = ["id", "value", "measured_on", "source_note", "recorded_at"]
+
+
+class IndicatorOutput(serializers.ModelSerializer):
+    measurements = MeasurementOutput(many=True, read_only=True)
+
+    class Meta:
+        model = OutcomeIndicator
+        fields = ["id", "name", "success_measure", "unit", "baseline", "target", "measurements"]
+
+
+class MilestoneOutput(serializers.ModelSerializer):
+    is_late = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = ["id", "title", "due_on", "done_on", "is_late"]
+
+
+class PilotOutput(serializers.ModelSerializer):
+    challenge = serializers.CharField(source="challenge.reference", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    milestones = MilestoneOutput(many=True, read_only=True)
+    indicators = IndicatorOutput(many=True, read_only=True)
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text=_("The steps the requesting user may take now.")
+    )
+
+    class Meta:
+        model = Pilot
+        fields = [
+            "challenge",
+            "status",
+            "status_display",
+            "starts_on",
+            "ends_on",
+            "started_at",
+            "ended_at",
+            "lessons_learned",
+            "milestones",
+            "indicators",
+            "allowed_transitions",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, pilot) -> list[str]:
+        return allowed_transitions(pilot, _request_user(self.context))
+
+
+class PilotCreateInput(serializers.Serializer):
+    challenge = serializers.RegexField(f"^{REFERENCE_PATTERN}$")
+    starts_on = serializers.DateField(required=False, allow_null=True, default=None)
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MilestoneInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    due_on = serializers.DateField()
+
+
+class IndicatorInput(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    success_measure = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_LIMIT
+    )
+    unit = serializers.CharField(max_length=40)
+    baseline = serializers.DecimalField(max_digits=14, decimal_places=4)
+    target = serializers.DecimalField(max_digits=14, decimal_places=4)
+
+
+class MeasurementInput(serializers.Serializer):
+    indicator = serializers.IntegerField(min_value=1, max_value=999_999_999)
+    value = serializers.DecimalField(max_digits=14, decimal_places=4)
+    measured_on = serializers.DateField()
+    source_note = serializers.CharField(max_length=300)
+
+
+class PilotEndInput(serializers.Serializer):
+    lessons_learned = serializers.CharField(max_length=TEXT_LIMIT)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_LIMIT
+    )

@@ -1,0 +1,170 @@
+"""The pilot through the API (DESIGN.md §3 Pilot, §6): planned from a final award, milestones,
+indicators and measurements by the owner, the steps to its end with lessons learned."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from procurement.models import Measurement, Milestone, OutcomeIndicator, Pilot
+from procurement.services import award as award_services
+from procurement.services import pilot as services
+from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)
+
+
+@pytest.fixture
+def final_award(decided, frank, carol, alice):
+    award = award_services.award_recommend(evaluation=decided.evaluation, actor=frank)
+    award_services.award_approve(award=award, actor=carol)
+    award = award_services.award_notify(award=award, actor=alice)
+    with time_machine.travel(award.standstill_ends_at, tick=False):
+        award_services.award_finalise(award=award, actor=alice)
+    award.refresh_from_db()
+    return award
+
+
+@pytest.fixture
+def pilot(final_award, alice):
+    return services.pilot_create(award=final_award, actor=alice)
+
+
+@pytest.fixture
+def active(pilot, alice):
+    services.milestone_add(
+        pilot=pilot, actor=alice, title="Install in 20 homes", due_on=date.today() + timedelta(30)
+    )
+    services.indicator_add(
+        pilot=pilot,
+        actor=alice,
+        name="Average energy burden",
+        unit="% of income",
+        baseline=Decimal("8.5"),
+        target=Decimal("6"),
+    )
+    return services.pilot_transition(pilot=pilot, actor=alice, name="start")
+
+
+def url(pilot_or_award, step=""):
+    base = f"/api/pilots/{pilot_or_award.challenge.reference}/"
+    return f"{base}{step}/" if step else base
+
+
+def test_the_owner_plans_a_pilot_from_a_final_award(final_award, alice, api_as):
+    response = api_as(alice).post(
+        "/api/pilots/", {"challenge": final_award.challenge.reference}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["status"] == "planned"
+    assert Pilot.objects.get().award_id == final_award.pk
+
+
+def test_it_refuses_a_pilot_from_other_staff(final_award, bob, api_as):
+    response = api_as(bob).post(
+        "/api/pilots/", {"challenge": final_award.challenge.reference}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert not Pilot.objects.exists()
+
+
+def test_the_owner_adds_milestones_and_indicators_then_starts(pilot, alice, api_as):
+    client = api_as(alice)
+    early = client.post(url(pilot, "start"), {}, format="json")
+    assert early.status_code == 409
+    pilot.refresh_from_db()
+    assert pilot.status == Pilot.Status.PLANNED
+
+    milestone = client.post(
+        url(pilot, "milestones"), {"title": "Install", "due_on": "2030-01-15"}, format="json"
+    )
+    indicator = client.post(
+        url(pilot, "indicators"),
+        {"name": "Energy burden", "unit": "%", "baseline": "8.5", "target": "6"},
+        format="json",
+    )
+    started = client.post(url(pilot, "start"), {}, format="json")
+
+    assert milestone.status_code == 201, milestone.json()
+    assert indicator.status_code == 201, indicator.json()
+    assert started.status_code == 200, started.json()
+    assert started.json()["status"] == "active"
+    assert Milestone.objects.get(pilot=pilot).title == "Install"
+    assert OutcomeIndicator.objects.get(pilot=pilot).target == Decimal("6")
+    pilot.refresh_from_db()
+    assert pilot.status == Pilot.Status.ACTIVE
+
+
+def test_staff_record_measurements_of_the_pilots_own_indicators(active, alice, api_as):
+    indicator = OutcomeIndicator.objects.get(pilot=active)
+    client = api_as(alice)
+
+    response = client.post(
+        url(active, "measurements"),
+        {
+            "indicator": indicator.pk,
+            "value": "7.9",
+            "measured_on": "2030-02-01",
+            "source_note": "Utility bills",
+        },
+        format="json",
+    )
+    unknown = client.post(
+        url(active, "measurements"),
+        {
+            "indicator": indicator.pk + 1000,
+            "value": "7",
+            "measured_on": "2030-02-01",
+            "source_note": "x",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["indicators"][0]["measurements"][0]["source_note"] == "Utility bills"
+    assert unknown.status_code == 400
+    measurement = Measurement.objects.get()
+    assert measurement.value == Decimal("7.9")
+    assert measurement.recorded_by == alice
+
+
+def test_it_refuses_measurements_from_an_approver(active, carol, api_as):
+    indicator = OutcomeIndicator.objects.get(pilot=active)
+
+    response = api_as(carol).post(
+        url(active, "measurements"),
+        {"indicator": indicator.pk, "value": "7", "measured_on": "2030-02-01", "source_note": "x"},
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert not Measurement.objects.exists()
+
+
+def test_ending_needs_lessons_learned(active, alice, api_as):
+    client = api_as(alice)
+    assert client.post(url(active, "open_review"), {}, format="json").status_code == 200
+
+    missing = client.post(url(active, "adopt"), {}, format="json")
+    adopted = client.post(
+        url(active, "adopt"), {"lessons_learned": "Bills fell by a fifth."}, format="json"
+    )
+
+    assert missing.status_code == 400
+    assert adopted.status_code == 200, adopted.json()
+    active.refresh_from_db()
+    assert active.status == Pilot.Status.ADOPTED
+    assert active.lessons_learned == "Bills fell by a fifth."
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [("alice", 200), ("bob", 200), ("carol", 200), ("dave", 404), ("frank", 404), ("root", 404)],
+)
+def test_who_sees_the_pilot(request, pilot, api_as, persona, code):
+    response = api_as(request.getfixturevalue(persona)).get(url(pilot))
+
+    assert response.status_code == code
+    if code == 200:
+        assert response.json()["challenge"] == pilot.challenge.reference
