@@ -53,3 +53,20 @@ class DebriefForm(forms.Form):
         max_length=5000,
         required=False,
     )
+
+
+class MeasurementForm(forms.Form):
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=4)
+    measured_on = forms.DateField(
+        label=_("Measured on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source_note = forms.CharField(label=_("Source"), max_length=300)
+
+
+class PilotStepForm(forms.Form):
+    lessons_learned = forms.CharField(
+        label=_("Lessons learned"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Required to end the pilot: what worked, what did not, what comes next."),
+    )

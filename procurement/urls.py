@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import award as award_views
-from .views import opendata
+from .views import opendata, pilot
 
 app_name = "procurement"
 
@@ -36,6 +36,13 @@ urlpatterns = [
         award_views.award_step,
         name="award_step",
     ),
+    path("challenges/<str:reference>/pilot/", pilot.pilot, name="pilot"),
+    path(
+        "challenges/<str:reference>/pilot/indicators/<int:indicator_id>/measurements/",
+        pilot.measurement_record,
+        name="measurement_record",
+    ),
+    path("challenges/<str:reference>/pilot/<str:name>/", pilot.pilot_step, name="pilot_step"),
     path("open-data/", opendata.index, name="open_data"),
     path("open-data/challenges.csv", opendata.challenges_csv, name="open_data_csv"),
     path(
