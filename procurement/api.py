@@ -2,9 +2,10 @@
 
 Thin views: they write through procurement.services and let `core.api` turn service errors into
 status codes. An award is found by its challenge's reference (the live one, else the latest
-rejected) and answers 404 to whoever may not follow it: municipal staff, approvers and the
-panel's chair follow it from the recommendation; vendors with a received proposal once the
-result letters went out. Open data is public and answers 404 until the challenge is published.
+rejected) and answers 404 to whoever may not see it (`procurement.view_award`: municipal staff,
+approvers and the panel's chair from the recommendation; vendors with a received proposal once
+the result letters went out). A pilot is public, like its challenge (`procurement.view_pilot`).
+Open data is public and answers 404 until the challenge is published.
 """
 
 from django.http import Http404
@@ -14,15 +15,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from challenges.api import REFERENCE_PATTERN
 from challenges.models import Challenge
 from core.api import ReasonInput, RequiredReasonInput, error_responses, transition_action
 from core.errors import InvalidInput
-from core.permissions import require
-from core.predicates import is_approver, is_staff_member
+from core.permissions import can, require
 from evaluation import selectors as evaluation_selectors
 from vendors.models import Proposal
 
@@ -40,7 +40,6 @@ from .serializers import (
     PilotEndInput,
     PilotOutput,
     RecommendInput,
-    award_visible_to,
 )
 from .services import award as award_services
 from .services import pilot as pilot_services
@@ -112,7 +111,7 @@ class AwardViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_object(self) -> Award:
         challenge = Challenge.objects.filter(reference=self.kwargs["reference"]).first()
         award = _award_for(challenge) if challenge is not None else None
-        if award is None or not award_visible_to(self.request.user, award):
+        if award is None or not can(self.request.user, "procurement.view_award", award):
             raise Http404
         return _fresh(award)
 
@@ -255,11 +254,7 @@ class OpenDataViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(package)
 
 
-# Pilot: /api/pilots/<reference>/, followed by municipal staff and approvers
-
-
-def _pilot_visible_to(user, pilot: Pilot) -> bool:
-    return bool(is_staff_member(user) or is_approver(user))
+# Pilot: /api/pilots/<reference>/, public like its challenge; only the owner writes
 
 
 def _fresh_pilot(pilot: Pilot) -> Pilot:
@@ -307,7 +302,7 @@ class PilotViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     queryset = Pilot.objects.none()
     serializer_class = PilotOutput
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends = []
     lookup_field = "challenge__reference"
     lookup_url_kwarg = "reference"
@@ -315,7 +310,7 @@ class PilotViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def get_object(self) -> Pilot:
         pilot = Pilot.objects.filter(challenge__reference=self.kwargs["reference"]).first()
-        if pilot is None or not _pilot_visible_to(self.request.user, pilot):
+        if pilot is None or not can(self.request.user, "procurement.view_pilot", pilot):
             raise Http404
         return _fresh_pilot(pilot)
 
@@ -335,7 +330,7 @@ class PilotViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         data = dict(serializer.validated_data)
         challenge = Challenge.objects.filter(reference=data.pop("challenge")).first()
         award = _award_for(challenge) if challenge is not None else None
-        if award is None or not award_visible_to(request.user, award):
+        if award is None or not can(request.user, "procurement.view_award", award):
             raise Http404
         pilot = pilot_services.pilot_create(award=award, actor=request.user, **data)
         return self._output(pilot, status.HTTP_201_CREATED)

@@ -1,10 +1,12 @@
 """Who may do what with an award, a debrief request and a pilot (DESIGN.md §1, §3).
 
 Predicates take an award, a pilot or the challenge's evaluation (recommending: no award exists yet).
+The award's pages and API, and the pilot's, ask these same rules who may see them.
 """
 
 import rules
 
+from challenges.rules import is_internal, is_public_challenge
 from core.predicates import is_approver, is_evaluator, is_staff_member
 from evaluation.models import Evaluation
 from evaluation.rules import is_chair
@@ -56,7 +58,24 @@ def acts_for_a_received_proposal(user, award):
     ).exists()
 
 
+@rules.predicate
+def is_announced(user, award):
+    """The result letters went out: the vendors know the outcome."""
+    return award is not None and award.status in award.ANNOUNCED_STATES
+
+
 owns_it = is_staff_member & is_challenge_owner
+# Municipal staff, approvers and the panel's chair follow an award from its recommendation, as
+# they follow the evaluation; the reason for the recommendation stays with them.
+follows_the_decision = is_staff_member | is_approver | (is_evaluator & chairs_the_panel)
+
+rules.add_perm("procurement.follow_award", follows_the_decision)
+rules.add_perm(
+    "procurement.view_award",
+    follows_the_decision | (is_announced & acts_for_a_received_proposal),
+)
+# A pilot exists once the award is final: its record is public, like the challenge it belongs to.
+rules.add_perm("procurement.view_pilot", is_public_challenge | is_internal)
 
 rules.add_perm("procurement.recommend_award", owns_it | (is_evaluator & chairs_the_panel))
 # Four eyes: the person who recommended an award never approves (or rejects) it.
@@ -65,3 +84,5 @@ rules.add_perm("procurement.manage_award", owns_it)
 rules.add_perm("procurement.request_debrief", acts_for_a_received_proposal)
 rules.add_perm("procurement.manage_pilot", owns_it)
 rules.add_perm("procurement.end_challenge_without_award", owns_it)
+# The staff dashboard: the whole pipeline, for municipal staff and approvers (not admins by role).
+rules.add_perm("procurement.view_dashboard", is_staff_member | is_approver)

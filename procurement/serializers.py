@@ -8,9 +8,7 @@ from rest_framework import serializers
 from challenges.api import REFERENCE_PATTERN
 from challenges.models import Challenge
 from core.permissions import can
-from core.predicates import is_approver, is_evaluator, is_staff_member
 from core.workflow import allowed_transitions
-from evaluation.rules import is_chair
 
 from . import ocds
 from .models import Award, DebriefRequest, Measurement, Milestone, OutcomeIndicator, Pilot
@@ -21,24 +19,6 @@ TEXT_LIMIT = 5000
 def _request_user(context):
     request = context.get("request")
     return getattr(request, "user", None)
-
-
-def award_is_internal_to(user, award: Award) -> bool:
-    """Municipal staff, approvers and the panel's chair follow the award from its recommendation."""
-    return bool(
-        is_staff_member(user)
-        or is_approver(user)
-        or (is_evaluator(user) and is_chair(user, award.evaluation))
-    )
-
-
-def award_visible_to(user, award: Award) -> bool:
-    """Vendors with a received proposal see the award once the result letters went out."""
-    if award_is_internal_to(user, award):
-        return True
-    return award.status in Award.ANNOUNCED_STATES and can(
-        user, "procurement.request_debrief", award
-    )
 
 
 class AwardOutput(serializers.ModelSerializer):
@@ -77,7 +57,7 @@ class AwardOutput(serializers.ModelSerializer):
 
     def get_recommendation(self, award) -> str:
         user = _request_user(self.context)
-        return award.recommendation if award_is_internal_to(user, award) else ""
+        return award.recommendation if can(user, "procurement.follow_award", award) else ""
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, award) -> list[str]:

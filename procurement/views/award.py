@@ -15,7 +15,6 @@ from challenges.forms import apply_service_errors
 from challenges.views import visible_challenge
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
-from core.roles import APPROVER, group_names
 from core.workflow import allowed_transitions, transition_problems
 from evaluation.models import Evaluation, RankingEntry
 from vendors.models import Proposal, VendorMembership
@@ -42,23 +41,12 @@ def _evaluation(challenge):
     return Evaluation.objects.select_related("plan").filter(challenge=challenge).first()
 
 
-def _may_see(user, challenge, evaluation, award) -> bool:
-    """Whoever takes part in the decision: the owner, the panel's chair and approvers."""
-    if evaluation is None:
-        return False
-    return (
-        can(user, "procurement.recommend_award", evaluation)
-        or can(user, "procurement.manage_award", challenge)
-        or APPROVER in group_names(user)
-        or (award is not None and award.recommended_by_id == user.pk)
-    )
-
-
 def _decision(user, reference):
     challenge = visible_challenge(user, reference)
     evaluation = _evaluation(challenge)
     award = award_services.live_award(challenge)
-    if not _may_see(user, challenge, evaluation, award):
+    # Before a recommendation the rule asks about the evaluation (its chair), then the award.
+    if evaluation is None or not can(user, "procurement.follow_award", award or evaluation):
         raise Http404
     return challenge, evaluation, award
 

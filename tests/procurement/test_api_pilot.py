@@ -159,12 +159,25 @@ def test_ending_needs_lessons_learned(active, alice, api_as):
 
 
 @pytest.mark.parametrize(
-    ("persona", "code"),
-    [("alice", 200), ("bob", 200), ("carol", 200), ("dave", 404), ("frank", 404), ("root", 404)],
+    "persona", ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "rita", "root", None]
 )
-def test_who_sees_the_pilot(request, pilot, api_as, persona, code):
-    response = api_as(request.getfixturevalue(persona)).get(url(pilot))
+def test_the_pilot_is_public_like_its_challenge(request, active, api_as, persona):
+    response = api_as(request.getfixturevalue(persona) if persona else None).get(url(active))
 
-    assert response.status_code == code
-    if code == 200:
-        assert response.json()["challenge"] == pilot.challenge.reference
+    assert response.status_code == 200
+    assert response.json()["challenge"] == active.challenge.reference
+    # Only the owner is offered steps.
+    expected = ["open_review"] if persona == "alice" else []
+    assert response.json()["allowed_transitions"] == expected
+
+
+@pytest.mark.parametrize("persona", ["bob", "carol", "dave", "frank", "rita", "root", None])
+def test_only_the_owner_writes_to_the_pilot(request, pilot, api_as, persona):
+    client = api_as(request.getfixturevalue(persona) if persona else None)
+
+    response = client.post(
+        url(pilot, "milestones"), {"title": "Sneaky", "due_on": "2030-01-01"}, format="json"
+    )
+
+    assert response.status_code == 403
+    assert not Milestone.objects.filter(title="Sneaky").exists()

@@ -236,7 +236,7 @@ def test_there_is_no_result_letter_before_vendors_are_notified(client, recommend
         ("dave", 404, 200),  # vendor A, the winner
         ("erin", 404, 200),  # vendor B
         ("grace", 404, 404),  # evaluator, not the chair
-        ("bob", 404, 404),  # other staff
+        ("bob", 200, 404),  # other staff follow the decision, as they follow the evaluation
         ("root", 404, 404),  # superuser: no role in the decision
     ],
 )
@@ -254,7 +254,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, in_standstill):
         assert reverse("login") in response["Location"]
 
 
-@pytest.mark.parametrize("persona", ["dave", "erin", "grace", "bob", "root"])
+@pytest.mark.parametrize("persona", ["dave", "erin", "grace", "root"])
 def test_people_outside_the_decision_cannot_approve_by_posting(
     client, recommended, request, persona
 ):
@@ -263,6 +263,20 @@ def test_people_outside_the_decision_cannot_approve_by_posting(
     response = client.post(award_url(recommended, "approve"))
 
     assert response.status_code == 404
+    award = live(recommended)
+    award.refresh_from_db()
+    assert award.status == Award.Status.RECOMMENDED
+
+
+def test_other_staff_see_the_decision_but_cannot_approve_by_posting(client, recommended, bob):
+    client.force_login(bob)
+
+    page = client.get(award_url(recommended)).content.decode()
+    response = client.post(award_url(recommended, "approve"), follow=True)
+
+    assert 'action="' + award_url(recommended, "approve") + '"' not in page
+    assert response.status_code == 200
+    assert any(m.level_tag == "error" for m in response.context["messages"])
     award = live(recommended)
     award.refresh_from_db()
     assert award.status == Award.Status.RECOMMENDED
