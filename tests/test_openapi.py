@@ -4,22 +4,27 @@ Schemathesis generates requests from the schema and sends them to the WSGI appli
 a staff owner (HTTP Basic) and once anonymously; the vendor endpoints, which answer anyone else
 before reading a byte of input (403 or 404), as a vendor's owner instead; the evaluation
 endpoints once more as the panel's chair, who scores and leads the consensus.
-Generated references and ids rarely exist, so each case is sent a second time aimed at real rows.
+Generated references and ids rarely exist, so each case is sent a second time aimed at real rows
+(the award and pilot endpoints at a challenge with a final award and a planned pilot).
 """
 
 import base64
+from datetime import date
+from decimal import Decimal
 
 import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
 from challenges.models import Challenge
 from config.wsgi import application
 from core.workflow import transition_names
 from evaluation.models import Evaluation, PanelAssignment
+from procurement.models import Award, Milestone, OutcomeIndicator, Pilot
 from tests.evaluation.builders import ranking_field
 from tests.factories import (
     PASSWORD,
@@ -65,6 +70,13 @@ def test_the_schema_generates_without_warnings(tmp_path):
         assert f"/api/evaluations/{{reference}}/{name}/:" in text, name
     for name in transition_names(PanelAssignment):
         assert f"/api/assignments/{{id}}/{name}/:" in text, name
+    # Every step of an award (the standstill starts with notify) and of a pilot is an endpoint.
+    for name in set(transition_names(Award)) - {"start_standstill"}:
+        assert f"/api/awards/{{reference}}/{name}/:" in text, name
+    for name in transition_names(Pilot):
+        assert f"/api/pilots/{{reference}}/{name}/:" in text, name
+    for path in ("/api/open-data/", "/api/open-data/{reference}/release-package/"):
+        assert f"{path}:" in text, path
 
 
 @pytest.mark.django_db
@@ -85,6 +97,7 @@ schema.config.phases.coverage.unexpected_methods = set()
 
 
 VENDOR_PATHS = r"^/api/(vendors|proposals|documents|invitations)/"
+AWARD_PATHS = ("/api/awards/", "/api/pilots/")
 EVALUATION_PATHS = r"^/api/(evaluations|assignments)/"
 
 
@@ -116,8 +129,23 @@ def rows(wsgi_keeps_the_test_connection, alice, dave, erin, frank, rita, departm
         [([8, 6], 1000), ([5, 5], 900)], status="scoring", owner=alice
     )
     chair = panel_member(evaluation, frank, status="accepted", is_chair=True)
+    # A final award with its pilot planned: alice owns the challenge.
+    decided, (winner, _runner_up) = ranking_field(
+        [([9, 8], 1000), ([5, 5], 900)], status="decided", owner=alice
+    )
+    awarded = set_status(decided.challenge, "awarded")
+    award = Award.objects.create(
+        challenge=awarded, evaluation=decided, proposal=winner, recommended_by=alice
+    )
+    set_status(award, "final", finalised_at=timezone.now())
+    pilot = Pilot.objects.create(challenge=awarded, award=award)
+    Milestone.objects.create(pilot=pilot, title="Install", due_on=date(2030, 1, 1))
+    indicator = OutcomeIndicator.objects.create(
+        pilot=pilot, name="Energy burden", unit="%", baseline=Decimal(8), target=Decimal(6)
+    )
     identifiers = {
         "evaluation": evaluation.challenge.reference,
+        "awarded": awarded.reference,
         "reference": published.reference,
         "challenge_reference": co_design.reference,
         "vendor_id": membership.vendor.public_id,
@@ -135,6 +163,7 @@ def rows(wsgi_keeps_the_test_connection, alice, dave, erin, frank, rita, departm
         "/api/evaluations/{challenge_reference}/panel/": chair.pk,
         # Not a document of this evaluation's proposals: the download must answer 404.
         "/api/evaluations/{challenge_reference}/documents/": proposal.documents.get().public_id,
+        "indicator": indicator.pk,
     }
     return identifiers, ids
 
@@ -145,6 +174,8 @@ def _aimed_at_real_rows(case, rows):
     for name in parameters:
         if case.path.startswith("/api/evaluations/") and name.endswith("reference"):
             parameters[name] = identifiers["evaluation"]
+        elif case.path.startswith(AWARD_PATHS) and name == "reference":
+            parameters[name] = identifiers["awarded"]
         elif name in identifiers:
             parameters[name] = str(identifiers[name])
         elif name == "id":
@@ -157,6 +188,8 @@ def _call_twice(case, rows, headers):
     responses = [case.call(headers=headers)]
     if case.path_parameters:
         case.path_parameters = _aimed_at_real_rows(case, rows)
+        if case.path.endswith("/measurements/") and isinstance(case.body, dict):
+            case.body = {**case.body, "indicator": rows[1]["indicator"]}
         responses.append(case.call(headers=headers))
     for response in responses:
         assert response.status_code < 500, (
