@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification
@@ -69,4 +70,66 @@ class PilotStepForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text=_("Required to end the pilot: what worked, what did not, what comes next."),
+    )
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker; its value is always ISO, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class PilotPlanForm(forms.Form):
+    starts_on = forms.DateField(label=_("Starts"), required=False, widget=DateInput())
+    ends_on = forms.DateField(
+        label=_("Ends"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("On or after the start date. Both dates can be left open."),
+    )
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(label=_("Due"), widget=DateInput())
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(
+        label=_("Done on"),
+        widget=DateInput(),
+        help_text=_("Today or an earlier date."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["done_on"].initial = today
+        self.fields["done_on"].widget.attrs["max"] = today.isoformat()
+
+
+class IndicatorForm(forms.Form):
+    name = forms.CharField(label=_("Indicator"), max_length=200)
+    unit = forms.CharField(
+        label=_("Unit"), max_length=40, help_text=_("For example: % of income, homes, kWh.")
+    )
+    baseline = forms.DecimalField(
+        label=_("Baseline"),
+        max_digits=14,
+        decimal_places=4,
+        help_text=_("The value before the pilot."),
+    )
+    target = forms.DecimalField(
+        label=_("Target"),
+        max_digits=14,
+        decimal_places=4,
+        help_text=_("The value the pilot aims for; it differs from the baseline."),
+    )
+    success_measure = forms.CharField(
+        label=_("Success measure"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The success measure of the challenge this indicator shows; narrow it down."),
     )

@@ -1,9 +1,40 @@
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 
-from challenges.models import Challenge
+from challenges.models import Challenge, Question
+from challenges.selectors import challenge_published_input
+from evaluation.models import Evaluation, PanelAssignment
+from vendors.models import Proposal
 
-from .models import AuditEntry, Notification
+from .models import (
+    AuditEntry,
+    Award,
+    Measurement,
+    Milestone,
+    Notification,
+    OutcomeIndicator,
+    Pilot,
+)
 
 
 def audit_history(*, obj, include_related_to_challenge: bool = False) -> QuerySet[AuditEntry]:
@@ -48,3 +79,367 @@ def open_data_challenges() -> QuerySet[Challenge]:
         .select_related("department")
         .order_by("-published_at", "pk")
     )
+
+
+# The public outcomes page -------------------------------------------------------------------------
+
+
+def announced_award(*, challenge: Challenge) -> Award | None:
+    """The award vendors were told of, as the open data publishes it (`ocds._announced_award`):
+    a recommendation or an approval stays internal until the letters go out."""
+    return (
+        Award.objects.filter(challenge=challenge, status__in=Award.ANNOUNCED_STATES)
+        .select_related("proposal__vendor", "proposal__price_envelope")
+        .first()
+    )
+
+
+def received_proposal_count(*, challenge: Challenge) -> int | None:
+    """How many proposals were received, once the challenge closed; None before: until the
+    deadline not even a count is known (DESIGN.md §3)."""
+    if challenge.closed_at is None:
+        return None
+    return Proposal.objects.filter(challenge=challenge, status__in=Proposal.RECEIVED_STATES).count()
+
+
+def public_input_count(*, challenge: Challenge) -> int:
+    """How many residents' contributions were published: a number, never who sent them."""
+    return challenge_published_input(challenge=challenge).count()
+
+
+def outcome_pilot(*, challenge: Challenge) -> Pilot | None:
+    """The challenge's pilot with its milestones, indicators and their measurements, in four
+    queries however many there are."""
+    return (
+        Pilot.objects.filter(challenge=challenge)
+        .prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_on", "pk")),
+            Prefetch(
+                "indicators",
+                queryset=OutcomeIndicator.objects.order_by("pk").prefetch_related(
+                    Prefetch(
+                        "measurements",
+                        queryset=Measurement.objects.order_by("measured_on", "pk"),
+                    )
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+# The staff dashboard -----------------------------------------------------------------------------
+
+# Panel members who still owe something: the declaration, then their scores.
+PANEL_UNFINISHED = (PanelAssignment.Status.INVITED, PanelAssignment.Status.ACCEPTED)
+# Evaluation stages in which scores are still expected from the panel.
+PANEL_SCORING_STAGES = (
+    Evaluation.Status.SETUP,
+    Evaluation.Status.SCREENING,
+    Evaluation.Status.SCORING,
+)
+
+
+@dataclass(frozen=True)
+class DeadlineItem:
+    """One dated thing on the dashboard: an overdue step or an upcoming deadline.
+
+    `at` is the instant it falls due (and the sort key); `on` is set instead of a time for a date
+    without one (a pilot milestone is due on a day: `at` is then the end of that day).
+    """
+
+    kind: str
+    at: datetime
+    challenge: Challenge
+    on: date | None = None
+    subject: object = None
+    count: int = 0
+
+
+def dashboard_challenges(*, user, mine: bool = False, search: str = "") -> QuerySet[Challenge]:
+    """Every challenge the dashboard covers: all of them, or the user's own, matching `search`."""
+    challenges = Challenge.objects.all()
+    if mine:
+        challenges = challenges.filter(owner_id=user.pk)
+    if search:
+        challenges = challenges.filter(Q(title__icontains=search) | Q(reference__icontains=search))
+    return challenges
+
+
+def dashboard_stage_counts(*, challenges: QuerySet[Challenge]) -> dict[str, int]:
+    """How many challenges are in each stage, in one query."""
+    rows = challenges.order_by().values("status").annotate(count=Count("pk"))
+    return {row["status"]: row["count"] for row in rows}
+
+
+def _end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def dashboard_stage_challenges(
+    *, challenges: QuerySet[Challenge], now: datetime, per_stage: int
+) -> QuerySet[Challenge]:
+    """The first `per_stage` challenges of each stage, soonest next date first, in one query.
+
+    Each row carries the date of its current step: `next_kind` names it, `next_at` is a moment
+    (a deadline, a panel's scores due, the end of standstill), `next_on` a day (the next pilot
+    milestone). A challenge in a stage with no dated step has neither.
+    """
+    scores_due = (
+        PanelAssignment.objects.filter(
+            evaluation__challenge=OuterRef("pk"),
+            status__in=PANEL_UNFINISHED,
+            evaluation__status__in=PANEL_SCORING_STAGES,
+        )
+        .order_by("due_at")
+        .values("due_at")[:1]
+    )
+    standstill_end = Award.objects.filter(
+        challenge=OuterRef("pk"), status=Award.Status.STANDSTILL
+    ).values("standstill_ends_at")[:1]
+    milestone_due = (
+        Milestone.objects.filter(pilot__challenge=OuterRef("pk"), done_on__isnull=True)
+        .exclude(pilot__status__in=Pilot.ENDED_STATES)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    published = Q(status=Challenge.Status.PUBLISHED)
+    questions_ahead = published & Q(questions_deadline__gt=now)
+    evaluating = Q(status=Challenge.Status.EVALUATING)
+    awarded = Q(status=Challenge.Status.AWARDED)
+    return (
+        challenges.select_related("owner")
+        .annotate(
+            scores_due=Subquery(scores_due),
+            standstill_end=Subquery(standstill_end),
+            milestone_due=Subquery(milestone_due),
+        )
+        .annotate(
+            next_kind=Case(
+                When(questions_ahead, then=Value("questions_deadline")),
+                When(published, then=Value("submission_deadline")),
+                When(evaluating & Q(standstill_end__isnull=False), then=Value("standstill_end")),
+                When(evaluating & Q(scores_due__isnull=False), then=Value("scores_due")),
+                When(awarded & Q(milestone_due__isnull=False), then=Value("milestone_due")),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+            next_at=Case(
+                When(questions_ahead, then=F("questions_deadline")),
+                When(published, then=F("submission_deadline")),
+                When(evaluating, then=Coalesce("standstill_end", "scores_due")),
+                default=None,
+                output_field=DateTimeField(),
+            ),
+            next_on=Case(
+                When(awarded, then=F("milestone_due")),
+                default=None,
+                output_field=DateField(),
+            ),
+        )
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("status")],
+                order_by=[
+                    F("next_at").asc(nulls_last=True),
+                    F("next_on").asc(nulls_last=True),
+                    F("created_at").desc(),
+                    F("pk").desc(),
+                ],
+            )
+        )
+        .filter(position__lte=per_stage)
+        .order_by("status", "position")
+    )
+
+
+def dashboard_overdue(
+    *, challenges: QuerySet[Challenge], now: datetime, limit: int
+) -> list[DeadlineItem]:
+    """Steps past their time and not done, longest overdue first; at most `limit` + 1 of each
+    kind, so a caller showing `limit` knows whether there were more.
+
+    A challenge whose scheduled step (`next_due_at`) passed is one the chronograph could not
+    move on (closing is refused while questions are open) or has not reached yet.
+    """
+    today = timezone.localdate(now)
+    items = []
+    stuck = (
+        challenges.filter(next_due_at__lte=now)
+        .select_related("owner")
+        .annotate(
+            open_questions=Count("questions", filter=Q(questions__status=Question.Status.SUBMITTED))
+        )
+        .order_by("next_due_at", "pk")[: limit + 1]
+    )
+    for challenge in stuck:
+        closing = challenge.submission_deadline is not None and challenge.submission_deadline <= now
+        items.append(
+            DeadlineItem(
+                kind="close_overdue" if closing else "scheduled_step",
+                at=challenge.next_due_at,
+                challenge=challenge,
+                count=challenge.open_questions,
+            )
+        )
+    unanswered = (
+        challenges.filter(status=Challenge.Status.PUBLISHED, questions_deadline__lte=now)
+        .select_related("owner")
+        .annotate(
+            open_questions=Count("questions", filter=Q(questions__status=Question.Status.SUBMITTED))
+        )
+        .filter(open_questions__gt=0)
+        .order_by("questions_deadline", "pk")[: limit + 1]
+    )
+    for challenge in unanswered:
+        items.append(
+            DeadlineItem(
+                kind="questions_unanswered",
+                at=challenge.questions_deadline,
+                challenge=challenge,
+                count=challenge.open_questions,
+            )
+        )
+    awards = (
+        Award.objects.filter(
+            challenge__in=challenges,
+            status=Award.Status.STANDSTILL,
+            standstill_ends_at__lte=now,
+        )
+        .select_related("challenge__owner")
+        .order_by("standstill_ends_at", "pk")[: limit + 1]
+    )
+    for award in awards:
+        items.append(
+            DeadlineItem(
+                kind="award_not_final",
+                at=award.standstill_ends_at,
+                challenge=award.challenge,
+                subject=award,
+            )
+        )
+    assignments = (
+        PanelAssignment.objects.filter(
+            evaluation__challenge__in=challenges,
+            status__in=PANEL_UNFINISHED,
+            evaluation__status__in=PANEL_SCORING_STAGES,
+            due_at__lte=now,
+        )
+        .exclude(evaluation__challenge__status=Challenge.Status.CANCELLED)
+        .select_related("evaluator", "evaluation__challenge__owner")
+        .order_by("due_at", "pk")[: limit + 1]
+    )
+    for assignment in assignments:
+        items.append(
+            DeadlineItem(
+                kind="scores_late",
+                at=assignment.due_at,
+                challenge=assignment.evaluation.challenge,
+                subject=assignment,
+            )
+        )
+    milestones = (
+        Milestone.objects.filter(
+            pilot__challenge__in=challenges, done_on__isnull=True, due_on__lt=today
+        )
+        .exclude(pilot__status__in=Pilot.ENDED_STATES)
+        .select_related("pilot__challenge__owner")
+        .order_by("due_on", "pk")[: limit + 1]
+    )
+    for milestone in milestones:
+        items.append(
+            DeadlineItem(
+                kind="milestone_late",
+                at=_end_of_day(milestone.due_on),
+                on=milestone.due_on,
+                challenge=milestone.pilot.challenge,
+                subject=milestone,
+            )
+        )
+    return sorted(items, key=lambda item: (item.at, item.kind, item.challenge.pk))
+
+
+def dashboard_upcoming(
+    *, challenges: QuerySet[Challenge], now: datetime, days: int, limit: int
+) -> list[DeadlineItem]:
+    """Deadlines in the next `days` days, soonest first; at most `limit` + 1 of each kind."""
+    horizon = now + timedelta(days=days)
+    today, last_day = timezone.localdate(now), timezone.localdate(horizon)
+    items = []
+    open_challenges = (
+        challenges.filter(status=Challenge.Status.PUBLISHED)
+        .filter(
+            Q(questions_deadline__gt=now, questions_deadline__lte=horizon)
+            | Q(submission_deadline__gt=now, submission_deadline__lte=horizon)
+        )
+        .select_related("owner")
+        .order_by("submission_deadline", "pk")[: limit + 1]
+    )
+    for challenge in open_challenges:
+        for kind in ("questions_deadline", "submission_deadline"):
+            moment = getattr(challenge, kind)
+            if moment is not None and now < moment <= horizon:
+                items.append(DeadlineItem(kind=kind, at=moment, challenge=challenge))
+    awards = (
+        Award.objects.filter(
+            challenge__in=challenges,
+            status=Award.Status.STANDSTILL,
+            standstill_ends_at__gt=now,
+            standstill_ends_at__lte=horizon,
+        )
+        .select_related("challenge__owner")
+        .order_by("standstill_ends_at", "pk")[: limit + 1]
+    )
+    for award in awards:
+        items.append(
+            DeadlineItem(
+                kind="standstill_end",
+                at=award.standstill_ends_at,
+                challenge=award.challenge,
+                subject=award,
+            )
+        )
+    assignments = (
+        PanelAssignment.objects.filter(
+            evaluation__challenge__in=challenges,
+            status__in=PANEL_UNFINISHED,
+            evaluation__status__in=PANEL_SCORING_STAGES,
+            due_at__gt=now,
+            due_at__lte=horizon,
+        )
+        .exclude(evaluation__challenge__status=Challenge.Status.CANCELLED)
+        .select_related("evaluator", "evaluation__challenge__owner")
+        .order_by("due_at", "pk")[: limit + 1]
+    )
+    for assignment in assignments:
+        items.append(
+            DeadlineItem(
+                kind="scores_due",
+                at=assignment.due_at,
+                challenge=assignment.evaluation.challenge,
+                subject=assignment,
+            )
+        )
+    milestones = (
+        Milestone.objects.filter(
+            pilot__challenge__in=challenges,
+            done_on__isnull=True,
+            due_on__gte=today,
+            due_on__lte=last_day,
+        )
+        .exclude(pilot__status__in=Pilot.ENDED_STATES)
+        .select_related("pilot__challenge__owner")
+        .order_by("due_on", "pk")[: limit + 1]
+    )
+    for milestone in milestones:
+        items.append(
+            DeadlineItem(
+                kind="milestone_due",
+                at=_end_of_day(milestone.due_on),
+                on=milestone.due_on,
+                challenge=milestone.pilot.challenge,
+                subject=milestone,
+            )
+        )
+    return sorted(items, key=lambda item: (item.at, item.kind, item.challenge.pk))

@@ -2,11 +2,13 @@ from django.urls import path
 
 from . import views
 from .views import award as award_views
-from .views import opendata, pilot
+from .views import dashboard as dashboard_views
+from .views import opendata, outcomes, pilot
 
 app_name = "procurement"
 
 urlpatterns = [
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path(
         "challenges/<str:reference>/history/",
         views.challenge_history,
@@ -42,7 +44,24 @@ urlpatterns = [
         pilot.measurement_record,
         name="measurement_record",
     ),
+    path("challenges/<str:reference>/pilot/plan/", pilot.pilot_plan, name="pilot_plan"),
+    path(
+        "challenges/<str:reference>/pilot/milestones/",
+        pilot.milestone_add,
+        name="milestone_add",
+    ),
+    path(
+        "challenges/<str:reference>/pilot/milestones/<int:milestone_id>/done/",
+        pilot.milestone_mark_done,
+        name="milestone_mark_done",
+    ),
+    path(
+        "challenges/<str:reference>/pilot/indicators/",
+        pilot.indicator_add,
+        name="indicator_add",
+    ),
     path("challenges/<str:reference>/pilot/<str:name>/", pilot.pilot_step, name="pilot_step"),
+    path("challenges/<str:reference>/outcomes/", outcomes.outcomes, name="outcomes"),
     path("open-data/", opendata.index, name="open_data"),
     path("open-data/challenges.csv", opendata.challenges_csv, name="open_data_csv"),
     path(

@@ -3,6 +3,8 @@ measurements, and its transitions (DESIGN.md §3)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, TransitionRefused
@@ -31,6 +33,11 @@ def _editable(pilot: Pilot, actor) -> Pilot:
 
 
 def pilot_create(*, award: Award, actor, starts_on=None, ends_on=None) -> Pilot:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise InvalidInput(
+            _("The pilot cannot end before it starts; choose an end date on or after the start."),
+            field_errors={"ends_on": [_("Choose a date on or after the start date.")]},
+        )
     with transaction.atomic():
         award = Award.objects.select_for_update().get(pk=award.pk)
         require(actor, "procurement.manage_pilot", award, MANAGE_ONLY)
@@ -65,6 +72,22 @@ def milestone_add(*, pilot: Pilot, actor, title: str, due_on) -> Milestone:
 def milestone_mark_done(*, milestone: Milestone, actor, done_on) -> Milestone:
     _editable(milestone.pilot, actor)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.done_on is not None:
+        raise TransitionRefused(
+            _("This milestone was already marked done on %(date)s.")
+            % {"date": date_format(milestone.done_on)}
+        )
+    if done_on is None:
+        raise InvalidInput(
+            _("Give the date the milestone was done."),
+            field_errors={"done_on": [_("Give the date the milestone was done.")]},
+        )
+    # A milestone is marked done once it is, not in advance: the record is what happened.
+    if done_on > timezone.localdate():
+        raise InvalidInput(
+            _("A milestone cannot be done in the future; mark it done on the day it is met."),
+            field_errors={"done_on": [_("Choose today or an earlier date.")]},
+        )
     milestone.done_on = done_on
     milestone.save(update_fields=["done_on"])
     return milestone

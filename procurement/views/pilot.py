@@ -1,7 +1,6 @@
 """The pilot: its public outcomes page (milestones, indicators against their targets, drawn as
-inline SVG) and the owner's forms to record measurements and move the pilot."""
-
-from decimal import Decimal
+inline SVG) and the owner's forms to plan the pilot, agree its milestones and indicators, record
+measurements and move the pilot."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,9 +16,18 @@ from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
 from core.workflow import allowed_transitions
 
-from ..forms import MeasurementForm, PilotStepForm
-from ..models import OutcomeIndicator, Pilot
+from ..charts import indicator_chart
+from ..forms import (
+    IndicatorForm,
+    MeasurementForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    PilotPlanForm,
+    PilotStepForm,
+)
+from ..models import Award, Milestone, OutcomeIndicator, Pilot
 from ..services import pilot as pilot_services
+from ..services.award import live_award
 
 STEP_LABELS = {
     "start": _("Start the pilot"),
@@ -30,56 +38,73 @@ STEP_LABELS = {
 }
 ENDINGS = ("adopt", "conclude", "terminate")
 
-# The chart's geometry, in SVG user units.
-CHART_WIDTH = 480
-CHART_HEIGHT = 160
-CHART_PAD = 24
+
+def _pilot_of(challenge) -> Pilot | None:
+    return Pilot.objects.filter(challenge=challenge).select_related("challenge").first()
 
 
 def _pilot(user, reference) -> Pilot:
-    challenge = visible_challenge(user, reference)
-    pilot = Pilot.objects.filter(challenge=challenge).select_related("challenge").first()
+    pilot = _pilot_of(visible_challenge(user, reference))
     if pilot is None:
         raise Http404
     return pilot
 
 
-def _chart(indicator) -> dict:
-    """Points of the measurements and the y of the baseline and the target, in chart units."""
-    measurements = list(indicator.measurements.order_by("measured_on", "pk"))
-    values = [m.value for m in measurements] + [indicator.baseline, indicator.target]
-    low, high = min(values), max(values)
-    span = (high - low) or Decimal(1)
-    inner_h = CHART_HEIGHT - 2 * CHART_PAD
-    inner_w = CHART_WIDTH - 2 * CHART_PAD
+def _managed_pilot(user, reference) -> Pilot:
+    """The pilot for its owner; 404 for everyone else (a 403 would confirm the forms exist)."""
+    pilot = _pilot(user, reference)
+    if not can(user, "procurement.manage_pilot", pilot):
+        raise Http404
+    return pilot
 
-    def y(value):
-        return round(float(CHART_PAD + (high - value) / span * inner_h), 1)
 
-    step = inner_w / max(len(measurements) - 1, 1)
-    points = [
-        {"x": round(CHART_PAD + i * step, 1), "y": y(m.value), "m": m}
-        for i, m in enumerate(measurements)
-    ]
+def _plannable_award(user, challenge) -> Award:
+    """The final award whose pilot the user may plan; 404 for everyone else."""
+    award = live_award(challenge)
+    if (
+        award is None
+        or award.status != Award.Status.FINAL
+        or not can(user, "procurement.manage_pilot", award)
+    ):
+        raise Http404
+    return award
+
+
+def _setup(pilot, may_manage, forms) -> dict:
+    """The owner's set-up forms (milestones, their completion, indicators) while the pilot has
+    not ended, and why it cannot start yet."""
+    milestones = list(pilot.milestones.order_by("due_on", "pk"))
+    editable = may_manage and pilot.status not in Pilot.ENDED_STATES
+    done_bound = forms.get("done_bound")
+    for milestone in milestones:
+        milestone.done_form = None
+        if editable and milestone.done_on is None:
+            if done_bound and done_bound[0] == milestone.pk:
+                milestone.done_form = done_bound[1]
+            else:
+                milestone.done_form = MilestoneDoneForm(auto_id=f"id_done{milestone.pk}_%s")
+    milestone_form = indicator_form = None
+    if editable:
+        milestone_form = forms.get("milestone_form") or MilestoneForm(auto_id="id_milestone_%s")
+        indicator_form = forms.get("indicator_form") or IndicatorForm(
+            auto_id="id_indicator_%s",
+            initial={"success_measure": pilot.challenge.success_measures},
+        )
+    planned = may_manage and pilot.status == Pilot.Status.PLANNED
     return {
-        "width": CHART_WIDTH,
-        "height": CHART_HEIGHT,
-        "left": CHART_PAD,
-        "right": CHART_WIDTH - CHART_PAD,
-        "baseline_y": y(indicator.baseline),
-        "target_y": y(indicator.target),
-        "points": points,
-        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
-        "measurements": measurements,
+        "milestones": milestones,
+        "milestone_form": milestone_form,
+        "indicator_form": indicator_form,
+        "start_problems": pilot.start_problems() if planned else [],
     }
 
 
-def _render(request, pilot, *, bound=None, step_form=None):
+def _render(request, pilot, *, bound=None, step_form=None, **forms):
     user = request.user
     may_manage = can(user, "procurement.manage_pilot", pilot)
     indicators = list(OutcomeIndicator.objects.filter(pilot=pilot).order_by("pk"))
     for indicator in indicators:
-        indicator.chart = _chart(indicator)
+        indicator.chart = indicator_chart(indicator)
         if may_manage and pilot.status not in (Pilot.Status.PLANNED, *Pilot.ENDED_STATES):
             if bound and bound[0] == indicator.pk:
                 indicator.form = bound[1]
@@ -95,18 +120,28 @@ def _render(request, pilot, *, bound=None, step_form=None):
     context = {
         "challenge": pilot.challenge,
         "pilot": pilot,
-        "milestones": pilot.milestones.order_by("due_on", "pk"),
         "indicators": indicators,
         "may_manage": may_manage,
         "steps": steps,
         "ends": any(s["name"] in ENDINGS for s in steps),
         "step_form": step_form or PilotStepForm(),
     }
+    context.update(_setup(pilot, may_manage, forms))
     return render(request, "procurement/pilot.html", context)
 
 
+def _render_plan(request, award, *, form=None):
+    context = {"challenge": award.challenge, "award": award, "form": form or PilotPlanForm()}
+    return render(request, "procurement/pilot_plan.html", context)
+
+
 def pilot(request, reference):
-    return _render(request, _pilot(request.user, reference))
+    challenge = visible_challenge(request.user, reference)
+    found = _pilot_of(challenge)
+    if found is None:
+        # Only the owner of a final award sees the page before the pilot exists: to plan it.
+        return _render_plan(request, _plannable_award(request.user, challenge))
+    return _render(request, found)
 
 
 def _refused(request, exc) -> None:
@@ -168,3 +203,85 @@ def pilot_step(request, reference, name):
         return _back(pilot)
     messages.success(request, _("The pilot moved on: %(step)s.") % {"step": STEP_LABELS[name]})
     return _back(pilot)
+
+
+# The owner's set-up: plan the pilot, then agree its milestones and outcome indicators -----------
+
+
+def _submit(request, pilot, form, write, success: str, **shown):
+    """Run `write(cleaned_data)` for a valid form: back to the page with a message, or the page
+    again with the form's errors (and nothing changed), the form placed as `shown` says."""
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except InvalidInput as exc:
+            apply_service_errors(form, exc)
+        except (TransitionRefused, PermissionDenied) as exc:
+            _refused(request, exc)
+            return _back(pilot)
+        else:
+            messages.success(request, success)
+            return _back(pilot)
+    return _render(request, pilot, **shown)
+
+
+@require_POST
+@login_required
+def pilot_plan(request, reference):
+    challenge = visible_challenge(request.user, reference)
+    award = _plannable_award(request.user, challenge)
+    form = PilotPlanForm(request.POST)
+    if form.is_valid():
+        try:
+            pilot = pilot_services.pilot_create(
+                award=award, actor=request.user, **form.cleaned_data
+            )
+        except InvalidInput as exc:
+            apply_service_errors(form, exc)
+        except (TransitionRefused, PermissionDenied) as exc:
+            _refused(request, exc)
+            return redirect("procurement:pilot", reference=challenge.reference)
+        else:
+            messages.success(
+                request, _("The pilot is planned. Agree its milestones and outcome indicators.")
+            )
+            return _back(pilot)
+    return _render_plan(request, award, form=form)
+
+
+@require_POST
+@login_required
+def milestone_add(request, reference):
+    pilot = _managed_pilot(request.user, reference)
+    form = MilestoneForm(request.POST, auto_id="id_milestone_%s")
+
+    def write(data):
+        pilot_services.milestone_add(pilot=pilot, actor=request.user, **data)
+
+    return _submit(request, pilot, form, write, _("Milestone added."), milestone_form=form)
+
+
+@require_POST
+@login_required
+def milestone_mark_done(request, reference, milestone_id):
+    pilot = _managed_pilot(request.user, reference)
+    milestone = get_object_or_404(Milestone, pk=milestone_id, pilot=pilot)
+    form = MilestoneDoneForm(request.POST, auto_id=f"id_done{milestone.pk}_%s")
+
+    def write(data):
+        pilot_services.milestone_mark_done(milestone=milestone, actor=request.user, **data)
+
+    success = _("Milestone marked done: %(title)s.") % {"title": milestone.title}
+    return _submit(request, pilot, form, write, success, done_bound=(milestone.pk, form))
+
+
+@require_POST
+@login_required
+def indicator_add(request, reference):
+    pilot = _managed_pilot(request.user, reference)
+    form = IndicatorForm(request.POST, auto_id="id_indicator_%s")
+
+    def write(data):
+        pilot_services.indicator_add(pilot=pilot, actor=request.user, **data)
+
+    return _submit(request, pilot, form, write, _("Outcome indicator added."), indicator_form=form)

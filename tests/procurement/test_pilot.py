@@ -1,12 +1,13 @@
 """The pilot (DESIGN.md §3): planned → active → in_review → adopted | concluded | terminated,
 with milestones, outcome indicators and measurements, and a lessons-learned summary to end."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.utils.timezone import get_default_timezone
 
 from core.errors import InvalidInput, TransitionRefused
 from procurement import ocds
@@ -163,7 +164,9 @@ def test_milestones_are_done_or_late(active, alice):
         assert milestone.is_late is True
         assert active.ocds_milestones()[0]["status"] == "notMet"
 
-    services.milestone_mark_done(milestone=milestone, actor=alice, done_on=milestone.due_on)
+    midday = datetime.combine(milestone.due_on, time(12), tzinfo=get_default_timezone())
+    with time_machine.travel(midday):
+        services.milestone_mark_done(milestone=milestone, actor=alice, done_on=milestone.due_on)
 
     milestone.refresh_from_db()
     assert milestone.done_on == milestone.due_on
