@@ -27,13 +27,14 @@ from evaluation import selectors as evaluation_selectors
 from vendors.models import Proposal
 
 from . import ocds
-from .models import Award, OutcomeIndicator, Pilot
+from .models import Award, Milestone, OutcomeIndicator, Pilot
 from .serializers import (
     AwardOutput,
     DebriefInput,
     DebriefRequestOutput,
     IndicatorInput,
     MeasurementInput,
+    MilestoneDoneInput,
     MilestoneInput,
     OpenDataChallengeOutput,
     PilotCreateInput,
@@ -349,6 +350,31 @@ class PilotViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         pilot_services.milestone_add(pilot=pilot, actor=request.user, **serializer.validated_data)
         return self._output(pilot, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=gettext_lazy("Mark a milestone done, on the day it was met (owner)"),
+        tags=PILOT_TAGS,
+        request=MilestoneDoneInput,
+        responses={200: PilotOutput, **error_responses(conflict=True)},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"milestones/(?P<milestone_id>[0-9]{1,9})/done",
+        url_name="milestone-done",
+    )
+    def milestone_done(self, request, *args, milestone_id, **kwargs):
+        pilot = self.get_object()
+        require(request.user, "procurement.manage_pilot", pilot, str(MANAGE_ONLY))
+        milestone = Milestone.objects.filter(pk=milestone_id, pilot=pilot).first()
+        if milestone is None:
+            raise Http404
+        serializer = MilestoneDoneInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pilot_services.milestone_mark_done(
+            milestone=milestone, actor=request.user, **serializer.validated_data
+        )
+        return self._output(pilot)
 
     @extend_schema(
         summary=gettext_lazy("Add an outcome indicator (owner)"),

@@ -198,6 +198,12 @@ class MilestoneInput(serializers.Serializer):
     due_on = serializers.DateField()
 
 
+class MilestoneDoneInput(serializers.Serializer):
+    done_on = serializers.DateField(
+        help_text=_("The day the milestone was met; not in the future.")
+    )
+
+
 class IndicatorInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     success_measure = serializers.CharField(

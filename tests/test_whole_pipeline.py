@@ -27,7 +27,6 @@ from challenges.models import Challenge
 from evaluation.models import Evaluation
 from procurement import ocds
 from procurement.models import AuditEntry, Award, Milestone, Pilot
-from procurement.services import pilot as pilot_services
 from procurement.tasks import chronograph_tick
 from tests.factories import ResponseQuestionFactory, valid_business_number
 from vendors.models import Proposal
@@ -475,12 +474,8 @@ def pilot(traveller, reference, alice) -> None:
             },
             expect=201,
         )
-    # Neither a page nor an endpoint marks a milestone done: the one step run by its service.
-    pilot_services.milestone_mark_done(
-        milestone=Milestone.objects.get(pilot__challenge__reference=reference),
-        actor=alice,
-        done_on=today + timedelta(days=55),
-    )
+    milestone = Milestone.objects.get(pilot__challenge__reference=reference)
+    step(owner, f"{url}/milestones/{milestone.pk}/done/", {"done_on": str(today + timedelta(55))})
     assert step(owner, f"{url}/open_review/")["status"] == "in_review"
     adopted = step(
         owner,

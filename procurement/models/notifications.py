@@ -21,10 +21,12 @@ class Notification(models.Model):
         QUESTION_ANSWERED = "question_answered", _("A question was answered")
         ADDENDUM_ISSUED = "addendum_issued", _("An addendum was issued")
         APPROVAL_REQUESTED = "approval_requested", _("A challenge awaits approval")
+        AWARD_APPROVAL_REQUESTED = "award_approval_requested", _("An award awaits approval")
         PANEL_ASSIGNMENT = "panel_assignment", _("You were assigned to an evaluation panel")
         CHALLENGE_CLOSED = "challenge_closed", _("A challenge closed")
         CHALLENGE_CANCELLED = "challenge_cancelled", _("A challenge was cancelled")
         RESULTS = "results", _("Results were published")
+        DEBRIEF_REQUESTED = "debrief_requested", _("A vendor asked for a debrief")
         DEADLINE_REMINDER = "deadline_reminder", _("A deadline is coming")
         OVERDUE_STEP = "overdue_step", _("A step of yours is overdue")
 

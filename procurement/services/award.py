@@ -7,6 +7,7 @@ here, in the pipeline app, and runs each app's own transitions in one transactio
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
@@ -114,6 +115,10 @@ def award_recommend(*, evaluation: Evaluation, actor, proposal=None, reason: str
     return award
 
 
+def _award_url(challenge) -> str:
+    return reverse("procurement:award", kwargs={"reference": challenge.reference})
+
+
 def _tell_approvers(award: Award, actor) -> None:
     User = get_user_model()
     approvers = (
@@ -122,13 +127,13 @@ def _tell_approvers(award: Award, actor) -> None:
     challenge = award.challenge
     notifications_create(
         recipients=approvers,
-        kind=Kind.APPROVAL_REQUESTED,
+        kind=Kind.AWARD_APPROVAL_REQUESTED,
         message=lambda: Message(
             title=_("An award for %(reference)s awaits your approval")
             % {"reference": challenge.reference},
             body=_("%(vendor)s is recommended for %(challenge)s. Approve or reject it.")
             % {"vendor": award.proposal.vendor, "challenge": challenge},
-            link=challenge.get_absolute_url(),
+            link=_award_url(challenge),
         ),
         dedupe_prefix=f"award_recommended:{award.pk}",
         exclude=actor,
@@ -220,7 +225,8 @@ def result_letter(award: Award, proposal: Proposal) -> Message:
             _("You may request a debrief until the standstill period ends on %(end)s.")
             % {"end": end}
         )
-    return Message(title=title, body="\n\n".join(lines), link=challenge.get_absolute_url())
+    link = reverse("procurement:result_letter", kwargs={"reference": challenge.reference})
+    return Message(title=title, body="\n\n".join(lines), link=link)
 
 
 def received_proposals(challenge) -> list[Proposal]:
@@ -345,12 +351,12 @@ def debrief_request(*, award: Award, actor, message: str = "") -> DebriefRequest
         challenge = award.challenge
         notifications_create(
             recipients=[challenge.owner],
-            kind=Kind.OVERDUE_STEP,
+            kind=Kind.DEBRIEF_REQUESTED,
             message=lambda: Message(
                 title=_("Debrief requested on %(reference)s") % {"reference": challenge.reference},
                 body=_("%(vendor)s asks for a debrief before %(end)s.")
                 % {"vendor": proposal.vendor, "end": format_local(award.standstill_ends_at)},
-                link=challenge.get_absolute_url(),
+                link=_award_url(challenge),
             ),
             dedupe_prefix=f"debrief_requested:{request.pk}",
         )

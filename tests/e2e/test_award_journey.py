@@ -235,7 +235,7 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
     award.refresh_from_db()
     assert award.status == Award.Status.RECOMMENDED
 
-    # The approver finds the request in the inbox, follows it to the challenge and approves.
+    # The approver finds the request in the inbox, which opens the award, and approves.
     approver = new_page()
     sign_in(approver, "carol", PASSWORD)
     approver.get_by_role("navigation", name="Main").get_by_role(
@@ -245,8 +245,7 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
     expect(approver.get_by_role("heading", name=request_title)).to_be_visible()
     # The hidden part of the name is a block of its own: Chromium names it "Open : ...".
     approver.get_by_role("button", name=re.compile(rf"^Open\W+{re.escape(request_title)}$")).click()
-    expect(approver.get_by_role("heading", level=1)).to_have_text(TITLE)
-    open_award_from_the_challenge(approver, challenge)
+    expect(approver.get_by_role("heading", level=1)).to_have_text("Award")
     expect(approver.locator("#award-facts")).to_contain_text(WHY)
     approver.get_by_role("button", name="Approve", exact=True).click()
     expect_status(approver, "The award is approved.")
@@ -285,7 +284,8 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
     winner.get_by_role("link", name=re.compile("^Inbox")).click()
     selected = f"Your proposal for {reference} is selected"
     expect(winner.get_by_role("heading", name=selected)).to_be_visible()
-    winner.goto(letter_path)
+    winner.get_by_role("button", name=re.compile(rf"^Open\W+{re.escape(selected)}$")).click()
+    expect(winner).to_have_url(re.compile(re.escape(letter_path) + "$"))
     expect(winner.get_by_role("heading", level=1)).to_have_text(selected)
     expect(winner.get_by_role("article")).to_contain_text("The municipality intends to award")
     scores = winner.get_by_role("table", name="Your scores against the selected proposal's")
@@ -301,7 +301,8 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
     other.get_by_role("link", name=re.compile("^Inbox")).click()
     result = f"The result of your proposal for {reference}"
     expect(other.get_by_role("heading", name=result)).to_be_visible()
-    other.goto(letter_path)
+    other.get_by_role("button", name=re.compile(rf"^Open\W+{re.escape(result)}$")).click()
+    expect(other).to_have_url(re.compile(re.escape(letter_path) + "$"))
     expect(other.get_by_role("heading", level=1)).to_have_text(result)
     expect(other.get_by_role("article")).to_contain_text(f"to award {challenge} to {ACME}.")
     expect(other.get_by_role("article")).to_contain_text("Your proposal ranked 2 of 2")

@@ -181,3 +181,62 @@ def test_only_the_owner_writes_to_the_pilot(request, pilot, api_as, persona):
 
     assert response.status_code == 403
     assert not Milestone.objects.filter(title="Sneaky").exists()
+
+
+def done_url(milestone):
+    return url(milestone.pilot, f"milestones/{milestone.pk}/done")
+
+
+def test_the_owner_marks_a_milestone_done_on_the_day_it_was_met(active, alice, api_as):
+    milestone = Milestone.objects.get(pilot=active)
+    client = api_as(alice)
+
+    response = client.post(done_url(milestone), {"done_on": str(date.today())}, format="json")
+    again = client.post(done_url(milestone), {"done_on": str(date.today())}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["milestones"][0]["done_on"] == str(date.today())
+    assert again.status_code == 409
+    milestone.refresh_from_db()
+    assert milestone.done_on == date.today()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "done_on"),
+        ({"done_on": "yesterday"}, "done_on"),
+        ({"done_on": "2999-01-01"}, "done_on"),
+    ],
+)
+def test_a_milestone_done_date_must_be_a_past_or_present_day(active, alice, api_as, body, field):
+    milestone = Milestone.objects.get(pilot=active)
+
+    response = api_as(alice).post(done_url(milestone), body, format="json")
+
+    assert response.status_code == 400
+    assert field in response.json()
+    milestone.refresh_from_db()
+    assert milestone.done_on is None
+
+
+@pytest.mark.parametrize("persona", ["bob", "carol", "dave", "frank", "rita", "root", None])
+def test_only_the_owner_marks_a_milestone_done(request, active, api_as, persona):
+    milestone = Milestone.objects.get(pilot=active)
+    client = api_as(request.getfixturevalue(persona) if persona else None)
+
+    response = client.post(done_url(milestone), {"done_on": str(date.today())}, format="json")
+
+    assert response.status_code == 403
+    milestone.refresh_from_db()
+    assert milestone.done_on is None
+
+
+def test_a_milestone_of_another_pilot_is_not_found(active, alice, api_as):
+    milestone = Milestone.objects.get(pilot=active)
+
+    response = api_as(alice).post(
+        url(active, f"milestones/{milestone.pk + 1000}/done"), {"done_on": "2026-01-01"}
+    )
+
+    assert response.status_code == 404

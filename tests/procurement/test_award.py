@@ -49,7 +49,9 @@ def test_the_chair_recommends_the_top_ranked_proposal_by_default(decided, frank,
     assert award.proposal_id == decided.acme.pk
     assert award.recommended_by == frank
     assert audit_transitions(award) == ["recommend"]
-    assert Notification.objects.filter(recipient=carol, kind="approval_requested").exists()
+    request = Notification.objects.get(recipient=carol, kind="award_approval_requested")
+    # The approver lands on the award, where the Approve and Reject steps are.
+    assert request.link == f"/challenges/{award.challenge.reference}/award/"
 
 
 def test_it_refuses_a_recommendation_from_an_evaluator_who_is_not_the_chair(decided, grace):
@@ -164,6 +166,8 @@ def test_notifying_sends_each_vendor_its_result_and_starts_the_standstill(
     assert audit_transitions(award)[-2:] == ["notify", "start_standstill"]
     winner_letter = Notification.objects.get(recipient=dave, kind="results")
     assert "selected" in winner_letter.title
+    # Each vendor's notification opens its printable result letter.
+    assert winner_letter.link == f"/challenges/{award.challenge.reference}/award/result/"
     loser_letter = Notification.objects.get(recipient=erin, kind="results")
     entries = {e.proposal_id: e for e in award.evaluation.ranking_entries.all()}
     ours, theirs = (
@@ -275,7 +279,9 @@ def test_a_vendor_requests_a_debrief_during_the_standstill(standstill, erin, ali
     request.refresh_from_db()
     assert request.requested_by == erin
     assert request.proposal.vendor.memberships.filter(user=erin).exists()
-    assert Notification.objects.filter(recipient=alice, title__contains="Debrief").exists()
+    told = Notification.objects.get(recipient=alice, kind="debrief_requested")
+    assert "Debrief" in told.title
+    assert told.link == f"/challenges/{standstill.challenge.reference}/award/"
     with pytest.raises(InvalidInput):
         services.debrief_request(award=standstill, actor=erin)
     assert DebriefRequest.objects.count() == 1
