@@ -22,11 +22,11 @@ from core.api import (
     error_responses,
     transition_action,
 )
-from core.permissions import can
+from core.permissions import can, require
 
 from . import selectors, services
 from .filters import ChallengeFilter
-from .models import Addendum, Challenge, CommunityInput, Question
+from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
 from .serializers import (
     AddendumInput,
     AddendumOutput,
@@ -40,6 +40,9 @@ from .serializers import (
     EngagementActivityOutput,
     QuestionInput,
     QuestionOutput,
+    ResponseQuestionInput,
+    ResponseQuestionMoveInput,
+    ResponseQuestionOutput,
     ScheduleInput,
 )
 
@@ -310,6 +313,136 @@ class AddendumListViewSet(ChallengeChildViewSet):
 
     def perform_service(self, *, challenge, actor, data):
         return services.addendum_create(challenge=challenge, actor=actor, **data)
+
+
+RESPONSE_QUESTION_TAGS = ["response questions"]
+
+
+def _response_question_schema(summary, *, request=None, status_code=200, conflict=False):
+    responses = {
+        status_code: ResponseQuestionOutput if status_code != 204 else None,
+        **error_responses(conflict=conflict),
+    }
+    return extend_schema(
+        summary=summary,
+        tags=RESPONSE_QUESTION_TAGS,
+        parameters=[CHALLENGE_REFERENCE],
+        request=request,
+        responses=responses,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("The questions every vendor answers, in order"),
+        tags=RESPONSE_QUESTION_TAGS,
+        parameters=[CHALLENGE_REFERENCE],
+        responses=ResponseQuestionOutput,
+    ),
+    retrieve=extend_schema(
+        summary=_("One question vendors answer"),
+        tags=RESPONSE_QUESTION_TAGS,
+        parameters=[CHALLENGE_REFERENCE],
+        responses={
+            200: ResponseQuestionOutput,
+            **error_responses(bad_input=False, forbidden=False),
+        },
+    ),
+)
+class ResponseQuestionViewSet(mixins.RetrieveModelMixin, ChallengeChildViewSet):
+    """The questions every vendor answers in its technical envelope, in order.
+
+    Anyone who may see the challenge reads them; its owner changes them while the statement is
+    editable (draft or co-design).
+    """
+
+    queryset = ResponseQuestion.objects.none()
+    serializer_class = ResponseQuestionOutput
+    lookup_value_regex = ID_PATTERN
+
+    def get_queryset(self):
+        return selectors.challenge_response_questions(challenge=self.get_challenge())
+
+    # Writes check the permission before reading the input: whoever may not write learns
+    # nothing from validation errors.
+    def _owned_challenge(self) -> Challenge:
+        challenge = self.get_challenge()
+        require(
+            self.request.user,
+            "challenges.change_challenge",
+            challenge,
+            str(services.RESPONSE_QUESTIONS_DENIED),
+        )
+        return challenge
+
+    def _owned_question(self) -> ResponseQuestion:
+        question = self.get_object()
+        question.challenge = self._owned_challenge()
+        return question
+
+    def _input(self, instance=None, *, partial=False) -> dict:
+        serializer = ResponseQuestionInput(instance, data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @_response_question_schema(
+        _("Add a question at the end (owner, in draft or co-design)"),
+        request=ResponseQuestionInput,
+        status_code=201,
+    )
+    def create(self, request, *args, **kwargs):
+        challenge = self._owned_challenge()
+        question = services.response_question_add(
+            challenge=challenge, actor=request.user, **self._input()
+        )
+        return Response(ResponseQuestionOutput(question).data, status=status.HTTP_201_CREATED)
+
+    @_response_question_schema(
+        _("Replace a question's wording and settings (owner, in draft or co-design)"),
+        request=ResponseQuestionInput,
+        conflict=True,
+    )
+    def update(self, request, *args, **kwargs):
+        return self._change(partial=False)
+
+    @_response_question_schema(
+        _("Change some of a question's fields (owner, in draft or co-design)"),
+        request=ResponseQuestionInput,
+        conflict=True,
+    )
+    def partial_update(self, request, *args, **kwargs):
+        return self._change(partial=True)
+
+    def _change(self, *, partial):
+        question = self._owned_question()
+        question = services.response_question_change(
+            question=question, actor=self.request.user, **self._input(question, partial=partial)
+        )
+        return Response(ResponseQuestionOutput(question).data)
+
+    @_response_question_schema(
+        _("Remove a question (owner, in draft or co-design; never once answered)"),
+        status_code=204,
+        conflict=True,
+    )
+    def destroy(self, request, *args, **kwargs):
+        services.response_question_remove(question=self._owned_question(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @_response_question_schema(
+        _("Move a question one place up or down (owner, in draft or co-design)"),
+        request=ResponseQuestionMoveInput,
+        conflict=True,
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request, *args, **kwargs):
+        question = self._owned_question()
+        serializer = ResponseQuestionMoveInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        question = services.response_question_move(
+            question=question, actor=request.user, **serializer.validated_data
+        )
+        return Response(ResponseQuestionOutput(question).data)
 
 
 # Transitions of rows that hang off a challenge: /api/<things>/<id>/<transition>/

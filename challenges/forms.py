@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.predicates import is_admin, is_approver, is_staff_member
 
-from .models import Addendum, Challenge, CommunityInput, Department, EngagementActivity, Question
+from .models import (
+    Addendum,
+    Challenge,
+    CommunityInput,
+    Department,
+    EngagementActivity,
+    Question,
+    ResponseQuestion,
+)
 
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -217,6 +225,35 @@ class AddendumForm(forms.ModelForm):
             "new_submission_deadline",
         )
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+
+class ResponseQuestionForm(forms.ModelForm):
+    class Meta:
+        model = ResponseQuestion
+        fields = ("prompt", "guidance", "required", "max_words")
+        widgets = {
+            "prompt": forms.Textarea(attrs={"rows": 2}),
+            "guidance": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "prompt": _("One question, as vendors will read it."),
+            "required": _("A proposal cannot be submitted without an answer to this question."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _min_value(
+            self.fields["max_words"],
+            1,
+            _("A word limit is at least one word; leave it empty for no limit."),
+        )
+        self.fields["max_words"].label = _("Word limit (optional)")
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=[("up", _("Up")), ("down", _("Down"))]
+    )
 
 
 def apply_service_errors(form, error) -> None:

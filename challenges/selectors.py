@@ -4,7 +4,14 @@ from django.db.models import Count, Q, QuerySet
 
 from core.predicates import is_admin, is_approver, is_staff_member
 
-from .models import Addendum, Challenge, CommunityInput, EngagementActivity, Question
+from .models import (
+    Addendum,
+    Challenge,
+    CommunityInput,
+    EngagementActivity,
+    Question,
+    ResponseQuestion,
+)
 
 
 def _sees_internal(user) -> bool:
@@ -89,3 +96,8 @@ def challenge_addenda_for(*, challenge: Challenge, user) -> QuerySet[Addendum]:
     if _sees_internal(user):
         return challenge.addenda.order_by("number", "id")
     return challenge_issued_addenda(challenge=challenge)
+
+
+def challenge_response_questions(*, challenge: Challenge) -> QuerySet[ResponseQuestion]:
+    """The questions every vendor answers, in the order they are asked."""
+    return challenge.response_questions.order_by("order", "id")

@@ -10,8 +10,16 @@ from rest_framework import serializers
 
 from core.workflow import allowed_transitions
 
-from .models import Addendum, Challenge, CommunityInput, Department, EngagementActivity, Question
-from .services import CHALLENGE_EDITABLE_FIELDS
+from .models import (
+    Addendum,
+    Challenge,
+    CommunityInput,
+    Department,
+    EngagementActivity,
+    Question,
+    ResponseQuestion,
+)
+from .services import CHALLENGE_EDITABLE_FIELDS, MOVE_DIRECTIONS, RESPONSE_QUESTION_FIELDS
 
 
 class IdentityHiddenMixin:
@@ -252,3 +260,37 @@ class AddendumInput(serializers.ModelSerializer):
             "new_questions_deadline",
             "new_submission_deadline",
         ]
+
+
+# Response questions
+
+
+class ResponseQuestionOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ResponseQuestion
+        fields = ["id", "order", "prompt", "guidance", "required", "max_words"]
+        read_only_fields = ["id", "order"]
+        extra_kwargs = {
+            "order": {
+                "help_text": _(
+                    "Vendors answer the questions in increasing order: 1 first. "
+                    "Change it with move/."
+                )
+            }
+        }
+
+
+class ResponseQuestionInput(serializers.ModelSerializer):
+    """On update, only the fields sent change; new questions go at the end of the list."""
+
+    class Meta:
+        model = ResponseQuestion
+        fields = list(RESPONSE_QUESTION_FIELDS)
+        extra_kwargs = {"max_words": {"min_value": 1}}
+
+
+class ResponseQuestionMoveInput(serializers.Serializer):
+    direction = serializers.ChoiceField(
+        choices=MOVE_DIRECTIONS,
+        help_text=_("“up” swaps the question with the one before it, “down” with the one after."),
+    )

@@ -5,11 +5,12 @@ One atomic function per user action; views, API and tasks call these, never tran
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, TransitionRefused
 from core.permissions import require
 from core.predicates import is_staff_member
 from core.timefmt import format_local
@@ -23,6 +24,7 @@ from .models import (
     EngagementActivity,
     Question,
     ReferenceCounter,
+    ResponseQuestion,
 )
 from .signals import addendum_issued
 
@@ -40,6 +42,14 @@ CHALLENGE_EDITABLE_FIELDS = (
     "budget_max",
     "questions_deadline",
     "submission_deadline",
+)
+
+RESPONSE_QUESTION_FIELDS = ("prompt", "guidance", "required", "max_words")
+MOVE_DIRECTIONS = ("up", "down")
+
+RESPONSE_QUESTIONS_DENIED = gettext_lazy(
+    "Only the challenge's owner can change the questions vendors answer, and only in draft or "
+    "co-design: they are part of the statement, fixed when it goes to review."
 )
 
 
@@ -239,3 +249,128 @@ def addendum_issue(*, addendum: Addendum, actor) -> Addendum:
             challenge.save(update_fields=[*changed, "updated_at"])
         transaction.on_commit(lambda: addendum_issued.send(sender=Addendum, addendum=addendum))
     return addendum
+
+
+# Response questions: what every vendor answers in its technical envelope. They are part of the
+# statement, so they change under the same permission and in the same states.
+
+
+def _lock_for_response_questions(challenge: Challenge, actor) -> Challenge:
+    # The challenge's row is the lock: two owners' tabs reordering at once must not interleave.
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    require(actor, "challenges.change_challenge", challenge, str(RESPONSE_QUESTIONS_DENIED))
+    return challenge
+
+
+def _locked_response_question(question: ResponseQuestion, actor) -> ResponseQuestion:
+    challenge = _lock_for_response_questions(question.challenge, actor)
+    locked = ResponseQuestion.objects.filter(pk=question.pk, challenge=challenge).first()
+    if locked is None:
+        raise TransitionRefused(
+            _("This question was removed in the meantime; reload the page to see the questions.")
+        )
+    locked.challenge = challenge
+    return locked
+
+
+def _clean_response_question(question: ResponseQuestion) -> None:
+    """Model validation, with the word limit's own sentence on the word limit field (the
+    database constraint would report it for the row as a whole)."""
+    for name in ("prompt", "guidance"):
+        value = getattr(question, name)
+        if isinstance(value, str):
+            setattr(question, name, value.strip())
+    errors: dict[str, list[str]] = {}
+    max_words = question.max_words
+    if isinstance(max_words, int) and not isinstance(max_words, bool) and max_words < 1:
+        errors["max_words"] = [_("A word limit is at least one word; leave it empty for no limit.")]
+    try:
+        full_clean_or_invalid(question, exclude=list(errors))
+    except InvalidInput as exc:
+        for name, messages in exc.field_errors.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise InvalidInput(
+            [m for messages in errors.values() for m in messages], field_errors=errors
+        )
+
+
+@transaction.atomic
+def response_question_add(*, challenge: Challenge, actor, **data) -> ResponseQuestion:
+    """Add a question at the end of the list: prompt (required), guidance, required, max_words
+    (empty for no limit)."""
+    challenge = _lock_for_response_questions(challenge, actor)
+    last = challenge.response_questions.aggregate(last=Max("order"))["last"]
+    question = ResponseQuestion(challenge=challenge, order=(last or 0) + 1)
+    _assign(question, data, RESPONSE_QUESTION_FIELDS)
+    _clean_response_question(question)
+    question.save()
+    return question
+
+
+@transaction.atomic
+def response_question_change(*, question: ResponseQuestion, actor, **data) -> ResponseQuestion:
+    """Change the fields given; its place in the list stays (see response_question_move)."""
+    question = _locked_response_question(question, actor)
+    _assign(question, data, RESPONSE_QUESTION_FIELDS)
+    _clean_response_question(question)
+    question.save()
+    return question
+
+
+@transaction.atomic
+def response_question_remove(*, question: ResponseQuestion, actor) -> None:
+    question = _locked_response_question(question, actor)
+    try:
+        # Answers hold on to their question (PROTECT): a vendor's work is never lost silently.
+        # Vendors answer only once the challenge is published, when the questions are fixed
+        # anyway, so this is a safety net rather than a path anyone should meet.
+        question.delete()
+    except ProtectedError as exc:
+        raise TransitionRefused(
+            _(
+                "Vendors have already answered this question, so it cannot be removed. "
+                "Change its wording instead, or leave it as it is."
+            )
+        ) from exc
+    _renumber(list(question.challenge.response_questions.order_by("order", "id")))
+
+
+@transaction.atomic
+def response_question_move(
+    *, question: ResponseQuestion, actor, direction: str
+) -> ResponseQuestion:
+    """Swap the question with the one before it ("up") or after it ("down").
+
+    The list is renumbered 1, 2, 3... on the way (as after a removal), so questions that share
+    a position (rows written by hand or by an import) end up in a definite order.
+    """
+    question = _locked_response_question(question, actor)
+    if direction not in MOVE_DIRECTIONS:
+        raise InvalidInput(
+            _("Choose whether to move the question up or down."),
+            field_errors={"direction": [_("Choose “up” or “down”.")]},
+        )
+    questions = list(question.challenge.response_questions.order_by("order", "id"))
+    index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(questions):
+        message = (
+            _("This is already the first question; it cannot move up.")
+            if direction == "up"
+            else _("This is already the last question; it cannot move down.")
+        )
+        raise InvalidInput(message, field_errors={"direction": [message]})
+    questions[index], questions[target] = questions[target], questions[index]
+    _renumber(questions)
+    return next(row for row in questions if row.pk == question.pk)
+
+
+def _renumber(questions: list[ResponseQuestion]) -> None:
+    """Number the questions 1, 2, 3... in the order given, writing only the rows that change."""
+    changed = []
+    for position, row in enumerate(questions, start=1):
+        if row.order != position:
+            row.order = position
+            changed.append(row)
+    ResponseQuestion.objects.bulk_update(changed, ["order"])

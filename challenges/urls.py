@@ -20,6 +20,26 @@ urlpatterns = [
         views.activity_add,
         name="activity_add",
     ),
+    path(
+        "challenges/<str:reference>/response-questions/",
+        views.response_questions,
+        name="response_questions",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/<int:pk>/edit/",
+        views.response_question_edit,
+        name="response_question_edit",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/<int:pk>/remove/",
+        views.response_question_remove,
+        name="response_question_remove",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/<int:pk>/move/",
+        views.response_question_move,
+        name="response_question_move",
+    ),
     path("challenges/<str:reference>/input/", views.input_add, name="input_add"),
     path(
         "challenges/<str:reference>/input/<int:pk>/moderate/",

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -31,12 +32,14 @@ from .forms import (
     CommunityInputForm,
     EngagementActivityForm,
     ModerationForm,
+    MoveForm,
     QuestionForm,
     ReasonForm,
+    ResponseQuestionForm,
     TimelineForm,
     apply_service_errors,
 )
-from .models import Addendum, Challenge, CommunityInput, Question
+from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
 
 BOARD_PAGE_SIZE = 12
 
@@ -233,6 +236,7 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         "open_questions": open_questions,
         "own_questions": own_questions,
         "addenda": selectors.challenge_issued_addenda(challenge=challenge),
+        "response_questions": selectors.challenge_response_questions(challenge=challenge),
         "draft_addenda": draft_addenda,
         "questions_closed": questions_closed,
         "question_form": question_form,
@@ -472,3 +476,111 @@ def addendum_issue(request, reference, pk):
     else:
         messages.success(request, _("Addendum %(number)s issued.") % {"number": addendum.number})
     return _back(challenge, "addenda")
+
+
+# The questions every vendor answers: edited by the owner with the statement, before review.
+
+
+def _response_questions_challenge(request, reference) -> Challenge:
+    challenge = visible_challenge(request.user, reference)
+    require(
+        request.user,
+        "challenges.change_challenge",
+        challenge,
+        str(services.RESPONSE_QUESTIONS_DENIED),
+    )
+    return challenge
+
+
+def _response_question(request, reference, pk) -> ResponseQuestion:
+    challenge = _response_questions_challenge(request, reference)
+    question = get_object_or_404(ResponseQuestion, pk=pk, challenge=challenge)
+    question.challenge = challenge
+    return question
+
+
+def _to_response_questions(challenge, anchor: str = "response-questions"):
+    url = reverse("challenges:response_questions", args=[challenge.reference])
+    return redirect(f"{url}#{anchor}")
+
+
+@login_required
+def response_questions(request, reference):
+    """The owner's list of questions, in order, with the form that adds one at the end."""
+    challenge = _response_questions_challenge(request, reference)
+    form = ResponseQuestionForm(_posted(request))
+    question = _save(
+        request,
+        form,
+        lambda data: services.response_question_add(
+            challenge=challenge, actor=request.user, **data
+        ),
+        _("Question added. Every vendor will answer it in its proposal."),
+    )
+    if question:
+        return _to_response_questions(challenge, f"response-question-{question.pk}")
+    context = {
+        "challenge": challenge,
+        "questions": list(selectors.challenge_response_questions(challenge=challenge)),
+        "form": form,
+    }
+    return render(request, "challenges/response_questions.html", context)
+
+
+@login_required
+def response_question_edit(request, reference, pk):
+    question = _response_question(request, reference, pk)
+    # A copy: validating the form writes to its instance, and the page shows the saved wording.
+    form = ResponseQuestionForm(_posted(request), instance=copy(question))
+    try:
+        saved = _save(
+            request,
+            form,
+            lambda data: services.response_question_change(
+                question=question, actor=request.user, **data
+            ),
+            _("Question saved."),
+        )
+    except TransitionRefused as exc:
+        # Removed in another tab meanwhile: there is nothing left to edit.
+        _refused(request, exc)
+        return _to_response_questions(question.challenge)
+    if saved:
+        return _to_response_questions(question.challenge, f"response-question-{saved.pk}")
+    context = {"challenge": question.challenge, "question": question, "form": form}
+    return render(request, "challenges/response_question_form.html", context)
+
+
+@login_required
+def response_question_remove(request, reference, pk):
+    """GET asks for confirmation; POST removes."""
+    question = _response_question(request, reference, pk)
+    if request.method != "POST":
+        context = {"challenge": question.challenge, "question": question}
+        return render(request, "challenges/response_question_remove.html", context)
+    try:
+        services.response_question_remove(question=question, actor=request.user)
+    except (InvalidInput, TransitionRefused) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Question removed."))
+    return _to_response_questions(question.challenge)
+
+
+@require_POST
+@login_required
+def response_question_move(request, reference, pk):
+    question = _response_question(request, reference, pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to move the question up or down."))
+        return _to_response_questions(question.challenge)
+    try:
+        services.response_question_move(
+            question=question, actor=request.user, direction=form.cleaned_data["direction"]
+        )
+    except (InvalidInput, TransitionRefused) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Question moved."))
+    return _to_response_questions(question.challenge, f"response-question-{question.pk}")

@@ -25,6 +25,11 @@ router.register(
 router.register(
     _child + "/addenda", challenges_api.AddendumListViewSet, basename="challenge-addendum"
 )
+router.register(
+    _child + "/response-questions",
+    challenges_api.ResponseQuestionViewSet,
+    basename="challenge-response-question",
+)
 router.register("community-input", challenges_api.CommunityInputViewSet, basename="community-input")
 router.register("questions", challenges_api.QuestionViewSet, basename="question")
 router.register("addenda", challenges_api.AddendumViewSet, basename="addendum")

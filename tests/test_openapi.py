@@ -161,6 +161,9 @@ def rows(wsgi_keeps_the_test_connection, alice, dave, erin, frank, rita, departm
         "/api/documents/": proposal.documents.get().public_id,
         "/api/assignments/": chair.pk,
         "/api/evaluations/{challenge_reference}/panel/": chair.pk,
+        "/api/challenges/{challenge_reference}/response-questions/": ResponseQuestionFactory(
+            challenge=co_design, order=1
+        ).pk,
         # Not a document of this evaluation's proposals: the download must answer 404.
         "/api/evaluations/{challenge_reference}/documents/": proposal.documents.get().public_id,
         "indicator": indicator.pk,

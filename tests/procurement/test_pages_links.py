@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import set_status
+from tests.factories import ChallengeFactory, evaluation_in, panel_member, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +32,18 @@ def test_staff_find_the_award_while_evaluating_and_the_pilot_once_awarded(client
     set_status(challenge, "awarded")
     page = client.get(challenge.get_absolute_url()).content.decode()
     assert f'href="/challenges/{challenge.reference}/pilot/"' in page
+
+
+def test_the_panels_chair_finds_the_award_from_the_challenge_page(client, frank, grace, alice):
+    challenge = ChallengeFactory(owner=alice)
+    set_status(challenge, "evaluating", published_at=challenge.created_at)
+    evaluation = evaluation_in(challenge, "decided")
+    panel_member(evaluation, frank, status="accepted", is_chair=True)
+    panel_member(evaluation, grace, status="accepted")
+    award_link = f'href="/challenges/{challenge.reference}/award/"'
+
+    client.force_login(frank)
+    assert award_link in client.get(challenge.get_absolute_url()).content.decode()
+    # Another member of the panel does not recommend, and is not shown the way.
+    client.force_login(grace)
+    assert award_link not in client.get(challenge.get_absolute_url()).content.decode()
