@@ -28,7 +28,7 @@ from evaluation.models import Evaluation
 from procurement import ocds
 from procurement.models import AuditEntry, Award, Milestone, Pilot
 from procurement.tasks import chronograph_tick
-from tests.factories import ResponseQuestionFactory, valid_business_number
+from tests.factories import valid_business_number
 from vendors.models import Proposal
 
 # A Monday in February: no daylight-saving change near any deadline in America/Moncton.
@@ -97,14 +97,19 @@ def draft_challenge(alice, department) -> str:
     )
     assert data["status"] == "draft"
     reference = data["reference"]
-    # No page or endpoint writes response questions: the one question vendors answer is set here.
-    ResponseQuestionFactory(
-        challenge=Challenge.objects.get(reference=reference),
-        order=1,
-        prompt="How will your solution lower energy bills?",
-        required=True,
-        max_words=100,
+    # The one question every vendor answers in its technical envelope.
+    question = call(
+        api(alice),
+        "post",
+        f"/api/challenges/{reference}/response-questions/",
+        {
+            "prompt": "How will your solution lower energy bills?",
+            "required": True,
+            "max_words": 100,
+        },
+        expect=201,
     )
+    assert question["prompt"] == "How will your solution lower energy bills?"
     return reference
 
 
