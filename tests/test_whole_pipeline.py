@@ -3,10 +3,8 @@ proposals → close → evaluate → award → pilot → adopted, with the audit
 
 Every step goes through the public interfaces: the REST API for each persona, and the pages a
 visitor, a vendor or staff read (the challenge page, the inbox, the pilot page, the history).
-The chronograph closes the challenge at its deadline, as the beat task does. Two things have no
-interface and are set up directly: the department (reference data) and the challenge's response
-questions (neither a page nor the API writes them); marking a pilot milestone done has no
-interface either and runs through its service.
+The chronograph closes the challenge at its deadline, as the beat task does. Only the department
+is set up directly: it is reference data, kept in the admin.
 """
 
 import json
