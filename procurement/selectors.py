@@ -254,6 +254,58 @@ def dashboard_stage_challenges(
     )
 
 
+def _standstill_items(challenges, kind: str, limit: int, **window) -> list[DeadlineItem]:
+    """Awards in standstill whose end falls in `window`, soonest first."""
+    awards = (
+        Award.objects.filter(challenge__in=challenges, status=Award.Status.STANDSTILL, **window)
+        .select_related("challenge__owner")
+        .order_by("standstill_ends_at", "pk")[: limit + 1]
+    )
+    return [
+        DeadlineItem(kind=kind, at=a.standstill_ends_at, challenge=a.challenge, subject=a)
+        for a in awards
+    ]
+
+
+def _panel_items(challenges, kind: str, limit: int, **window) -> list[DeadlineItem]:
+    """Panel members who still owe their declaration or scores, due in `window`."""
+    assignments = (
+        PanelAssignment.objects.filter(
+            evaluation__challenge__in=challenges,
+            status__in=PANEL_UNFINISHED,
+            evaluation__status__in=PANEL_SCORING_STAGES,
+            **window,
+        )
+        .exclude(evaluation__challenge__status=Challenge.Status.CANCELLED)
+        .select_related("evaluator", "evaluation__challenge__owner")
+        .order_by("due_at", "pk")[: limit + 1]
+    )
+    return [
+        DeadlineItem(kind=kind, at=a.due_at, challenge=a.evaluation.challenge, subject=a)
+        for a in assignments
+    ]
+
+
+def _milestone_items(challenges, kind: str, limit: int, **window) -> list[DeadlineItem]:
+    """Milestones not done of pilots still running, due on a day in `window`."""
+    milestones = (
+        Milestone.objects.filter(pilot__challenge__in=challenges, done_on__isnull=True, **window)
+        .exclude(pilot__status__in=Pilot.ENDED_STATES)
+        .select_related("pilot__challenge__owner")
+        .order_by("due_on", "pk")[: limit + 1]
+    )
+    return [
+        DeadlineItem(
+            kind=kind,
+            at=_end_of_day(m.due_on),
+            on=m.due_on,
+            challenge=m.pilot.challenge,
+            subject=m,
+        )
+        for m in milestones
+    ]
+
+
 def dashboard_overdue(
     *, challenges: QuerySet[Challenge], now: datetime, limit: int
 ) -> list[DeadlineItem]:
@@ -301,62 +353,9 @@ def dashboard_overdue(
                 count=challenge.open_questions,
             )
         )
-    awards = (
-        Award.objects.filter(
-            challenge__in=challenges,
-            status=Award.Status.STANDSTILL,
-            standstill_ends_at__lte=now,
-        )
-        .select_related("challenge__owner")
-        .order_by("standstill_ends_at", "pk")[: limit + 1]
-    )
-    for award in awards:
-        items.append(
-            DeadlineItem(
-                kind="award_not_final",
-                at=award.standstill_ends_at,
-                challenge=award.challenge,
-                subject=award,
-            )
-        )
-    assignments = (
-        PanelAssignment.objects.filter(
-            evaluation__challenge__in=challenges,
-            status__in=PANEL_UNFINISHED,
-            evaluation__status__in=PANEL_SCORING_STAGES,
-            due_at__lte=now,
-        )
-        .exclude(evaluation__challenge__status=Challenge.Status.CANCELLED)
-        .select_related("evaluator", "evaluation__challenge__owner")
-        .order_by("due_at", "pk")[: limit + 1]
-    )
-    for assignment in assignments:
-        items.append(
-            DeadlineItem(
-                kind="scores_late",
-                at=assignment.due_at,
-                challenge=assignment.evaluation.challenge,
-                subject=assignment,
-            )
-        )
-    milestones = (
-        Milestone.objects.filter(
-            pilot__challenge__in=challenges, done_on__isnull=True, due_on__lt=today
-        )
-        .exclude(pilot__status__in=Pilot.ENDED_STATES)
-        .select_related("pilot__challenge__owner")
-        .order_by("due_on", "pk")[: limit + 1]
-    )
-    for milestone in milestones:
-        items.append(
-            DeadlineItem(
-                kind="milestone_late",
-                at=_end_of_day(milestone.due_on),
-                on=milestone.due_on,
-                challenge=milestone.pilot.challenge,
-                subject=milestone,
-            )
-        )
+    items += _standstill_items(challenges, "award_not_final", limit, standstill_ends_at__lte=now)
+    items += _panel_items(challenges, "scores_late", limit, due_at__lte=now)
+    items += _milestone_items(challenges, "milestone_late", limit, due_on__lt=today)
     return sorted(items, key=lambda item: (item.at, item.kind, item.challenge.pk))
 
 
@@ -381,65 +380,15 @@ def dashboard_upcoming(
             moment = getattr(challenge, kind)
             if moment is not None and now < moment <= horizon:
                 items.append(DeadlineItem(kind=kind, at=moment, challenge=challenge))
-    awards = (
-        Award.objects.filter(
-            challenge__in=challenges,
-            status=Award.Status.STANDSTILL,
-            standstill_ends_at__gt=now,
-            standstill_ends_at__lte=horizon,
-        )
-        .select_related("challenge__owner")
-        .order_by("standstill_ends_at", "pk")[: limit + 1]
+    items += _standstill_items(
+        challenges,
+        "standstill_end",
+        limit,
+        standstill_ends_at__gt=now,
+        standstill_ends_at__lte=horizon,
     )
-    for award in awards:
-        items.append(
-            DeadlineItem(
-                kind="standstill_end",
-                at=award.standstill_ends_at,
-                challenge=award.challenge,
-                subject=award,
-            )
-        )
-    assignments = (
-        PanelAssignment.objects.filter(
-            evaluation__challenge__in=challenges,
-            status__in=PANEL_UNFINISHED,
-            evaluation__status__in=PANEL_SCORING_STAGES,
-            due_at__gt=now,
-            due_at__lte=horizon,
-        )
-        .exclude(evaluation__challenge__status=Challenge.Status.CANCELLED)
-        .select_related("evaluator", "evaluation__challenge__owner")
-        .order_by("due_at", "pk")[: limit + 1]
+    items += _panel_items(challenges, "scores_due", limit, due_at__gt=now, due_at__lte=horizon)
+    items += _milestone_items(
+        challenges, "milestone_due", limit, due_on__gte=today, due_on__lte=last_day
     )
-    for assignment in assignments:
-        items.append(
-            DeadlineItem(
-                kind="scores_due",
-                at=assignment.due_at,
-                challenge=assignment.evaluation.challenge,
-                subject=assignment,
-            )
-        )
-    milestones = (
-        Milestone.objects.filter(
-            pilot__challenge__in=challenges,
-            done_on__isnull=True,
-            due_on__gte=today,
-            due_on__lte=last_day,
-        )
-        .exclude(pilot__status__in=Pilot.ENDED_STATES)
-        .select_related("pilot__challenge__owner")
-        .order_by("due_on", "pk")[: limit + 1]
-    )
-    for milestone in milestones:
-        items.append(
-            DeadlineItem(
-                kind="milestone_due",
-                at=_end_of_day(milestone.due_on),
-                on=milestone.due_on,
-                challenge=milestone.pilot.challenge,
-                subject=milestone,
-            )
-        )
     return sorted(items, key=lambda item: (item.at, item.kind, item.challenge.pk))
