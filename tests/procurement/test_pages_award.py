@@ -280,3 +280,21 @@ def test_other_staff_see_the_decision_but_cannot_approve_by_posting(client, reco
     award = live(recommended)
     award.refresh_from_db()
     assert award.status == Award.Status.RECOMMENDED
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_link"),
+    [("dave", True), ("erin", True), ("alice", False), ("frank", False), ("rita", False)],
+)
+def test_vendors_find_their_letter_on_the_challenge_page_once_sent(
+    client, recommended, carol, alice, request, persona, sees_link
+):
+    client.force_login(request.getfixturevalue(persona))
+    page_url = recommended.challenge.get_absolute_url()
+    link = f'href="{letter_url(recommended)}"'
+
+    assert link not in client.get(page_url).content.decode()
+    award = live(recommended)
+    services.award_approve(award=award, actor=carol)
+    services.award_notify(award=award, actor=alice)
+    assert (link in client.get(page_url).content.decode()) is sees_link
