@@ -34,6 +34,7 @@ from challenges.models import Challenge
 from core.api import ReasonInput, RequiredReasonInput, error_responses, transition_action
 from core.errors import InvalidInput, PermissionDenied
 from core.permissions import can, require
+from core.spreadsheet import safe_row
 from vendors.api import UUID_PATTERN
 from vendors.files import document_response
 from vendors.models import Proposal
@@ -697,14 +698,6 @@ class RankingViewSet(EvaluationScopedMixin, mixins.ListModelMixin, viewsets.Gene
         return context
 
 
-# Characters that make a spreadsheet read a cell as a formula (vendors choose their names).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _spreadsheet_safe(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
 class RankingCsvView(EvaluationScopedMixin, GenericAPIView):
     """The results as a CSV attachment; 404 for whoever may not read the ranking."""
 
@@ -729,7 +722,7 @@ class RankingCsvView(EvaluationScopedMixin, GenericAPIView):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         for row in rows:
-            writer.writerow([_spreadsheet_safe(str(cell)) for cell in row])
+            writer.writerow(safe_row(str(cell) for cell in row))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         filename = f"ranking-{evaluation.challenge.reference}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'

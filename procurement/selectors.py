@@ -81,6 +81,17 @@ def open_data_challenges() -> QuerySet[Challenge]:
     )
 
 
+def open_data_measurements() -> QuerySet[Measurement]:
+    """Measurements of the pilots of published challenges, by challenge, indicator and date."""
+    return (
+        Measurement.objects.filter(
+            indicator__pilot__challenge__in=open_data_challenges().order_by()
+        )
+        .select_related("indicator__pilot__challenge")
+        .order_by("indicator__pilot__challenge__reference", "indicator__pk", "measured_on", "pk")
+    )
+
+
 # The public outcomes page -------------------------------------------------------------------------
 
 

@@ -64,6 +64,7 @@ urlpatterns = [
     path("challenges/<str:reference>/outcomes/", outcomes.outcomes, name="outcomes"),
     path("open-data/", opendata.index, name="open_data"),
     path("open-data/challenges.csv", opendata.challenges_csv, name="open_data_csv"),
+    path("open-data/outcomes.csv", opendata.outcomes_csv, name="open_data_outcomes_csv"),
     path(
         "open-data/<str:reference>/releases.json",
         opendata.release_package,

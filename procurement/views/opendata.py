@@ -1,5 +1,6 @@
-"""Open data: the index of published challenges, their OCDS release and record packages, and a
-CSV of challenges with the awards vendors were told of (values only once final)."""
+"""Open data: the index of published challenges, their OCDS release and record packages, a CSV
+of challenges with the awards vendors were told of (values only once final), and a CSV of the
+pilots' outcome measurements."""
 
 import csv
 import json
@@ -8,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from challenges.models import Challenge
+from core.spreadsheet import safe_row
 
 from .. import ocds, selectors
 from ..models import Award
@@ -54,9 +56,7 @@ def challenges_csv(request):
             challenge__in=challenges, status__in=Award.ANNOUNCED_STATES
         ).select_related("proposal__vendor", "proposal__price_envelope")
     }
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="challenges.csv"'
-    writer = csv.writer(response)
+    response, writer = _csv("challenges.csv")
     writer.writerow(
         [
             "ocid",
@@ -74,16 +74,66 @@ def challenges_csv(request):
         award = awards.get(challenge.pk)
         final = award is not None and award.status == Award.Status.FINAL
         writer.writerow(
-            [
-                ocds.ocid(challenge),
-                challenge.reference,
-                challenge.title,
-                challenge.status,
-                challenge.published_at.isoformat(),
-                challenge.submission_deadline.isoformat() if challenge.submission_deadline else "",
-                ("final" if final else "pending") if award else "",
-                award.proposal.vendor.legal_name if award else "",
-                award.proposal.price_envelope.amount if final else "",
-            ]
+            safe_row(
+                [
+                    ocds.ocid(challenge),
+                    challenge.reference,
+                    challenge.title,
+                    challenge.status,
+                    challenge.published_at.isoformat(),
+                    challenge.submission_deadline.isoformat()
+                    if challenge.submission_deadline
+                    else "",
+                    ("final" if final else "pending") if award else "",
+                    award.proposal.vendor.legal_name if award else "",
+                    award.proposal.price_envelope.amount if final else "",
+                ]
+            )
+        )
+    return response
+
+
+def _csv(filename: str):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response, csv.writer(response)
+
+
+def outcomes_csv(request):
+    """Every measurement of every pilot, with its indicator's baseline and target: how the
+    city monitors what it bought (pilot pages are public, so are these figures)."""
+    response, writer = _csv("outcomes.csv")
+    writer.writerow(
+        [
+            "ocid",
+            "reference",
+            "pilot_status",
+            "indicator",
+            "unit",
+            "baseline",
+            "target",
+            "measured_on",
+            "value",
+            "source_note",
+        ]
+    )
+    for m in selectors.open_data_measurements():
+        indicator = m.indicator
+        challenge = indicator.pilot.challenge
+        writer.writerow(
+            safe_row(
+                [
+                    ocds.ocid(challenge),
+                    challenge.reference,
+                    indicator.pilot.status,
+                    indicator.name,
+                    indicator.unit,
+                    indicator.baseline,
+                    indicator.target,
+                    m.measured_on.isoformat(),
+                    m.value,
+                    m.source_note,
+                ]
+            )
         )
     return response

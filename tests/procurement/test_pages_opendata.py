@@ -120,3 +120,94 @@ def test_it_keeps_prices_and_people_out_until_the_award_is_final(
     assert_private_things_absent(
         challenge, record, users=[dave, erin, rita, frank], resident_texts=[stages.body]
     )
+
+
+def outcome_rows(client):
+    response = client.get(reverse("procurement:open_data_outcomes_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode())))
+
+
+@pytest.fixture
+def measured(decided, frank, carol, alice, dave):
+    """A final award whose pilot is active with two measurements of one indicator."""
+    from datetime import date
+    from decimal import Decimal
+
+    from procurement.services import pilot as pilot_services
+
+    award = award_services.award_recommend(evaluation=decided.evaluation, actor=frank)
+    award_services.award_approve(award=award, actor=carol)
+    award = award_services.award_notify(award=award, actor=alice)
+    with time_machine.travel(award.standstill_ends_at, tick=False):
+        award_services.award_finalise(award=award, actor=alice)
+    award.refresh_from_db()
+    pilot = pilot_services.pilot_create(award=award, actor=alice)
+    pilot_services.milestone_add(pilot=pilot, actor=alice, title="Install", due_on=date(2030, 1, 1))
+    indicator = pilot_services.indicator_add(
+        pilot=pilot,
+        actor=alice,
+        name="=Average energy burden",
+        unit="% of income",
+        baseline=Decimal("8.5"),
+        target=Decimal("6"),
+    )
+    pilot_services.pilot_transition(pilot=pilot, actor=alice, name="start")
+    for day, value in ((date(2026, 3, 1), "7.9"), (date(2026, 1, 1), "-0.5")):
+        pilot_services.measurement_record(
+            indicator=indicator,
+            actor=alice,
+            value=Decimal(value),
+            measured_on=day,
+            source_note="Utility bills",
+        )
+    return pilot
+
+
+def test_the_outcomes_csv_lists_each_measurement_against_its_target(client, measured, alice):
+    rows = outcome_rows(client)
+
+    assert [(r["measured_on"], r["value"]) for r in rows] == [
+        ("2026-01-01", "-0.5000"),
+        ("2026-03-01", "7.9000"),
+    ]
+    first = rows[0]
+    assert first["reference"] == measured.challenge.reference
+    assert first["ocid"] == ocds.ocid(measured.challenge)
+    assert (first["unit"], first["baseline"], first["target"]) == (
+        "% of income",
+        "8.5000",
+        "6.0000",
+    )
+    assert first["pilot_status"] == "active"
+    assert first["source_note"] == "Utility bills"
+    # A text a spreadsheet would run as a formula is quoted; a negative number is not text.
+    assert first["indicator"] == "'=Average energy burden"
+    # Who recorded a measurement is not open data.
+    assert alice.username not in json.dumps(rows)
+
+
+def test_the_outcomes_csv_is_a_header_alone_without_pilots(client, published):
+    assert outcome_rows(client) == []
+    response = client.get(reverse("procurement:open_data_outcomes_csv"))
+    assert response.content.decode().startswith("ocid,reference,pilot_status,indicator,")
+
+
+def test_the_open_data_page_links_both_downloads(client, db):
+    page = client.get(reverse("procurement:open_data")).content.decode()
+
+    assert f'href="{reverse("procurement:open_data_csv")}"' in page
+    assert f'href="{reverse("procurement:open_data_outcomes_csv")}"' in page
+
+
+def test_the_challenges_csv_quotes_a_title_that_starts_like_a_formula(client, alice, department):
+    from tests.factories import set_status
+
+    challenge = set_status(
+        ChallengeFactory(owner=alice, department=department, title="=HYPERLINK(1)"), "published"
+    )
+
+    row = next(r for r in csv_rows(client) if r["reference"] == challenge.reference)
+
+    assert row["title"] == "'=HYPERLINK(1)"
