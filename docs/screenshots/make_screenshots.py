@@ -5,8 +5,9 @@
 Builds a throwaway SQLite database (with its uploads and task queue in the same temporary
 folder), loads `seed_demo`, starts the development server on 127.0.0.1 and photographs the pages
 the README and docs show, with Debian's Chromium (CHROMIUM_PATH to use another): the public board
-and challenge, a staff page, the vendor portal and proposal editor, the evaluator's scoring page,
-the consensus sheet and the API docs. Viewport shots at 1280 px wide keep the PNGs small enough
+and challenge, a staff page, the staff dashboard, the vendor portal and proposal editor, the
+evaluator's scoring page, the consensus sheet, the award, the pilot with its charts, the public
+outcomes page and the API docs. Viewport shots at 1280 px wide keep the PNGs small enough
 for git.
 """
 
@@ -93,6 +94,7 @@ def load_demo(env: dict) -> dict:
         "published": reference(seed_demo.ENERGY),
         "co_design": reference(seed_demo.WINTER),
         "evaluating": reference(seed_demo.WAYFINDING),
+        "awarded": reference(seed_demo.STREETLIGHTS),
         "draft": str(draft.public_id),
         "scored": str(scored.public_id),
     }
@@ -120,19 +122,7 @@ def take_screenshots(base_url: str, demo: dict) -> None:
 
         public.goto(f"/challenges/{demo['published']}/")
         # The public record below the statement: who was engaged, the answers and the addenda.
-        top = public.get_by_role("region", name="How we engaged").bounding_box()
-        bottom = public.get_by_role("region", name="Addenda").bounding_box()
-        shoot(
-            public,
-            "challenge.png",
-            full_page=True,
-            clip={
-                "x": 0,
-                "y": top["y"] - MARGIN,
-                "width": WIDTH,
-                "height": bottom["y"] + bottom["height"] - top["y"] + 2 * MARGIN,
-            },
-        )
+        shoot_regions(public, "challenge.png", "How we engaged", "Addenda")
 
         def signed_in(username: str):
             page = browser.new_context(**options).new_page()
@@ -168,6 +158,25 @@ def take_screenshots(base_url: str, demo: dict) -> None:
         scroll_to_top(chair.get_by_role("heading", level=3, name="Has an outlier").first)
         shoot(chair, "evaluation-consensus.png")
 
+        public.goto(f"/challenges/{demo['awarded']}/outcomes/")
+        expect(public.get_by_role("heading", level=1, name="Outcomes")).to_be_visible()
+        # What the city bought and whether it worked, below the statement and the engagement.
+        shoot_regions(public, "outcomes.png", "What the city bought, and why", "Did it work?")
+        public.goto(f"/challenges/{demo['awarded']}/pilot/")
+        expect(public.get_by_role("heading", level=1, name="Pilot and outcomes")).to_be_visible()
+        # The whole page: the milestones and both indicators with their charts.
+        shoot(public, "pilot.png", full_page=True)
+
+        staff.goto("/dashboard/")
+        expect(staff.get_by_role("heading", level=1, name="Pipeline dashboard")).to_be_visible()
+        # The chart, the overdue work and the deadlines ahead, above the lists by stage.
+        shoot_regions(
+            staff, "dashboard.png", "Challenges by stage", "Deadlines in the next 14 days"
+        )
+        staff.goto(f"/challenges/{demo['awarded']}/award/")
+        expect(staff.get_by_role("heading", level=1, name="Award")).to_be_visible()
+        shoot(staff, "award.png")
+
         public.goto("/api/docs/")
         public.locator(".swagger-ui .opblock").first.wait_for()
         shoot(public, "api-docs.png")
@@ -178,6 +187,23 @@ def take_screenshots(base_url: str, demo: dict) -> None:
 def scroll_to_top(locator) -> None:
     locator.evaluate(
         f"element => window.scrollBy(0, element.getBoundingClientRect().top - {MARGIN})"
+    )
+
+
+def shoot_regions(page, name: str, first: str, last: str) -> None:
+    """The page from the top of the region named `first` to the bottom of the one named `last`."""
+    top = page.get_by_role("region", name=first, exact=True).bounding_box()
+    bottom = page.get_by_role("region", name=last, exact=True).bounding_box()
+    shoot(
+        page,
+        name,
+        full_page=True,
+        clip={
+            "x": 0,
+            "y": top["y"] - MARGIN,
+            "width": WIDTH,
+            "height": bottom["y"] + bottom["height"] - top["y"] + 2 * MARGIN,
+        },
     )
 
 

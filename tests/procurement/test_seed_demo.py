@@ -19,15 +19,26 @@ from challenges.models import (
     ResponseQuestion,
 )
 from evaluation.models import (
+    ConsensusScore,
     Evaluation,
     PanelAssignment,
+    RankingEntry,
     Score,
     ScoreRevision,
     ScreeningResult,
 )
 from procurement.audit import audit_verify
-from procurement.management.commands.seed_demo import DEMO_PASSWORD
-from procurement.models import AuditEntry, Notification
+from procurement.management.commands.seed_demo import DEMO_PASSWORD, STREETLIGHTS
+from procurement.models import (
+    AuditEntry,
+    Award,
+    DebriefRequest,
+    Measurement,
+    Milestone,
+    Notification,
+    OutcomeIndicator,
+    Pilot,
+)
 from vendors.models import (
     PriceEnvelope,
     Proposal,
@@ -63,6 +74,14 @@ COUNTED = [
     ScreeningResult,
     Score,
     ScoreRevision,
+    ConsensusScore,
+    RankingEntry,
+    Award,
+    DebriefRequest,
+    Pilot,
+    Milestone,
+    OutcomeIndicator,
+    Measurement,
     Notification,
     AuditEntry,
 ]
@@ -97,6 +116,7 @@ def test_it_loads_a_challenge_in_every_stage_so_far():
         "published",
         "closed",
         "evaluating",
+        "awarded",
         "cancelled",
     }
     assert Challenge.objects.filter(title__icontains="winter accessibility").get().status == (
@@ -113,10 +133,12 @@ def test_running_it_twice_creates_nothing_new():
     output = seed()
 
     assert row_counts() == first
-    assert "0 created, 8 already present" in output
-    assert first["Challenge"] == 8
-    assert first["Proposal"] == 3
-    assert first["Score"] == 12
+    assert "0 created, 9 already present" in output
+    assert first["Challenge"] == 9
+    assert first["Proposal"] == 5
+    assert first["Score"] == 12 + 8
+    assert first["Award"] == first["Pilot"] == first["DebriefRequest"] == 1
+    assert first["Measurement"] == 8
 
 
 @pytest.mark.django_db
@@ -192,8 +214,8 @@ def test_no_demo_challenge_was_approved_by_its_owner():
     seed()
     approved = Challenge.objects.filter(approved_by__isnull=False)
 
-    # approved, published, closed, evaluating, cancelled after publication
-    assert approved.count() == 5
+    # approved, published, closed, evaluating, awarded, cancelled after publication
+    assert approved.count() == 6
     assert all(c.approved_by_id != c.owner_id for c in approved)
 
 
@@ -226,9 +248,9 @@ def test_the_open_challenge_has_questions_and_issued_addenda():
 @pytest.mark.django_db
 def test_the_closed_challenges_are_consistent_history():
     seed()
-    challenges = Challenge.objects.filter(status__in=["closed", "evaluating"])
+    challenges = Challenge.objects.filter(status__in=["closed", "evaluating", "awarded"])
 
-    assert challenges.count() == 2
+    assert challenges.count() == 3
     for challenge in challenges:
         assert challenge.published_at < challenge.questions_deadline
         assert challenge.questions_deadline < challenge.submission_deadline
@@ -283,7 +305,7 @@ def test_it_runs_with_debug_on(settings):
 
     call_command("seed_demo", stdout=StringIO())
 
-    assert Challenge.objects.count() == 8
+    assert Challenge.objects.count() == 9
 
 
 def login(client, username):
@@ -380,7 +402,7 @@ def test_the_evaluation_reached_consensus_and_left_the_prices_sealed():
         ).values_list("transition", flat=True)
     )
     assert transitions == {"start_screening", "start_scoring", "open_consensus"}
-    assert not AuditEntry.objects.filter(transition="open_prices").exists()
+    assert not ConsensusScore.objects.filter(evaluation=evaluation).exists()
 
 
 @pytest.mark.django_db
@@ -419,3 +441,156 @@ def test_verify_audit_passes_after_seeding_twice():
     call_command("verify_audit", stdout=out)
 
     assert f"{AuditEntry.objects.count()} entries verified" in out.getvalue()
+
+
+def awarded_challenge() -> Challenge:
+    return Challenge.objects.get(title=STREETLIGHTS["title"])
+
+
+def audit_trail(obj) -> list[tuple[str, str]]:
+    entries = AuditEntry.objects.filter(
+        content_type__model=obj._meta.model_name, object_id=str(obj.pk)
+    ).order_by("sequence")
+    return list(entries.values_list("transition", "actor_label"))
+
+
+@pytest.mark.django_db
+def test_the_awarded_challenge_went_through_every_step_of_the_award_in_the_audit_trail():
+    seed()
+    challenge = awarded_challenge()
+    award = Award.objects.get(challenge=challenge)
+    evaluation = challenge.evaluation
+
+    assert challenge.status == "awarded"
+    assert challenge.owner.username == "staff"
+    assert evaluation.status == "decided"
+    assert evaluation.prices_opened_at is not None
+    assert award.status == "final"
+    assert award.proposal.vendor.operating_name == "Riverbend Energy Co-op"
+    assert award.recommended_by.username == "evaluator"
+    assert award.approved_by.username == "approver"
+    assert award.notified_at <= award.standstill_ends_at <= award.finalised_at
+    assert award.next_due_at is None
+    assert award.evaluation.ranking_entries.get(proposal=award.proposal).rank == 1
+    statuses = {p.vendor.operating_name: p.status for p in challenge.proposals.all()}
+    assert statuses == {"Riverbend Energy Co-op": "awarded", "Tidewater Software": "unsuccessful"}
+    assert audit_trail(award) == [
+        ("recommend", "evaluator"),
+        ("approve", "approver"),
+        ("notify", "staff"),
+        ("start_standstill", "staff"),
+        ("finalise", "staff"),
+    ]
+    assert [t for t, _actor in audit_trail(evaluation)] == [
+        "start_screening",
+        "start_scoring",
+        "open_consensus",
+        "lock_consensus",
+        "open_prices",
+        "rank",
+        "decide",
+    ]
+    assert audit_trail(challenge)[-2:] == [("start_evaluation", "staff"), ("award", "staff")]
+    out = StringIO()
+    call_command("verify_audit", stdout=out)
+    assert f"{AuditEntry.objects.count()} entries verified" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_every_vendor_got_its_result_letter_and_the_runner_up_asked_for_a_debrief():
+    seed()
+    challenge = awarded_challenge()
+    award = Award.objects.get(challenge=challenge)
+
+    letters = Notification.objects.filter(kind=Notification.Kind.RESULTS, link__contains="award")
+    assert set(letters.values_list("recipient__username", flat=True)) == {"vendor", "vendor2"}
+    debrief = DebriefRequest.objects.get(award=award)
+    assert debrief.requested_by.username == "vendor2"
+    assert debrief.proposal.vendor.operating_name == "Tidewater Software"
+    assert debrief.requested_at < award.finalised_at
+    assert Notification.objects.filter(
+        kind=Notification.Kind.DEBRIEF_REQUESTED, recipient=challenge.owner
+    ).exists()
+    assert Notification.objects.filter(
+        kind=Notification.Kind.AWARD_APPROVAL_REQUESTED, recipient__username="approver"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_the_pilot_is_active_with_a_milestone_done_one_late_and_one_upcoming():
+    seed()
+    pilot = Pilot.objects.get(challenge=awarded_challenge())
+
+    assert pilot.status == "active"
+    assert pilot.started_at is not None
+    assert pilot.award.finalised_at < pilot.started_at
+    assert pilot.starts_on < pilot.ends_on
+    done, late, upcoming = pilot.milestones.order_by("due_on")
+    assert done.done_on is not None and not done.is_late
+    assert late.done_on is None and late.is_late
+    assert upcoming.done_on is None and not upcoming.is_late
+    assert audit_trail(pilot) == [("plan", "staff"), ("start", "staff")]
+
+
+@pytest.mark.django_db
+def test_each_indicator_measures_a_success_measure_with_sourced_measurements():
+    seed()
+    challenge = awarded_challenge()
+    indicators = list(OutcomeIndicator.objects.filter(pilot__challenge=challenge))
+
+    assert len(indicators) == 2
+    for indicator in indicators:
+        assert indicator.success_measure.rstrip(".").lower() in challenge.success_measures.lower()
+        assert indicator.baseline != indicator.target
+        measurements = list(indicator.measurements.all())
+        assert 3 <= len(measurements) <= 4
+        assert all(m.source_note and m.recorded_by == challenge.owner for m in measurements)
+        dates = [m.measured_on for m in measurements]
+        assert dates == sorted(set(dates))
+        assert dates[0] >= challenge.pilot.starts_on
+
+
+@pytest.mark.django_db
+def test_a_later_run_completes_a_pilot_that_is_missing_and_nothing_else():
+    seed()
+    Pilot.objects.filter(challenge=awarded_challenge()).delete()
+    before = row_counts()
+
+    seed()
+
+    after = row_counts()
+    assert after["Pilot"] == 1
+    assert after["Milestone"] == 3 and after["Measurement"] == 8
+    unchanged = {"Pilot", "Milestone", "OutcomeIndicator", "Measurement", "AuditEntry"}
+    assert {k: v for k, v in after.items() if k not in unchanged} == {
+        k: v for k, v in before.items() if k not in unchanged
+    }
+    assert audit_verify()[1] == []
+
+
+@pytest.mark.django_db
+def test_the_award_pilot_outcomes_and_dashboard_pages_show_the_demo(client):
+    seed()
+    challenge = awarded_challenge()
+    reference = challenge.reference
+
+    outcomes = client.get(reverse("procurement:outcomes", args=[reference]))
+    pilot = client.get(reverse("procurement:pilot", args=[reference]))
+    assert outcomes.status_code == pilot.status_code == 200
+    assert "Riverbend Community Energy Co-operative Ltd." in outcomes.content.decode()
+    assert "Target reached" in outcomes.content.decode()
+    assert pilot.content.decode().count('class="chart"') == 2
+
+    login(client, "staff")
+    award = client.get(reverse("procurement:award", args=[reference]))
+    dashboard = client.get(reverse("procurement:dashboard"))
+    assert award.status_code == dashboard.status_code == 200
+    assert "Tidewater Software" in award.content.decode()  # its debrief request
+    (late,) = [m for m in Milestone.objects.filter(pilot__challenge=challenge) if m.is_late]
+    assert late.title in dashboard.content.decode()
+    client.logout()
+
+    login(client, "vendor2")
+    letter = client.get(reverse("procurement:result_letter", args=[reference]))
+    assert letter.status_code == 200
+    assert "Riverbend" in letter.content.decode()

@@ -1,5 +1,5 @@
-"""Demo data for `make run`: one person per role, challenges in every stage so far, vendors
-with proposals, and an evaluation with a panel that has scored."""
+"""Demo data for `make run`: one person per role, challenges in every stage, vendors with
+proposals, an evaluation with a panel that has scored, and an award made final with its pilot."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -23,7 +23,10 @@ from challenges.models import (
 )
 from core import roles
 from evaluation import services as evaluation_services
-from evaluation.models import Criterion, Evaluation
+from evaluation.models import Criterion, Evaluation, PanelAssignment
+from procurement.models import Award, DebriefRequest, Pilot
+from procurement.services import award as award_services
+from procurement.services import pilot as pilot_services
 from vendors import files as vendor_files
 from vendors import services as vendor_services
 from vendors.models import (
@@ -42,7 +45,14 @@ DEMO_PASSWORD = "demo-password-2026"
 
 # username, first name, last name, roles, superuser, what the account shows
 DEMO_USERS = [
-    ("staff", "Morgan", "Leblanc", [roles.STAFF], False, "staff: owns most demo challenges"),
+    (
+        "staff",
+        "Morgan",
+        "Leblanc",
+        [roles.STAFF],
+        False,
+        "staff: owns most demo challenges, the award and its pilot",
+    ),
     ("staff2", "Priya", "Raman", [roles.STAFF], False, "staff: owns the others"),
     (
         "approver",
@@ -58,7 +68,7 @@ DEMO_USERS = [
         "Nguyen",
         [roles.EVALUATOR],
         False,
-        "evaluator: chairs the transit wayfinding panel",
+        "evaluator: chairs the wayfinding and trail lighting panels",
     ),
     (
         "evaluator2",
@@ -66,10 +76,24 @@ DEMO_USERS = [
         "Haddad",
         [roles.EVALUATOR],
         False,
-        "evaluator: second member of that panel",
+        "evaluator: second member of those panels",
     ),
-    ("vendor", "Dana", "Okafor", [roles.VENDOR], False, "vendor: Riverbend Energy Co-op"),
-    ("vendor2", "Eli", "Martin", [roles.VENDOR], False, "vendor: Tidewater Software"),
+    (
+        "vendor",
+        "Dana",
+        "Okafor",
+        [roles.VENDOR],
+        False,
+        "vendor: Riverbend Energy Co-op (won the trail lighting award)",
+    ),
+    (
+        "vendor2",
+        "Eli",
+        "Martin",
+        [roles.VENDOR],
+        False,
+        "vendor: Tidewater Software (asked for a debrief)",
+    ),
     ("resident", "Rosa", "Arsenault", [], False, "resident"),
     ("admin", "Ada", "Boudreau", [], True, "admin (superuser, configuration only)"),
 ]
@@ -87,16 +111,22 @@ DEPARTMENTS = [
 
 class Command(BaseCommand):
     help = (
-        "Load demo data: one account per role (printed at the end), challenges in every stage "
-        "so far, two vendor organizations, a draft proposal on the open challenge and an "
-        "evaluation in consensus on the closed one. Safe to run again: what exists is left "
-        "alone. Every step is taken through the services, as the person who would take it, so "
-        "the audit trail is real. What needs time to have passed is loaded as historical data, "
-        "without audit entries: the closed challenge's publication and closing, and the two "
-        "proposals it received before its deadline (with their receipts). Its evaluation then "
-        "runs through the services: screening, declarations, scores, consensus. Price envelopes "
-        "stay sealed: the evaluation stops before prices are opened. Refuses to run with DEBUG "
-        "off unless --force is given, because the accounts share a published password."
+        "Load demo data: one account per role (printed at the end), challenges in every stage, "
+        "two vendor organizations, a draft proposal on the open challenge, an evaluation in "
+        "consensus on a closed challenge, and an awarded challenge whose pilot is under way. "
+        "Safe to run again: what exists is left alone. Every step is taken through the "
+        "services, as the person who would take it, so the audit trail and the notifications "
+        "are real. What needs time to have passed is loaded as historical data, without audit "
+        "entries: the closed challenges' publication and closing, and the proposals they "
+        "received before their deadlines (with their receipts). Their evaluations then run "
+        "through the services. The transit wayfinding evaluation stops at consensus, so its "
+        "price envelopes stay sealed. The trail lighting evaluation goes on to the prices, the "
+        "ranking and the decision; its award is recommended, approved, notified (the runner-up "
+        "asks for a debrief) and made final. Those steps are then dated back, the standstill "
+        "period with them, to before the pilot, whose milestones and measurements span the "
+        "past months; the audit trail keeps the time the seed ran. "
+        "Refuses to run with DEBUG off unless --force is given, because the accounts share a "
+        "published password."
     )
 
     def add_arguments(self, parser):
@@ -126,6 +156,7 @@ class Command(BaseCommand):
             (ENERGY["title"], self._published),
             (WAYFINDING["title"], self._closed),
             (SIDEWALKS["title"], self._recently_closed),
+            (STREETLIGHTS["title"], self._closed_long_ago),
             (CURBSIDE["title"], self._cancelled),
         ]
         created = 0
@@ -146,6 +177,12 @@ class Command(BaseCommand):
             self._energy_draft(people, vendors)
         with transaction.atomic():
             self._wayfinding_evaluation(people, vendors)
+        with transaction.atomic():
+            self._streetlights_evaluation(people, vendors)
+        with transaction.atomic():
+            self._streetlights_award(people)
+        with transaction.atomic():
+            self._streetlights_pilot()
         self._print_logins()
 
     # People
@@ -233,14 +270,16 @@ class Command(BaseCommand):
         self._evaluation_plan(challenge)
         return challenge
 
-    def _evaluation_plan(self, challenge):
+    def _evaluation_plan(self, challenge, plan=None):
         """Publication needs a complete evaluation plan (a check the evaluation app registers).
 
         The demo spans every app, so this one command reaches up to the evaluation app.
         """
         from evaluation.services import plan_define
 
-        return plan_define(challenge=challenge, actor=challenge.owner, **DEMO_EVALUATION_PLAN)
+        return plan_define(
+            challenge=challenge, actor=challenge.owner, **(plan or DEMO_EVALUATION_PLAN)
+        )
 
     def _publish(self, challenge, *, questions_in_days, submission_in_days):
         services.challenge_schedule(
@@ -345,6 +384,21 @@ class Command(BaseCommand):
             closed_days_ago=6,
         )
 
+    def _closed_long_ago(self, people, departments):
+        """Closed seven months ago; its evaluation, award and pilot are seeded afterwards
+        (_streetlights_evaluation, _streetlights_award, _streetlights_pilot)."""
+        challenge = self._create(STREETLIGHTS, people["staff"], departments["climate-energy"])
+        self._load_closed(
+            challenge,
+            STREETLIGHTS,
+            people,
+            published_days_ago=262,
+            questions_days_ago=231,
+            closed_days_ago=210,
+            questions=STREETLIGHTS_QUESTIONS,
+            plan=STREETLIGHTS_EVALUATION_PLAN,
+        )
+
     def _load_closed(
         self,
         challenge,
@@ -356,10 +410,11 @@ class Command(BaseCommand):
         closed_days_ago,
         questions=(),
         addendum=None,
+        plan=None,
     ):
         """A challenge whose deadline has passed, loaded as historical data (see the help)."""
         owner = challenge.owner
-        plan = self._evaluation_plan(challenge)
+        plan = self._evaluation_plan(challenge, plan)
         self._response_questions(challenge, content["response_questions"])
         for days_ago, kind, participants, groups, summary in content["activities"]:
             EngagementActivity.objects.create(
@@ -538,8 +593,18 @@ class Command(BaseCommand):
         if challenge is None or challenge.proposals.exists():
             return
         self._response_questions(challenge, WAYFINDING["response_questions"])
+        proposals = self._received_proposals(challenge, people, vendors, WAYFINDING_PROPOSALS)
+        self._evaluate_to_consensus(
+            challenge,
+            people,
+            proposals,
+            screening_notes=WAYFINDING_SCREENING_NOTES,
+            scores=WAYFINDING_SCORES,
+        )
+
+    def _received_proposals(self, challenge, people, vendors, specs) -> dict:
         deadline = challenge.submission_deadline
-        proposals = {
+        return {
             username: self._received_proposal(
                 challenge,
                 vendors[username],
@@ -547,8 +612,12 @@ class Command(BaseCommand):
                 content,
                 submitted_at=deadline - timedelta(hours=hours_early),
             )
-            for username, hours_early, content in WAYFINDING_PROPOSALS
+            for username, hours_early, content in specs
         }
+
+    def _evaluate_to_consensus(self, challenge, people, proposals, *, screening_notes, scores):
+        """The owner starts the evaluation, assigns the panel (`evaluator` chairs) and screens;
+        the evaluators declare, score and submit; the chair opens consensus."""
         owner = challenge.owner
         services.challenge_transition(challenge=challenge, actor=owner, name="start_evaluation")
 
@@ -574,8 +643,7 @@ class Command(BaseCommand):
                 proposal=proposal,
                 actor=owner,
                 results={
-                    c.pk: {"passed": True, "note": WAYFINDING_SCREENING_NOTES[username]}
-                    for c in mandatory
+                    c.pk: {"passed": True, "note": screening_notes[username]} for c in mandatory
                 },
             )
         for username, assignment in assignments.items():
@@ -598,14 +666,162 @@ class Command(BaseCommand):
                     scores={
                         criterion.pk: {"points": points, "rationale": rationale}
                         for criterion, (points, rationale) in zip(
-                            rated, WAYFINDING_SCORES[username][vendor_username], strict=True
+                            rated, scores[username][vendor_username], strict=True
                         )
                     },
                 )
             evaluation_services.assignment_submit(assignment=assignment, actor=people[username])
-        evaluation_services.evaluation_transition(
+        return evaluation_services.evaluation_transition(
             evaluation=evaluation(), actor=people["evaluator"], name="open_consensus"
         )
+
+    # The awarded challenge: evaluation decided, award final, pilot under way
+
+    def _streetlights_evaluation(self, people, vendors):
+        """Proposals (history), then the whole evaluation through the services: panel scores,
+        the chair's consensus and lock, the owner opens the prices, ranks and shortlists both."""
+        challenge = Challenge.objects.filter(
+            title=STREETLIGHTS["title"], status=Challenge.Status.CLOSED
+        ).first()
+        if challenge is None or challenge.proposals.exists():
+            return
+        self._response_questions(challenge, STREETLIGHTS["response_questions"])
+        proposals = self._received_proposals(challenge, people, vendors, STREETLIGHTS_PROPOSALS)
+        evaluation = self._evaluate_to_consensus(
+            challenge,
+            people,
+            proposals,
+            screening_notes=STREETLIGHTS_SCREENING_NOTES,
+            scores=STREETLIGHTS_SCORES,
+        )
+        chair, owner = people["evaluator"], challenge.owner
+        rated = list(evaluation.plan.criteria.filter(kind=Criterion.Kind.RATED).order_by("order"))
+        for username, proposal in proposals.items():
+            for criterion, (points, rationale) in zip(
+                rated, STREETLIGHTS_CONSENSUS[username], strict=True
+            ):
+                evaluation_services.consensus_record(
+                    evaluation=evaluation,
+                    actor=chair,
+                    proposal=proposal,
+                    criterion=criterion,
+                    points=points,
+                    rationale=rationale,
+                )
+        evaluation = evaluation_services.consensus_lock(evaluation=evaluation, actor=chair)
+        evaluation = evaluation_services.prices_open(evaluation=evaluation, actor=owner)
+        evaluation = evaluation_services.evaluation_rank(evaluation=evaluation, actor=owner)
+        # Both shortlisted, so the runner-up is told its score against the winner's and becomes
+        # unsuccessful only when the award is final.
+        evaluation_services.evaluation_decide(
+            evaluation=evaluation,
+            actor=owner,
+            shortlist_size=2,
+            reason="Both proposals meet the minimum technical score.",
+        )
+
+    def _streetlights_award(self, people):
+        """The chair recommends the first-ranked proposal, the approver approves, the owner
+        sends the result letters; the runner-up asks for a debrief; the owner makes it final."""
+        challenge = Challenge.objects.filter(
+            title=STREETLIGHTS["title"], status=Challenge.Status.EVALUATING
+        ).first()
+        if challenge is None or award_services.live_award(challenge) is not None:
+            return
+        evaluation = Evaluation.objects.get(challenge=challenge)
+        if evaluation.status != Evaluation.Status.DECIDED:
+            return
+        owner = challenge.owner
+        award = award_services.award_recommend(
+            evaluation=evaluation, actor=people["evaluator"], reason=STREETLIGHTS_RECOMMENDATION
+        )
+        award = award_services.award_approve(award=award, actor=people["approver"])
+        award = award_services.award_notify(award=award, actor=owner)
+        award_services.debrief_request(
+            award=award, actor=people["vendor2"], message=STREETLIGHTS_DEBRIEF
+        )
+        # The demo cannot wait out the standstill period, and the guard on `finalise` reads the
+        # clock: the steps so far are dated back, the standstill's end with them, so that the
+        # owner can make the award final now.
+        self._date_back_the_decision(award)
+        award.refresh_from_db()
+        award = award_services.award_finalise(award=award, actor=owner)
+        Award.objects.filter(pk=award.pk).update(
+            finalised_at=award.standstill_ends_at + timedelta(days=1)
+        )
+
+    def _date_back_the_decision(self, award):
+        """The evaluation and the award ran through the services just now, yet the pilot that
+        follows has months of measurements: their dates are moved back before the pilot starts
+        (STREETLIGHTS_DECISION_DAYS_AGO), as the closed challenges' dates are loaded as history.
+        The audit trail and the inbox keep the moment the seed ran."""
+
+        def ago(step):
+            return self.now - timedelta(days=STREETLIGHTS_DECISION_DAYS_AGO[step])
+
+        evaluation = award.evaluation
+        PanelAssignment.objects.filter(evaluation=evaluation).update(
+            assigned_at=ago("assigned"),
+            declared_at=ago("declared"),
+            due_at=ago("scores_due"),
+            submitted_at=ago("scores_submitted"),
+        )
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            consensus_locked_at=ago("decided"),
+            prices_opened_at=ago("decided"),
+            ranked_at=ago("decided"),
+            decided_at=ago("decided"),
+        )
+        Award.objects.filter(pk=award.pk).update(
+            recommended_at=ago("recommended"),
+            approved_at=ago("approved"),
+            notified_at=ago("notified"),
+            standstill_ends_at=ago("notified") + timedelta(days=settings.AWARD_STANDSTILL_DAYS),
+        )
+        DebriefRequest.objects.filter(award=award).update(requested_at=ago("debrief_requested"))
+
+    def _streetlights_pilot(self):
+        """The owner plans the pilot (milestones, indicators tied to the success measures),
+        starts it and records the measurements of its first months."""
+        award = (
+            Award.objects.filter(challenge__title=STREETLIGHTS["title"], status=Award.Status.FINAL)
+            .select_related("challenge")
+            .first()
+        )
+        if award is None or Pilot.objects.filter(award=award).exists():
+            return
+        owner = award.challenge.owner
+        starts_in, ends_in = STREETLIGHTS_PILOT_DAYS
+        pilot = pilot_services.pilot_create(
+            award=award, actor=owner, starts_on=self._day(starts_in), ends_on=self._day(ends_in)
+        )
+        for title, due_in, done_in in STREETLIGHTS_MILESTONES:
+            milestone = pilot_services.milestone_add(
+                pilot=pilot, actor=owner, title=title, due_on=self._day(due_in)
+            )
+            if done_in is not None:
+                pilot_services.milestone_mark_done(
+                    milestone=milestone, actor=owner, done_on=self._day(done_in)
+                )
+        indicators = [
+            (
+                pilot_services.indicator_add(pilot=pilot, actor=owner, **fields),
+                measurements,
+            )
+            for fields, measurements in STREETLIGHTS_INDICATORS
+        ]
+        pilot = pilot_services.pilot_transition(pilot=pilot, actor=owner, name="start")
+        # Started on its start date, like the decision before it (_date_back_the_decision).
+        Pilot.objects.filter(pk=pilot.pk).update(started_at=self._deadline(starts_in))
+        for indicator, measurements in indicators:
+            for measured_in, value, source_note in measurements:
+                pilot_services.measurement_record(
+                    indicator=indicator,
+                    actor=owner,
+                    value=value,
+                    measured_on=self._day(measured_in),
+                    source_note=source_note,
+                )
 
 
 def _pdf_text(text: str) -> str:
@@ -1340,3 +1556,330 @@ WAYFINDING_SCORES = {
         ],
     },
 }
+
+STREETLIGHTS = {
+    "title": "Smarter lighting for the riverfront trail",
+    "summary": (
+        "The riverfront trail is lit all night at full power, yet people still avoid its dark "
+        "patches after sunset. We want light where and when people need it, and less of it "
+        "everywhere else."
+    ),
+    "problem": (
+        "The 3.1 km riverfront trail and the four streets that meet it are lit from dusk to "
+        "dawn by 240 high-pressure sodium lights, most of them over 25 years old. They burn as "
+        "much electricity as 80 homes, throw light into the marsh and into bedrooms along the "
+        "trail, and still leave dark patches at the underpasses and entrances, where people "
+        "say they do not feel safe."
+    ),
+    "context": (
+        "The lights are on six metered circuits, read monthly. Two automatic counters at the "
+        "entrances count trail users; about a fifth of trips happen after dark, more in "
+        "winter. The poles were replaced in 2019 and stay."
+    ),
+    "desired_outcomes": (
+        "The path is evenly lit whenever someone is on it, with much less energy used and "
+        "less light spilling over the marsh and into homes. People feel safe walking and "
+        "cycling the trail after dark."
+    ),
+    "constraints": (
+        "The first year's budget is fixed at $165,000, taxes included; proposals compete on "
+        "quality within it. Light on the path must meet the city's lighting standard whenever "
+        "someone is on it, and lights return to full power if the controls fail. Sensors count "
+        "people; they never record images, and any data stays in Canada."
+    ),
+    "success_measures": (
+        "Electricity used by the trail's lights each month; share of trail users who say they "
+        "feel safe after dark; complaints about light shining into homes and over the marsh."
+    ),
+    "affected_communities": (
+        "People who walk, run or cycle the trail after dark, shift workers going home, "
+        "residents of the homes along the trail, the marsh conservation group."
+    ),
+    "budget_min": Decimal("100000.00"),
+    "budget_max": Decimal("165000.00"),
+    "activities": [
+        (
+            330,
+            "workshop",
+            31,
+            "Residents on a night walk of the trail with the women's safety network",
+            "Walkers marked eleven dark patches, most at underpasses and entrances, and asked "
+            "for light that follows people rather than more glare.",
+        ),
+        (
+            318,
+            "survey",
+            246,
+            "Trail users at the two entrances and online",
+            "Two in five trail users avoid the trail after dark; most of those who do use it "
+            "after dark cycle or walk in groups.",
+        ),
+        (
+            305,
+            "interview",
+            6,
+            "The marsh conservation group and two neighbours whose homes face the trail",
+            "Light over the water disturbs nesting birds in spring; neighbours see the trail "
+            "lights from their bedrooms.",
+        ),
+    ],
+    # prompt, guidance, word limit
+    "response_questions": [
+        (
+            "How will the trail be lit when people are on it, and how will energy use fall "
+            "when nobody is?",
+            "Describe what a walker sees at night, and how the lights respond to people on "
+            "foot and on bicycles.",
+            400,
+        ),
+        (
+            "How will people who feel unsafe after dark, and people with low vision, be served?",
+            "Say how you tested your approach and with whom.",
+            300,
+        ),
+        ("How will light over the marsh and into homes be reduced?", "", 200),
+        (
+            "Who will deliver the work, and on what schedule?",
+            "Name the team and partners and give the main milestones.",
+            300,
+        ),
+    ],
+}
+
+# The first year's budget is fixed, so proposals compete on quality alone; prices are still
+# sealed until the consensus is locked, and the awarded price is published once final.
+STREETLIGHTS_EVALUATION_PLAN = {
+    "criteria": [
+        {
+            "kind": "mandatory",
+            "name": "Personal information stays in Canada",
+            "description": "Any data on trail users is stored in Canada; pass or fail.",
+        },
+        {
+            "kind": "rated",
+            "name": "Light where people need it, and energy saved",
+            "description": (
+                "How well the path is lit for the people on it, and how much less energy the "
+                "trail uses."
+            ),
+            "weight": 60,
+            "max_points": 10,
+        },
+        {
+            "kind": "rated",
+            "name": "Safety, accessibility and light spill",
+            "description": (
+                "Tested with people who feel unsafe after dark and people with low vision; "
+                "light kept off the marsh and out of homes."
+            ),
+            "weight": 40,
+            "max_points": 10,
+        },
+    ],
+    "minimum_technical_score": 60,
+    "combination": "consensus",
+    "tie_break_order": ["technical", "price", "draw"],
+}
+
+# asker, question, answer, asked this many days ago
+STREETLIGHTS_QUESTIONS = [
+    (
+        "vendor2",
+        "May the selected vendor replace the poles, or only the fixtures and controls?",
+        "Only the fixtures and controls. The poles were replaced in 2019 and stay in place.",
+        248,
+    ),
+    (
+        "vendor",
+        "Can vendors see the trail counters' data before proposing?",
+        "Yes. Monthly counts from both counters for the last three years are published on the "
+        "city's open data portal.",
+        240,
+    ),
+]
+
+# vendor username, hours before the deadline it was submitted, the proposal
+STREETLIGHTS_PROPOSALS = [
+    (
+        "vendor",
+        30,
+        {
+            "answers": [
+                "Shielded LED fixtures replace the 240 sodium lights. Each dims to 30% when "
+                "the path is empty and returns to full power a few poles ahead of a walker or "
+                "cyclist, so nobody walks into the dark. We expect the trail to use about 45% "
+                "less electricity than today.",
+                "The path never goes dark, and the light ahead of a person is always at full "
+                "power. We walked a prototype section with members of the women's safety "
+                "network and with two people with low vision, and changed the ramp-up distance "
+                "after their comments.",
+                "Full cut-off fixtures send no light above the horizontal; house-side shields on "
+                "the 38 poles facing homes; warm light along the marsh.",
+                "Two of our electricians with a fixture supplier in Dieppe. Entrances and "
+                "underpasses in month 1, the rest of the trail by month 3, then a year of "
+                "monitoring with monthly reports.",
+            ],
+            "document": (
+                "Work plan",
+                "trail-lighting-plan.pdf",
+                [
+                    "Riverbend Energy Co-op: riverfront trail lighting plan",
+                    "Month 1: entrances and underpasses relit",
+                    "Months 2-3: the rest of the trail, dimming tuned",
+                    "Months 4-15: monitoring, energy reports, repairs",
+                ],
+            ),
+            "price": (
+                Decimal("158400.00"),
+                [
+                    {"label": "Shielded LED fixtures (240)", "amount": "104400.00"},
+                    {"label": "Motion sensors and dimming controls", "amount": "38000.00"},
+                    {"label": "Installation and first-year monitoring", "amount": "16000.00"},
+                ],
+            ),
+        },
+    ),
+    (
+        "vendor2",
+        6,
+        {
+            "answers": [
+                "Wireless control nodes on the existing fixtures dim the trail gradually after "
+                "midnight and raise the light when the entrance counters see people coming. A "
+                "public web map shows the light level on each section.",
+                "Dimming is gradual, so the trail never changes suddenly, and the map lets "
+                "people check the lighting before they set out. The map meets WCAG 2.1 AA.",
+                "The schedule dims the lights nearest the marsh first and furthest.",
+                "A project lead and two developers; the city's electrical contractor installs "
+                "the nodes. Map in month 1, nodes by month 2.",
+            ],
+            "document": (
+                "Work plan",
+                "tidewater-trail-plan.pdf",
+                [
+                    "Tidewater Software: trail lighting controls",
+                    "Month 1: control platform and public map",
+                    "Month 2: control nodes on the 240 fixtures",
+                    "Open-source platform, hosted in Canada",
+                ],
+            ),
+            "price": (
+                Decimal("121000.00"),
+                [
+                    {"label": "Control nodes on existing fixtures (240)", "amount": "84000.00"},
+                    {"label": "Control platform and public map, first year", "amount": "22000.00"},
+                    {"label": "Installation support", "amount": "15000.00"},
+                ],
+            ),
+        },
+    ),
+]
+
+STREETLIGHTS_SCREENING_NOTES = {
+    "vendor": "Counts stored on the co-op's servers in New Brunswick; sensors record no images.",
+    "vendor2": "Platform hosted in a Canadian cloud region; counts only, no images.",
+}
+
+# evaluator -> vendor -> (points, rationale) per rated criterion, in the plan's order
+STREETLIGHTS_SCORES = {
+    "evaluator": {
+        "vendor": [
+            ("8", "Light that follows people is what walkers asked for; the larger saving."),
+            ("8", "Tested with the safety network and people with low vision; shielded."),
+        ],
+        "vendor2": [
+            ("7", "Good use of the counters; sodium lamps dim poorly, so savings are limited."),
+            ("6", "The map helps people plan, but the old fixtures still light up homes."),
+        ],
+    },
+    "evaluator2": {
+        "vendor": [
+            ("9", "Lights come up ahead of walkers and cyclists; about 45% less energy."),
+            ("7", "Good testing; how fast the lights respond to cyclists is not shown."),
+        ],
+        "vendor2": [
+            ("7", "Gradual dimming avoids the sudden darkness walkers feared."),
+            ("5", "Light over the marsh is unchanged; nothing was tested with trail users."),
+        ],
+    },
+}
+
+# vendor -> (points, rationale) the panel agreed per rated criterion, in the plan's order
+STREETLIGHTS_CONSENSUS = {
+    "vendor": [
+        ("8", "Agreed: light follows people, with the larger energy saving."),
+        ("8", "Agreed: tested with the people most concerned; light kept off the marsh."),
+    ],
+    "vendor2": [
+        ("7", "Agreed: sound controls; savings limited by the sodium fixtures."),
+        ("6", "Agreed: gradual dimming helps; light spill is unchanged."),
+    ],
+}
+
+STREETLIGHTS_RECOMMENDATION = (
+    "Ranked first. Light that follows people on the path is what residents asked for on the "
+    "night walk, and shielded fixtures keep light off the marsh and out of homes."
+)
+
+STREETLIGHTS_DEBRIEF = (
+    "We would like to understand how our approach to light over the marsh was scored, and "
+    "what would have made our proposal stronger."
+)
+
+# When the evaluation's and the award's steps are dated, in days before today: after the
+# closing (STREETLIGHTS closed 210 days ago) and before the pilot starts.
+STREETLIGHTS_DECISION_DAYS_AGO = {
+    "assigned": 205,
+    "declared": 203,
+    "scores_due": 190,
+    "scores_submitted": 192,
+    "decided": 184,
+    "recommended": 181,
+    "approved": 177,
+    "notified": 173,
+    "debrief_requested": 168,
+}
+
+# The pilot starts and ends this many days from today.
+STREETLIGHTS_PILOT_DAYS = (-130, 235)
+
+# title, due in this many days, done in this many days (None: not done)
+STREETLIGHTS_MILESTONES = [
+    ("Trail entrances and the two underpasses relit", -100, -104),
+    ("Light reaching the homes facing the trail measured", -16, None),
+    ("Six-month review with trail users and the marsh group", 9, None),
+]
+
+# indicator_add fields, then (measured this many days from today, value, source)
+STREETLIGHTS_INDICATORS = [
+    (
+        {
+            "name": "Electricity used by the trail's lights",
+            "success_measure": "Electricity used by the trail's lights each month.",
+            "unit": "kWh per month",
+            "baseline": Decimal("16800"),
+            "target": Decimal("9500"),
+        },
+        [
+            (-118, Decimal("15900"), "Utility bill, six trail circuits; dimming not yet on"),
+            (-88, Decimal("12400"), "Utility bill, six trail circuits; dimming at the entrances"),
+            (-57, Decimal("10900"), "Utility bill, six trail circuits; dimming on the whole trail"),
+            (-27, Decimal("10200"), "Utility bill, six trail circuits; longer nights"),
+        ],
+    ),
+    (
+        {
+            "name": "Trail users who feel safe after dark",
+            "success_measure": "Share of trail users who say they feel safe after dark.",
+            "unit": "%",
+            "baseline": Decimal("58"),
+            "target": Decimal("75"),
+        },
+        [
+            (-110, Decimal("61"), "Intercept survey at both trail entrances, 84 responses"),
+            (-75, Decimal("67"), "Intercept survey at both trail entrances, 102 responses"),
+            (-40, Decimal("72"), "Intercept and online survey, 131 responses"),
+            (-8, Decimal("76"), "Intercept survey at both trail entrances, 97 responses"),
+        ],
+    ),
+]
