@@ -25,6 +25,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     Max,
     Min,
@@ -35,7 +36,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, Rank, Round
+from django.db.models.functions import Rank, Round
 from django.utils.translation import gettext as _
 
 from vendors.models import Proposal
@@ -52,6 +53,7 @@ from .models import (
 PLACES = 4
 NUMBER = DecimalField(max_digits=20, decimal_places=PLACES)
 ZERO = Value(Decimal("0"), output_field=NUMBER)
+QUANTUM = Decimal(1).scaleb(-PLACES)
 
 TIE_BREAK_LABELS = {
     EvaluationPlan.TieBreak.TECHNICAL: _("technical score"),
@@ -80,6 +82,11 @@ class Ranking:
     rows: list[RankRow]
     # Groups of proposal ids the chain before "draw" leaves tied, when the plan ends in a draw.
     draw_groups: list[list[int]]
+
+
+def _places(value: Decimal) -> Decimal:
+    """The figure with its four places, as PostgreSQL returns it (SQLite drops trailing zeros)."""
+    return value.quantize(QUANTUM)
 
 
 def _rounded(expression):
@@ -112,25 +119,51 @@ def _base(evaluation: Evaluation, plan: EvaluationPlan, criteria: list[Criterion
     qs = Proposal.objects.filter(challenge_id=evaluation.challenge_id, status__in=PASSED_SCREENING)
     annotations = {f"c{c.pk}": _rounded(_combined(evaluation, plan, c)) for c in rated}
     qs = qs.annotate(**annotations)
-    technical = ZERO
-    for c in rated:
-        technical = technical + Coalesce(F(f"c{c.pk}"), ZERO) * Value(c.weight) / Value(
-            c.max_points
+    terms = [
+        _Flat(
+            _combined(evaluation, plan, c),
+            template=f"(COALESCE(ROUND(%(expressions)s, {PLACES}), 0) * %(weight)d * 1.0"
+            " / %(max_points)d)",
+            weight=int(c.weight),
+            max_points=int(c.max_points),
         )
+        for c in rated
+    ]
+    technical = _Flat(*terms, template=f"ROUND(%(expressions)s, {PLACES})", arg_joiner=" + ")
+    qs = qs.annotate(technical=technical if terms else ZERO)
     return qs.annotate(
-        technical=_rounded(technical),
         meets_minimum=Case(
-            When(technical__gte=Value(plan.minimum_technical_score), then=Value(True)),
+            When(_meets_minimum(plan), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
         # A price below the minimum is neither shown nor compared.
         eligible_price=Case(
-            When(meets_minimum=True, then=F("price_envelope__amount")),
+            When(_meets_minimum(plan), then=F("price_envelope__amount")),
             default=None,
             output_field=NUMBER,
         ),
     )
+
+
+class _Flat(Func):
+    """A decimal figure written as one SQL template, the same on every database.
+
+    Django's SQLite backend wraps each step of a decimal expression in CAST(... AS NUMERIC), and
+    annotations are written out in full wherever they are used: the ranking query would nest
+    beyond what SQLite before 3.46 can parse (`make run` uses SQLite). Written flat, it nests a
+    few levels deep. `* 1.0` before a division keeps its fraction on SQLite, which divides two
+    integers as integers; on PostgreSQL it is an exact numeric.
+    """
+
+    output_field = NUMBER
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, **extra_context)
+
+
+def _meets_minimum(plan: EvaluationPlan) -> Q:
+    return Q(technical__gte=Value(plan.minimum_technical_score))
 
 
 def compute_ranking(evaluation: Evaluation, *, with_draw: bool = True) -> Ranking:
@@ -147,18 +180,29 @@ def compute_ranking(evaluation: Evaluation, *, with_draw: bool = True) -> Rankin
         lowest = qs.aggregate(lowest=Min("eligible_price"))["lowest"]
         if lowest is not None:
             weight = Value(Decimal(price_criterion.weight), output_field=NUMBER)
+            eligible = _meets_minimum(plan)
             price_points = Case(
                 When(
-                    eligible_price__gt=0,
-                    then=_rounded(Value(lowest) / F("eligible_price") * weight),
+                    eligible & Q(price_envelope__amount__gt=0),
+                    then=_Flat(
+                        Value(lowest * price_criterion.weight, output_field=NUMBER),
+                        F("price_envelope__amount"),
+                        template=f"ROUND(%(expressions)s, {PLACES})",
+                        arg_joiner=" * 1.0 / ",
+                    ),
                 ),
                 # A bid of zero is the lowest possible price: full points.
-                When(eligible_price=0, then=weight),
+                When(eligible & Q(price_envelope__amount=0), then=weight),
                 default=ZERO,
                 output_field=NUMBER,
             )
     qs = qs.annotate(price_points=price_points).annotate(
-        total=_rounded(F("technical") + F("price_points"))
+        total=_Flat(
+            F("technical"),
+            F("price_points"),
+            template=f"ROUND(%(expressions)s, {PLACES})",
+            arg_joiner=" + ",
+        )
     )
     chain = [key for key in plan.tie_break_order if key in EvaluationPlan.TieBreak.values]
     if with_draw and EvaluationPlan.TieBreak.DRAW in chain:
@@ -189,13 +233,15 @@ def compute_ranking(evaluation: Evaluation, *, with_draw: bool = True) -> Rankin
             RankRow(
                 proposal_id=values["pk"],
                 criterion_scores={
-                    str(c.pk): values[f"c{c.pk}"] for c in rated if values[f"c{c.pk}"] is not None
+                    str(c.pk): _places(values[f"c{c.pk}"])
+                    for c in rated
+                    if values[f"c{c.pk}"] is not None
                 },
-                technical=values["technical"],
+                technical=_places(values["technical"]),
                 meets_minimum=values["meets_minimum"],
                 price=values["eligible_price"],
-                price_points=values["price_points"],
-                total=values["total"],
+                price_points=_places(values["price_points"]),
+                total=_places(values["total"]),
                 rank=values["rank"],
                 draw_position=values["draw_position"],
             )
