@@ -410,8 +410,11 @@ def consensus_sheet(*, evaluation: Evaluation, user) -> list[ConsensusCell]:
 
 def prices_open_to(evaluation: Evaluation | None, user) -> bool:
     """Whether `user` may read prices of this evaluation at all: the challenge's owner and the
-    panel's chair, once the evaluation has opened prices. Nobody else, admins included."""
+    panel's chair, once the evaluation has opened prices. Nobody else, admins included, and
+    nobody at all once the challenge is cancelled."""
     if evaluation is None or evaluation.status not in Evaluation.PRICES_OPEN_STATES:
+        return False
+    if evaluation.challenge.status == Challenge.Status.CANCELLED:
         return False
     viewer, _assignment = viewer_of(evaluation, user)
     is_owner = viewer == Viewer.STAFF and evaluation.challenge.owner_id == user.pk

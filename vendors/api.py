@@ -41,7 +41,7 @@ from .models import (
     VendorMembership,
     VendorOrganization,
 )
-from .models.proposal import MEMBERS_ONLY
+from .rules import members_only
 from .serializers import (
     DocumentInput,
     DocumentOutput,
@@ -324,9 +324,13 @@ def _reconfirm(*, obj, actor, name):
     return _proposal_detail(services.proposal_reconfirm(proposal=obj, actor=actor))
 
 
+# The vendor-side transitions offered as actions on a proposal.
+VENDOR_STEPS = ("submit", "withdraw", "revise", "reconfirm")
+
+
 def _require_member(user, proposal: Proposal) -> None:
     # Before reading the input: whoever may not act learns nothing from validation errors.
-    require(user, "vendors.submit_proposal", proposal, str(MEMBERS_ONLY))
+    require(user, "vendors.submit_proposal", proposal, members_only(user, proposal))
 
 
 @extend_schema_view(
@@ -356,6 +360,10 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VendorAP
             public_id=_uuid(self.kwargs["id"]), user=self.request.user
         )
         self.check_object_permissions(self.request, proposal)
+        if self.action in VENDOR_STEPS:
+            # Before the transition's own refusal, which speaks of members only: a member who
+            # became municipal staff is told why they may no longer act.
+            _require_member(self.request.user, proposal)
         return proposal
 
     def filter_queryset(self, queryset):

@@ -11,9 +11,13 @@ class VendorsConfig(AppConfig):
 
         from . import rules  # noqa: F401  (permissions used by the transitions)
         from .services import proposals_close, proposals_require_reconfirmation
+        from .services.closing import proposals_cancel
 
         # Closing a challenge receives or lapses its proposals in the same transaction.
         register_transition_effect("challenges.Challenge", "close", proposals_close)
+        # Cancelling it cancels every proposal still in play, in the same transaction, so no
+        # vendor is left with a live proposal to a challenge that no longer exists.
+        register_transition_effect("challenges.Challenge", "cancel", proposals_cancel)
         # A material addendum flags submitted proposals in the transaction that issues it, so
         # an addendum is never issued without its proposals asking for re-confirmation.
         register_transition_effect(

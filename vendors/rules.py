@@ -7,9 +7,10 @@ registry, which does not wave superusers through.
 """
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from challenges.models import Challenge
-from core.predicates import is_authenticated, is_staff_member
+from core.predicates import is_approver, is_authenticated, is_staff_member
 
 from .models import (
     PriceEnvelope,
@@ -21,6 +22,7 @@ from .models import (
     VendorOrganization,
     challenge_is_closed,
 )
+from .models.proposal import MEMBERS_ONLY
 
 
 def _vendor_id(obj):
@@ -77,7 +79,8 @@ def is_challenge_closed(user, obj):
 @rules.predicate
 def is_received_proposal(user, obj):
     proposal = _proposal(obj)
-    return proposal is not None and proposal.status in Proposal.RECEIVED_STATES
+    # A received proposal whose challenge was cancelled since is still one the city received.
+    return proposal is not None and proposal.was_received
 
 
 @rules.predicate
@@ -103,7 +106,45 @@ unsealed_for_staff = (
     is_staff_member & is_challenge_closed & is_received_proposal & is_current_document
 )
 
-rules.add_perm("vendors.add_vendororganization", is_authenticated)
+# Conflict of interest: the municipality runs the challenges vendors answer, so its staff and
+# approvers never act for a vendor. They cannot register or join an organization, and someone who
+# becomes staff while a member keeps the membership (and can still read, leave or hand the
+# organization over) but can no longer start, change, submit, withdraw or re-confirm a proposal.
+# Evaluators stay free to register: they may be outside experts, and the panel's conflict
+# declaration keeps them off any challenge their organization answers.
+is_municipal = is_staff_member | is_approver
+
+MUNICIPAL_CANNOT_REGISTER = _(
+    "Municipal staff cannot act for a vendor; an account with the staff or approver role cannot "
+    "register an organization. Ask the administrator if your roles are wrong."
+)
+MUNICIPAL_CANNOT_JOIN = _(
+    "Municipal staff cannot act for a vendor; an account with the staff or approver role cannot "
+    "join an organization. Ask the administrator if your roles are wrong."
+)
+MUNICIPAL_CANNOT_ACT = _(
+    "Municipal staff cannot act for a vendor; you keep your membership of %(vendor)s and can read "
+    "its proposals, but another member has to start, change and submit them."
+)
+
+
+def _vendor(obj):
+    if isinstance(obj, VendorOrganization):
+        return obj
+    if isinstance(obj, ProposalDocument | PriceEnvelope | ProposalReceipt):
+        return obj.proposal.vendor
+    return obj.vendor
+
+
+def members_only(user, obj, otherwise=MEMBERS_ONLY) -> str:
+    """Why a vendor step on `obj` is refused: the person is a municipal member, or `otherwise`."""
+    if is_municipal(user) and is_vendor_member(user, obj):
+        return str(MUNICIPAL_CANNOT_ACT) % {"vendor": _vendor(obj)}
+    return str(otherwise)
+
+
+rules.add_perm("vendors.add_vendororganization", is_authenticated & ~is_municipal)
+rules.add_perm("vendors.accept_invitation", is_authenticated & ~is_municipal)
 rules.add_perm("vendors.view_vendororganization", is_vendor_member | is_staff_member)
 rules.add_perm("vendors.change_vendororganization", is_vendor_owner)
 rules.add_perm("vendors.invite_member", is_vendor_owner)
@@ -111,10 +152,14 @@ rules.add_perm("vendors.view_members", is_vendor_member)
 # An owner removes anyone; a member may leave.
 rules.add_perm("vendors.remove_member", is_vendor_owner | is_own_membership)
 
-rules.add_perm("vendors.start_proposal", is_vendor_member)
+# Members act for their vendor unless they are municipal; reading stays with every member.
+acts_for_vendor = is_vendor_member & ~is_municipal
+
+rules.add_perm("vendors.start_proposal", acts_for_vendor)
 rules.add_perm("vendors.view_proposal", is_vendor_member | unsealed_for_staff)
-rules.add_perm("vendors.change_proposal", is_vendor_member & is_proposal_draft)
-rules.add_perm("vendors.submit_proposal", is_vendor_member)
+rules.add_perm("vendors.change_proposal", acts_for_vendor & is_proposal_draft)
+# Also the permission of the vendor-side transitions (submit, withdraw, revise, re-confirm).
+rules.add_perm("vendors.submit_proposal", acts_for_vendor)
 rules.add_perm("vendors.view_receipt", is_vendor_member)
 rules.add_perm("vendors.view_document", is_vendor_member | unsealed_for_staff)
 # Evaluation (issue 4) adds the step that opens prices to the panel.

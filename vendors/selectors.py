@@ -94,7 +94,7 @@ def proposals_received_for_challenge(*, challenge: Challenge, user) -> QuerySet[
     if not (is_staff_member(user) and challenge_is_closed(challenge)):
         return Proposal.objects.none()
     return (
-        Proposal.objects.filter(challenge=challenge, status__in=Proposal.RECEIVED_STATES)
+        Proposal.objects.filter(Proposal.received_q(), challenge=challenge)
         .select_related("vendor", "challenge")
         .order_by("submitted_at", "id")
     )
@@ -137,10 +137,13 @@ def proposal_receipts(*, proposal: Proposal, user) -> QuerySet[ProposalReceipt]:
 
 def price_envelope_for(*, proposal: Proposal, user) -> PriceEnvelope | None:
     """The price envelope, or None: only the vendor's members see it until prices are opened
-    (evaluation registers who may read it then, see vendors.checks)."""
-    if not (
-        can(user, "vendors.view_price_envelope", proposal) or price_access_granted(user, proposal)
-    ):
+    (evaluation registers who may read it then, see vendors.checks). Once the challenge is
+    cancelled nobody else ever reads it, whatever a registered check says."""
+    if can(user, "vendors.view_price_envelope", proposal):
+        return PriceEnvelope.objects.filter(proposal=proposal).first()
+    if proposal.challenge.status == Challenge.Status.CANCELLED:
+        return None
+    if not price_access_granted(user, proposal):
         return None
     return PriceEnvelope.objects.filter(proposal=proposal).first()
 

@@ -40,7 +40,13 @@ from .forms import (
     apply_service_errors,
 )
 from .models import Proposal, VendorMembership, challenge_is_closed
-from .models.proposal import MEMBERS_ONLY
+from .rules import (
+    MUNICIPAL_CANNOT_JOIN,
+    MUNICIPAL_CANNOT_REGISTER,
+    is_municipal,
+    is_vendor_member,
+    members_only,
+)
 
 # The vendor-side steps offered as buttons on the proposal page, with their services.
 VENDOR_STEPS = {
@@ -70,7 +76,7 @@ def _member_proposal(user, public_id) -> Proposal:
     """A proposal its vendor's members act on; 404 for whoever may not see it at all, 403 with a
     sentence for staff who may read it after closing but not act for the vendor."""
     proposal = selectors.proposal_for_user(public_id=public_id, user=user)
-    require(user, "vendors.submit_proposal", proposal, str(MEMBERS_ONLY))
+    require(user, "vendors.submit_proposal", proposal, members_only(user, proposal))
     return proposal
 
 
@@ -84,6 +90,9 @@ def _proposal_url(proposal, anchor: str = "") -> str:
 
 @login_required
 def register(request):
+    if not can(request.user, "vendors.add_vendororganization"):
+        context = {"form": None, "refusal": MUNICIPAL_CANNOT_REGISTER}
+        return render(request, "vendors/register.html", context, status=403)
     form = VendorRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,8 +147,10 @@ def _render_portal(request, *, invite_forms=None, status=200):
     proposals = list(selectors.proposals_for_vendor_user(user))
     existing = {(p.challenge_id, p.vendor_id): p for p in proposals}
     vendors = [o["vendor"] for o in organizations]
+    # Every organization listed is the user's own, so one check covers them all.
+    acts_for_vendors = not is_municipal(user)
     open_challenges = []
-    if vendors:
+    if vendors and acts_for_vendors:
         for challenge in _open_challenges(user):
             challenge.responses = [
                 {"vendor": v, "proposal": existing.get((challenge.pk, v.pk))} for v in vendors
@@ -149,6 +160,8 @@ def _render_portal(request, *, invite_forms=None, status=200):
         "organizations": organizations,
         "proposals": proposals,
         "open_challenges": open_challenges,
+        "may_register": can(user, "vendors.add_vendororganization"),
+        "acts_for_vendors": acts_for_vendors,
     }
     return render(request, "vendors/portal.html", context, status=status)
 
@@ -240,6 +253,8 @@ def member_role(request, pk):
 
 def _invitation_problem(invitation, user) -> tuple[str, int]:
     """Why this person cannot accept now, as the service would say it, and the page's status."""
+    if not can(user, "vendors.accept_invitation"):
+        return str(MUNICIPAL_CANNOT_JOIN), 403
     if invitation is None:
         return (
             _(
@@ -369,6 +384,9 @@ def _editor_context(request, proposal, *, form=None, document_form=None):
 def proposal_edit(request, public_id):
     proposal = selectors.proposal_for_user(public_id=public_id, user=request.user)
     if not _is_member(request.user, proposal):
+        if is_vendor_member(request.user, proposal):
+            # A member who became municipal staff keeps reading, and is told why no more than that.
+            messages.info(request, members_only(request.user, proposal))
         # Staff reading a received proposal see its technical envelope only.
         return redirect("vendors:technical", public_id=proposal.public_id)
     context = _editor_context(request, proposal)
@@ -470,6 +488,11 @@ def proposal_submit(request, public_id):
             _("Your proposal is submitted. Keep this receipt; we also emailed it to you."),
         )
         return redirect("vendors:receipt_latest", public_id=proposal.public_id)
+    if proposal.status == Proposal.Status.CANCELLED:
+        messages.info(
+            request, _("The municipality cancelled this challenge; there is nothing to submit.")
+        )
+        return redirect(_proposal_url(proposal))
     if proposal.status != Proposal.Status.DRAFT:
         messages.info(
             request,

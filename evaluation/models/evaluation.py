@@ -97,7 +97,16 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
 
     # Guards: each returns the reasons a step cannot happen yet (see core.workflow).
 
+    def cancellation_problems(self) -> list[str]:
+        """Every step checks this first. The stage machine has no way to end on a cancelled
+        challenge, so its rows stay where they were and nothing moves on from there."""
+        if self.challenge.status == Challenge.Status.CANCELLED:
+            return [_("The challenge was cancelled; its evaluation cannot go on.")]
+        return []
+
     def screening_problems(self) -> list[str]:
+        if problems := self.cancellation_problems():
+            return problems
         if self.challenge.status != Challenge.Status.EVALUATING:
             return [
                 _(
@@ -108,6 +117,8 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         return []
 
     def scoring_problems(self) -> list[str]:
+        if problems := self.cancellation_problems():
+            return problems
         problems = []
         unscreened = self.received_proposals().filter(status=Proposal.Status.RECEIVED).count()
         if unscreened:
@@ -131,6 +142,8 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         return problems
 
     def consensus_problems(self) -> list[str]:
+        if problems := self.cancellation_problems():
+            return problems
         pending = list(
             self.assignments.filter(status=PanelAssignment.Status.ACCEPTED)
             .order_by("evaluator__username")
@@ -146,6 +159,8 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         return []
 
     def lock_problems(self) -> list[str]:
+        if problems := self.cancellation_problems():
+            return problems
         if self.consensus_locked_at:
             return [_("The consensus is already locked.")]
         if self.plan.combination != EvaluationPlan.Combination.CONSENSUS:
@@ -168,11 +183,15 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         return []
 
     def prices_problems(self) -> list[str]:
+        if problems := self.cancellation_problems():
+            return problems
         if not self.consensus_locked_at:
             return [_("Prices open only after the chair has locked the consensus.")]
         return []
 
     def decision_problems(self) -> list[str]:
+        if problems := self.cancellation_problems():
+            return problems
         if not self.ranking_entries.exists():
             return [_("Compute the ranking before deciding.")]
         return []
@@ -240,8 +259,9 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.PRICES_OPENED,
         target=Status.RANKED,
+        conditions=[guard_condition("cancellation_problems")],
         permission=transition_permission("evaluation.manage_evaluation"),
-        custom={"denied": OWNER_ONLY},
+        custom={"guard": "cancellation_problems", "denied": OWNER_ONLY},
     )
     def rank(self, *, by=None, reason="", inputs_digest="", draw_seed=None, entries=0):
         self.ranked_at = timezone.now()
@@ -333,8 +353,13 @@ class PanelAssignment(ConcurrentTransitionMixin, models.Model):
 
     # Guards.
 
+    def cancellation_problems(self) -> list[str]:
+        return self.evaluation.cancellation_problems()
+
     def acceptance_problems(self) -> list[str]:
         evaluation = self.evaluation
+        if problems := evaluation.cancellation_problems():
+            return problems
         if evaluation.status == Evaluation.Status.SETUP:
             return [
                 _(
@@ -357,6 +382,8 @@ class PanelAssignment(ConcurrentTransitionMixin, models.Model):
 
     def submission_problems(self) -> list[str]:
         evaluation = self.evaluation
+        if problems := evaluation.cancellation_problems():
+            return problems
         if evaluation.status != Evaluation.Status.SCORING:
             return [_("Scores can be submitted only while the evaluation is in scoring.")]
         rated = evaluation.plan.criteria.filter(kind="rated").count()
@@ -395,8 +422,9 @@ class PanelAssignment(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[Status.INVITED, Status.ACCEPTED],
         target=Status.RECUSED,
+        conditions=[guard_condition("cancellation_problems")],
         permission=transition_permission("evaluation.respond_to_assignment"),
-        custom={"denied": EVALUATOR_ONLY},
+        custom={"guard": "cancellation_problems", "denied": EVALUATOR_ONLY},
     )
     def recuse(self, *, by=None, reason=""):
         self.recusal_reason = required_reason(reason, _("for recusing yourself"))

@@ -51,6 +51,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         NOT_SELECTED = "not_selected", _("Not selected")
         AWARDED = "awarded", _("Awarded")
         UNSUCCESSFUL = "unsuccessful", _("Unsuccessful")
+        CANCELLED = "cancelled", _("Challenge cancelled")
 
     # Proposals the municipality received at closing, whatever evaluation made of them since.
     RECEIVED_STATES = (
@@ -61,6 +62,17 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         Status.NOT_SELECTED,
         Status.AWARDED,
         Status.UNSUCCESSFUL,
+    )
+
+    # Proposals still in play when their challenge is cancelled: they move to `cancelled`.
+    # Withdrawn, lapsed and decided ones stay as they are, as closing leaves withdrawn ones.
+    OPEN_STATES = (
+        Status.DRAFT,
+        Status.SUBMITTED,
+        Status.NEEDS_RECONFIRMATION,
+        Status.RECEIVED,
+        Status.QUALIFIED,
+        Status.SHORTLISTED,
     )
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -91,6 +103,15 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     receipt_digest = models.CharField(_("receipt digest (SHA-256)"), max_length=64, blank=True)
     receipt_salt = models.CharField(max_length=32, blank=True, editable=False)
     status_reason = models.TextField(_("reason"), blank=True)
+    # The state a proposal was in when its challenge was cancelled: staff keep reading what the
+    # municipality had received (never the price), and nothing sealed before closing opens.
+    cancelled_from = models.CharField(
+        _("state when the challenge was cancelled"),
+        max_length=24,
+        choices=Status.choices,
+        blank=True,
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -110,6 +131,20 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"Proposal {self.public_id} to {self.challenge.reference}"
+
+    @property
+    def was_received(self) -> bool:
+        """Whether the municipality received it at closing, whatever happened to it since."""
+        if self.status == self.Status.CANCELLED:
+            return self.cancelled_from in self.RECEIVED_STATES
+        return self.status in self.RECEIVED_STATES
+
+    @classmethod
+    def received_q(cls) -> models.Q:
+        """`was_received` as a filter."""
+        return models.Q(status__in=cls.RECEIVED_STATES) | models.Q(
+            status=cls.Status.CANCELLED, cancelled_from__in=cls.RECEIVED_STATES
+        )
 
     # Guards: each returns the reasons a step cannot happen yet (see core.workflow).
 
@@ -163,6 +198,11 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
     def evaluation_problems(self) -> list[str]:
         if self.challenge.status not in CHALLENGE_CLOSED_STATES:
             return [_("Proposals are evaluated only after the challenge closes.")]
+        return []
+
+    def cancellation_problems(self) -> list[str]:
+        if self.challenge.status != Challenge.Status.CANCELLED:
+            return [_("A proposal is cancelled only when its challenge is cancelled.")]
         return []
 
     # Transitions: they only guard and change state; services run them (core.workflow).
@@ -316,4 +356,16 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         custom={"guard": "evaluation_problems", "denied": OWNER_ONLY},
     )
     def mark_unsuccessful(self, *, by=None, reason=""):
+        self.status_reason = (reason or "").strip()
+
+    @transition(
+        field=status,
+        source=list(OPEN_STATES),
+        target=Status.CANCELLED,
+        conditions=[guard_condition("cancellation_problems")],
+        permission=transition_permission("vendors.run_proposal_system_step"),
+        custom={"guard": "cancellation_problems", "denied": SYSTEM_ONLY},
+    )
+    def cancel(self, *, by=None, reason=""):
+        self.cancelled_from = self.status
         self.status_reason = (reason or "").strip()

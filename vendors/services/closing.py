@@ -1,4 +1,5 @@
-"""What happens to proposals when the challenge changes under them: closing and addenda.
+"""What happens to proposals when the challenge changes under them: closing, addenda and
+cancellation.
 
 These are the system's steps (actor None); each runs through `transition_run`, so it is audited.
 """
@@ -25,6 +26,23 @@ def proposals_close(*, instance: Challenge, actor=None) -> None:
     ).order_by("pk")
     for proposal in lapsing:
         transition_run(instance=proposal, name="lapse", actor=None, reason=reason)
+
+
+def proposals_cancel(*, instance: Challenge, actor=None) -> list[Proposal]:
+    """Effect of `Challenge.cancel`, inside its transaction: every proposal still in play (a
+    draft, submitted, awaiting re-confirmation, received, qualified or shortlisted) is
+    cancelled with it. Withdrawn, lapsed and decided proposals keep their state. The challenge
+    row is already locked, so no submission or evaluation step runs in between."""
+    reason = _("The challenge was cancelled. Reason: %(reason)s") % {
+        "reason": instance.cancellation_reason
+    }
+    proposals = Proposal.objects.select_for_update().filter(
+        challenge_id=instance.pk, status__in=Proposal.OPEN_STATES
+    )
+    return [
+        transition_run(instance=proposal, name="cancel", actor=None, reason=reason)
+        for proposal in proposals.order_by("pk")
+    ]
 
 
 def proposals_require_reconfirmation(*, addendum: Addendum) -> list[Proposal]:

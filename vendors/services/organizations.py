@@ -14,6 +14,7 @@ from core.timefmt import format_local
 from core.validation import full_clean_or_invalid
 
 from ..models import VendorInvitation, VendorMembership, VendorOrganization
+from ..rules import MUNICIPAL_CANNOT_JOIN, MUNICIPAL_CANNOT_REGISTER
 from ..validators import normalise_postal_code, parse_business_number
 from . import emails
 
@@ -98,11 +99,9 @@ def vendor_register(*, actor, **data) -> VendorOrganization:
 
     `business_number` may include a program account ("123456782 RT0001").
     """
-    require(
-        actor,
-        "vendors.add_vendororganization",
-        message=_("Sign in to register your organization."),
-    )
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Sign in to register your organization."))
+    require(actor, "vendors.add_vendororganization", message=str(MUNICIPAL_CANNOT_REGISTER))
     vendor = VendorOrganization()
     _validate_vendor(vendor, _assign_vendor(vendor, data))
     _save_vendor(vendor)
@@ -173,6 +172,7 @@ def invitation_accept(*, token: str, actor) -> VendorMembership:
     """Join the inviting organization. The signed-in user's email must be the invited one."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Sign in, then open the invitation link again."))
+    require(actor, "vendors.accept_invitation", message=str(MUNICIPAL_CANNOT_JOIN))
     found = VendorInvitation.for_token(token)
     if found is None:
         raise InvalidInput(

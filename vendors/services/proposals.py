@@ -26,7 +26,7 @@ from ..models import (
     ProposalDocument,
     VendorOrganization,
 )
-from ..models.proposal import MEMBERS_ONLY
+from ..rules import members_only
 from ..validators import parse_amount, parse_breakdown
 from . import emails
 from .receipts import receipt_digest, receipt_issue, receipt_payload, receipt_salt_new
@@ -52,13 +52,26 @@ def _lock_proposal(proposal: Proposal) -> Proposal:
 
 def _require_member(actor, proposal: Proposal) -> None:
     if not can(actor, "vendors.submit_proposal", proposal):
-        raise PermissionDenied(MEMBERS_ONLY)
+        raise PermissionDenied(members_only(actor, proposal))
+
+
+def _refuse_if_cancelled(proposal: Proposal) -> None:
+    # Said plainly rather than as "not possible in this state": the vendor did nothing wrong.
+    if proposal.status == Proposal.Status.CANCELLED:
+        raise TransitionRefused(
+            _(
+                "The municipality cancelled this challenge, so this proposal can no longer be "
+                "changed, submitted, re-confirmed or withdrawn. The challenge page gives the "
+                "reason."
+            )
+        )
 
 
 def _editable(proposal: Proposal, actor) -> Proposal:
     """The locked draft, or an error saying why it cannot be changed now."""
     proposal = _lock_proposal(proposal)
     _require_member(actor, proposal)
+    _refuse_if_cancelled(proposal)
     if proposal.status != Proposal.Status.DRAFT:
         raise TransitionRefused(
             _(
@@ -80,7 +93,11 @@ def proposal_start(*, challenge: Challenge, vendor: VendorOrganization, actor) -
     challenge = _lock_challenge(challenge.pk)
     if not can(actor, "vendors.start_proposal", vendor):
         raise PermissionDenied(
-            _("Only members of %(vendor)s can start a proposal for it.") % {"vendor": vendor}
+            members_only(
+                actor,
+                vendor,
+                _("Only members of %(vendor)s can start a proposal for it.") % {"vendor": vendor},
+            )
         )
     probe = Proposal(challenge=challenge, vendor=vendor)
     problems = probe.submission_period_problems()
@@ -255,6 +272,7 @@ def _submit(*, proposal: Proposal, actor, name: str) -> Proposal:
         _lock_challenge(proposal.challenge_id)
         locked = _lock_proposal(proposal)
         _require_member(actor, locked)
+        _refuse_if_cancelled(locked)
         submitted_at = timezone.now()
         salt = receipt_salt_new()
         digest = receipt_digest(receipt_payload(locked, submitted_at=submitted_at, salt=salt))
@@ -290,6 +308,8 @@ def proposal_reconfirm(*, proposal: Proposal, actor) -> Proposal:
 def _vendor_step(*, proposal: Proposal, actor, name: str, reason: str = "") -> Proposal:
     with transaction.atomic():
         _lock_challenge(proposal.challenge_id)
+        _require_member(actor, proposal)
+        _refuse_if_cancelled(_lock_proposal(proposal))
         return transition_run(instance=proposal, name=name, actor=actor, reason=reason)
 
 
