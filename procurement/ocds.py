@@ -147,7 +147,7 @@ def _tender(challenge: Challenge) -> dict:
         from vendors.models import Proposal
 
         tender["numberOfTenderers"] = Proposal.objects.filter(
-            challenge=challenge, status__in=Proposal.RECEIVED_STATES
+            Proposal.received_q(), challenge=challenge
         ).count()
     return tender
 

@@ -110,7 +110,8 @@ def received_proposal_count(*, challenge: Challenge) -> int | None:
     deadline not even a count is known (DESIGN.md §3)."""
     if challenge.closed_at is None:
         return None
-    return Proposal.objects.filter(challenge=challenge, status__in=Proposal.RECEIVED_STATES).count()
+    # Received proposals of a challenge cancelled since are counted too: they were received.
+    return Proposal.objects.filter(Proposal.received_q(), challenge=challenge).count()
 
 
 def public_input_count(*, challenge: Challenge) -> int:

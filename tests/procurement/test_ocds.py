@@ -184,3 +184,18 @@ def test_the_validator_reports_what_the_official_schema_refuses(published):
 
     assert any("'ocid' is a required property" in error for error in errors)
     assert any("open for bids" in error for error in errors)
+
+
+def test_a_challenge_cancelled_after_closing_still_counts_its_tenderers(decided, alice):
+    challenge = challenge_services.challenge_transition(
+        challenge=decided.challenge, actor=alice, name="cancel", reason="The budget was cut."
+    )
+    challenge.refresh_from_db()
+
+    package, record = assert_valid(challenge)
+
+    tender = record["records"][0]["compiledRelease"]["tender"]
+    assert tender["status"] == "cancelled"
+    # Both proposals were received before the cancellation closed them.
+    assert tender["numberOfTenderers"] == 2
+    assert not any(price in dumped(package) + dumped(record) for price in SEALED_PRICES)
