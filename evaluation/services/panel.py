@@ -27,6 +27,8 @@ def _lock_evaluation(evaluation: Evaluation) -> Evaluation:
 
 
 def _require_panel_open(evaluation: Evaluation) -> None:
+    if problems := evaluation.cancellation_problems():
+        raise TransitionRefused(problems)
     if evaluation.status not in PANEL_OPEN_STATES:
         raise InvalidInput(_("Scoring is over; the panel can no longer change."))
 

@@ -26,6 +26,7 @@ from procurement.models import AuditEntry
 from tests.factories import (
     PriceEnvelopeFactory,
     ProposalFactory,
+    UserFactory,
     VendorMembershipFactory,
     evaluation_in,
     panel_member,
@@ -808,3 +809,21 @@ def test_no_registered_check_opens_a_price_of_a_cancelled_challenge(locked, alic
         assert selectors.price_envelope_for(proposal=locked.acme, user=alice) is None
     finally:
         unregister_price_access_check(always)
+
+
+def test_nobody_is_invited_to_the_panel_of_a_cancelled_challenge(evaluating, alice, grace):
+    evaluation = _evaluation_at(evaluating, "scoring")
+    due_at = timezone.now() + timedelta(days=7)
+    # Allowed while the challenge runs ...
+    evaluation_services.panel_assign(
+        evaluation=evaluation, actor=alice, evaluator=grace, due_at=due_at
+    )
+    set_status(evaluating, "cancelled")
+
+    # ... and refused once it is cancelled.
+    other = UserFactory(username="oscar", roles=["evaluator"])
+    with pytest.raises(TransitionRefused, match="cancelled"):
+        evaluation_services.panel_assign(
+            evaluation=evaluation, actor=alice, evaluator=other, due_at=due_at
+        )
+    assert list(evaluation.assignments.values_list("evaluator__username", flat=True)) == ["grace"]
