@@ -32,6 +32,7 @@ def evaluator_targets(assignment) -> list[Target]:
     if (
         assignment.status not in UNFINISHED_ASSIGNMENT_STATES
         or assignment.evaluation.status not in OPEN_EVALUATION_STATES
+        or assignment.evaluation.challenge.status == "cancelled"
         or not assignment.due_at
     ):
         return []

@@ -55,6 +55,15 @@ def test_an_evaluator_who_submitted_is_not_reminded(clock, assignment, frank):
     assert not Notification.objects.filter(recipient=frank, kind="deadline_reminder").exists()
 
 
+def test_an_evaluator_of_a_cancelled_challenge_is_not_reminded(clock, assignment, frank):
+    set_status(assignment.evaluation.challenge, "cancelled")
+    clock.move_to(DUE - timedelta(hours=2))
+
+    assert reminders_deliver_due() == 0
+
+    assert not Notification.objects.filter(recipient=frank, kind="deadline_reminder").exists()
+
+
 def test_the_due_date_is_in_the_evaluators_calendar(client, assignment, frank):
     token = preferences_for(frank).calendar_token
 
