@@ -64,15 +64,52 @@ def question_answered(*, instance, actor):
     )
 
 
+def reconfirming_members(challenge):
+    """People acting for a vendor whose proposal on `challenge` awaits re-confirmation."""
+    from vendors.models import Proposal
+
+    User = get_user_model()
+    return User.objects.filter(
+        vendor_memberships__vendor__proposals__challenge=challenge,
+        vendor_memberships__vendor__proposals__status=Proposal.Status.NEEDS_RECONFIRMATION,
+        is_active=True,
+    ).distinct()
+
+
 def addendum_issued(*, instance, actor):
+    """One message per person: vendors whose proposal must be re-confirmed read what to do (the
+    vendors' effect flagged their proposals earlier in the same transaction); everyone else
+    concerned reads the addendum."""
     challenge = instance.challenge
+    text = _("%(title)s\n\n%(body)s") % {"title": instance.title, "body": instance.body}
+    reconfirming = list(reconfirming_members(challenge)) if instance.is_material else []
     notifications_create(
-        recipients=concerned_vendors(challenge),
+        recipients=reconfirming,
+        kind=Kind.ADDENDUM_ISSUED,
+        message=lambda: Message(
+            title=_("Addendum %(number)s to %(reference)s: re-confirm your proposal")
+            % {"number": instance.number, "reference": challenge.reference},
+            body=text
+            + "\n\n"
+            + _(
+                "This addendum changes the terms or dates, so your submitted proposal now needs "
+                "re-confirmation. Read the addendum, then re-confirm your proposal (or withdraw "
+                "and revise it) before the submission deadline, %(deadline)s. A proposal not "
+                "re-confirmed by then will not be evaluated."
+            )
+            % {"deadline": format_local(challenge.submission_deadline)},
+            link=challenge.get_absolute_url() + "#addenda",
+        ),
+        dedupe_prefix=f"addendum_issued:{instance.pk}",
+        exclude=actor,
+    )
+    notifications_create(
+        recipients=[u for u in concerned_vendors(challenge) if u not in reconfirming],
         kind=Kind.ADDENDUM_ISSUED,
         message=lambda: Message(
             title=_("Addendum %(number)s to %(reference)s")
             % {"number": instance.number, "reference": challenge.reference},
-            body=_("%(title)s\n\n%(body)s") % {"title": instance.title, "body": instance.body}
+            body=text
             + (
                 "\n\n"
                 + _(

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from challenges.models import Addendum, Challenge
 from core.workflow import transition_run
 
-from ..models import Proposal, VendorMembership
-from . import emails
+from ..models import Proposal
 
 
 def proposals_close(*, instance: Challenge, actor=None) -> None:
@@ -46,8 +45,8 @@ def proposals_cancel(*, instance: Challenge, actor=None) -> list[Proposal]:
 
 
 def proposals_require_reconfirmation(*, addendum: Addendum) -> list[Proposal]:
-    """After a material addendum, every proposal submitted before it needs re-confirming;
-    the vendors' members are told by email."""
+    """After a material addendum, every proposal submitted before it needs re-confirming.
+    The addendum's notice tells the vendors' members what to do (procurement.notifications)."""
     if not addendum.is_material:
         return []
     flagged = []
@@ -68,14 +67,5 @@ def proposals_require_reconfirmation(*, addendum: Addendum) -> list[Proposal]:
                     reason=reason,
                     addendum_number=addendum.number,
                 )
-            )
-        for proposal in flagged:
-            recipients = list(
-                VendorMembership.objects.filter(vendor_id=proposal.vendor_id).values_list(
-                    "user__email", flat=True
-                )
-            )
-            emails.queue_reconfirmation_needed(
-                proposal=proposal, addendum=addendum, recipients=recipients
             )
     return flagged

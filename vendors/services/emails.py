@@ -63,19 +63,3 @@ def queue_receipt(*, proposal, receipt, user) -> None:
         "digest": receipt.digest,
     }
     _queue(subject, body, [user.email])
-
-
-def queue_reconfirmation_needed(*, proposal, addendum, recipients: list[str]) -> None:
-    challenge = proposal.challenge
-    subject = _("Re-confirm your proposal to %(reference)s") % {"reference": challenge.reference}
-    body = _(
-        "Addendum %(number)s to %(challenge)s changes its terms or dates.\n\n"
-        "Your submitted proposal now needs re-confirmation. Read the addendum, then re-confirm "
-        "your proposal (or withdraw and revise it) before the submission deadline, "
-        "%(deadline)s. A proposal not re-confirmed by then will not be evaluated."
-    ) % {
-        "number": addendum.number,
-        "challenge": challenge,
-        "deadline": format_local(challenge.submission_deadline),
-    }
-    _queue(subject, body, recipients)
