@@ -8,3 +8,10 @@ def format_local(value) -> str:
         return ""
     local = timezone.localtime(value)
     return f"{date_format(local, 'j M Y, H:i')} {local.tzname()}"
+
+
+def format_day(value) -> str:
+    """A calendar day (a due date, a measurement's date) as the pages print days: '3 Mar 2027'."""
+    if not value:
+        return ""
+    return date_format(value, "j M Y")

@@ -7,6 +7,8 @@ from decimal import Decimal
 CHART_WIDTH = 480
 CHART_HEIGHT = 160
 CHART_PAD = 24
+# Room right of the plot for the "baseline" and "target" labels, clear of the data points.
+CHART_LABELS = 56
 
 
 def indicator_chart(indicator) -> dict:
@@ -20,7 +22,7 @@ def indicator_chart(indicator) -> dict:
     low, high = min(values), max(values)
     span = (high - low) or Decimal(1)
     inner_h = CHART_HEIGHT - 2 * CHART_PAD
-    inner_w = CHART_WIDTH - 2 * CHART_PAD
+    inner_w = CHART_WIDTH - 2 * CHART_PAD - CHART_LABELS
 
     def y(value):
         return round(float(CHART_PAD + (high - value) / span * inner_h), 1)
@@ -34,7 +36,8 @@ def indicator_chart(indicator) -> dict:
         "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
         "left": CHART_PAD,
-        "right": CHART_WIDTH - CHART_PAD,
+        "right": CHART_WIDTH - CHART_PAD - CHART_LABELS,
+        "label_x": CHART_WIDTH - CHART_PAD - CHART_LABELS + 6,
         "baseline_y": y(indicator.baseline),
         "target_y": y(indicator.target),
         "points": points,

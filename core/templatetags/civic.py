@@ -3,7 +3,7 @@
 from django import template
 
 from core.permissions import can
-from core.timefmt import format_local
+from core.timefmt import format_day, format_local
 
 register = template.Library()
 
@@ -17,3 +17,9 @@ def user_can(user, perm, obj=None):
 def local_datetime(value):
     """A date and time in the municipality's zone, with the zone named."""
     return format_local(value)
+
+
+@register.filter
+def day(value):
+    """A date without a time, printed like every other day on the site."""
+    return format_day(value)

@@ -159,7 +159,7 @@ def planned_pilot(award, alice) -> Pilot:
 def shown(day: str) -> str:
     """A date as the pages print it in English."""
     with translation.override("en"):
-        return formats.date_format(date.fromisoformat(day))
+        return formats.date_format(date.fromisoformat(day), "j M Y")
 
 
 def open_award_from_the_challenge(page, challenge):
