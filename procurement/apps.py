@@ -7,6 +7,8 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self):
+        from core.workflow import register_transition_effect
+
         from . import (
             receivers,  # (connects the audit trail)
             rules,  # noqa: F401  (registers the award and pilot permissions)
@@ -22,5 +24,11 @@ class ProcurementConfig(AppConfig):
         register_builtin_events()
         register_builtin_sources()
         register_evaluation_hooks()
+        # Cancelling a challenge, or ending it without an award, withdraws the award under way
+        # in the same transaction, so none is left for the chronograph to finalise.
+        from .services.award import awards_withdraw
+
+        register_transition_effect("challenges.Challenge", "cancel", awards_withdraw)
+        register_transition_effect("challenges.Challenge", "end_without_award", awards_withdraw)
         # Last: it listens to the models every registered step and audience depends on.
         receivers.connect_schedule_receivers()

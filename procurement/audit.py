@@ -74,6 +74,21 @@ def audit_append(
     return entry
 
 
+def last_reason(obj, transition: str) -> str:
+    """The reason given the last time `obj` went through `transition` ("" if never). For steps
+    whose model keeps no field for it (a challenge ending without an award)."""
+    entry = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+            object_id=str(obj.pk),
+            transition=transition,
+        )
+        .order_by("-sequence")
+        .first()
+    )
+    return entry.reason if entry else ""
+
+
 @dataclass
 class ChainBreak:
     sequence: int

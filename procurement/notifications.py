@@ -15,6 +15,7 @@ from core import roles
 from core.timefmt import format_local
 from core.workflow import register_transition_effect
 
+from .audit import last_reason
 from .message import Message
 from .models import Notification
 from .services.notifications import notifications_create
@@ -183,26 +184,8 @@ def challenge_cancelled(*, instance, actor):
     )
 
 
-def _last_reason(obj, transition: str) -> str:
-    # The challenge keeps no field for this reason; the audit entry of the step holds it.
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import AuditEntry
-
-    entry = (
-        AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(obj),
-            object_id=str(obj.pk),
-            transition=transition,
-        )
-        .order_by("-sequence")
-        .first()
-    )
-    return entry.reason if entry else ""
-
-
 def challenge_ended_without_award(*, instance, actor):
-    reason = _last_reason(instance, "end_without_award")
+    reason = last_reason(instance, "end_without_award")
     notifications_create(
         recipients=concerned_vendors(instance),
         kind=Kind.RESULTS,
@@ -217,6 +200,54 @@ def challenge_ended_without_award(*, instance, actor):
     )
 
 
+def award_withdrawn(*, instance, actor):
+    """The award vendors were told of is off: the members of every vendor whose proposal was
+    received read it, with the challenge's reason. An award never announced stays internal."""
+    if not instance.was_announced:
+        return
+    from vendors.models import Proposal
+
+    challenge = instance.challenge
+    User = get_user_model()
+    vendor_ids = Proposal.objects.filter(Proposal.received_q(), challenge=challenge).values(
+        "vendor_id"
+    )
+    recipients = (
+        User.objects.filter(vendor_memberships__vendor_id__in=vendor_ids, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+    cancelled = challenge.status == challenge.Status.CANCELLED
+
+    def message():
+        if cancelled:
+            why = _("The municipality cancelled %(challenge)s.") % {"challenge": challenge}
+        else:
+            why = _("%(challenge)s ended without an award.") % {"challenge": challenge}
+        return Message(
+            title=_("The award of %(reference)s is withdrawn") % {"reference": challenge.reference},
+            body=_(
+                "%(why)s The award to %(vendor)s announced on %(notified)s is withdrawn: no "
+                "contract will be signed, and the standstill period and debrief requests end. "
+                "Reason: %(reason)s"
+            )
+            % {
+                "why": why,
+                "vendor": instance.proposal.vendor,
+                "notified": format_local(instance.notified_at),
+                "reason": instance.withdrawal_reason,
+            },
+            link=challenge.get_absolute_url(),
+        )
+
+    notifications_create(
+        recipients=recipients,
+        kind=Kind.AWARD_WITHDRAWN,
+        message=message,
+        dedupe_prefix=f"award_withdrawn:{instance.pk}",
+    )
+
+
 def register_builtin_events() -> None:
     register_event("challenges.Question", "publish_answer", question_answered)
     register_event("challenges.Addendum", "issue", addendum_issued)
@@ -224,3 +255,4 @@ def register_builtin_events() -> None:
     register_event("challenges.Challenge", "close", challenge_closed)
     register_event("challenges.Challenge", "cancel", challenge_cancelled)
     register_event("challenges.Challenge", "end_without_award", challenge_ended_without_award)
+    register_event("procurement.Award", "withdraw", award_withdrawn)

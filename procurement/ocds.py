@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
@@ -68,10 +69,18 @@ def _tender_status(challenge: Challenge) -> str:
     }.get(challenge.status, "active")
 
 
+def announced_q():
+    """Awards vendors were told of, withdrawn since or not, as a filter."""
+    return Q(status__in=Award.ANNOUNCED_STATES) | Q(
+        status=Award.Status.WITHDRAWN, withdrawn_from__in=Award.ANNOUNCED_STATES
+    )
+
+
 def _announced_award(challenge: Challenge) -> Award | None:
-    """The award vendors were told of; a recommendation or approval is internal until then."""
+    """The award vendors were told of; a recommendation or approval is internal until then, and
+    one withdrawn before the letters went out is never published."""
     return (
-        Award.objects.filter(challenge=challenge, status__in=Award.ANNOUNCED_STATES)
+        Award.objects.filter(announced_q(), challenge=challenge)
         .select_related("proposal__vendor")
         .first()
     )
@@ -157,16 +166,26 @@ def _supplier(award: Award) -> dict:
     return {"id": f"vendor-{vendor.pk}", "name": vendor.legal_name}
 
 
-def _awards(award: Award | None) -> list[dict]:
+def _award_status(award: Award) -> str:
+    """The OCDS award status codelist's word for the award's stage."""
+    return {
+        Award.Status.FINAL: "active",
+        Award.Status.WITHDRAWN: "cancelled",
+    }.get(award.status, "pending")
+
+
+def _awards(award: Award | None, *, status: str | None = None) -> list[dict]:
     if award is None:
         return []
     row = {
         "id": f"award-{award.pk}",
         "title": str(award.challenge.title),
-        "status": "active" if award.status == Award.Status.FINAL else "pending",
+        "status": status or _award_status(award),
         "date": _date(award.notified_at),
         "suppliers": [_supplier(award)],
     }
+    if award.status == Award.Status.WITHDRAWN and award.withdrawal_reason:
+        row["description"] = award.withdrawal_reason
     if award.status == Award.Status.FINAL:
         row["value"] = _value(award.proposal.price_envelope.amount)
     return [row]
@@ -267,6 +286,7 @@ def releases(challenge: Challenge) -> list[dict]:
             )
         )
     if award is not None:
+        withdrawn = award.status == Award.Status.WITHDRAWN
         result.append(
             _release(
                 challenge,
@@ -274,9 +294,21 @@ def releases(challenge: Challenge) -> list[dict]:
                 date=award.notified_at,
                 tags=["award"],
                 parties=_parties(award),
-                awards=_awards(award),
+                # As announced: the withdrawal is a release of its own, dated when it happened.
+                awards=_awards(award, status="pending" if withdrawn else None),
             )
         )
+        if withdrawn:
+            result.append(
+                _release(
+                    challenge,
+                    release_id=f"award-{award.pk}-withdrawal",
+                    date=award.withdrawn_at,
+                    tags=["awardCancellation"],
+                    parties=_parties(award),
+                    awards=_awards(award),
+                )
+            )
         if award.status == Award.Status.FINAL:
             final = award.finalised_at
             result.append(
@@ -290,7 +322,9 @@ def releases(challenge: Challenge) -> list[dict]:
                     contracts=_contracts(award),
                 )
             )
-    return result
+    # Oldest first: a challenge cancelled or ended after its award was announced publishes that
+    # end after the award (the sort keeps the order of releases of the same instant).
+    return sorted(result, key=lambda release: datetime.fromisoformat(release["date"]))
 
 
 def compiled_release(challenge: Challenge) -> dict | None:

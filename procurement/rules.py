@@ -51,17 +51,19 @@ def acts_for_a_received_proposal(user, award):
     from vendors.models import Proposal
 
     vendor_ids = VendorMembership.objects.filter(user_id=user.pk).values("vendor_id")
+    # Received, whatever happened since: a cancelled challenge cancels its proposals, and their
+    # vendors still read that the award they were told of is withdrawn.
     return Proposal.objects.filter(
+        Proposal.received_q(),
         challenge_id=award.challenge_id,
         vendor_id__in=vendor_ids,
-        status__in=Proposal.RECEIVED_STATES,
     ).exists()
 
 
 @rules.predicate
 def is_announced(user, award):
-    """The result letters went out: the vendors know the outcome."""
-    return award is not None and award.status in award.ANNOUNCED_STATES
+    """The result letters went out: the vendors know the outcome (withdrawn since, or not)."""
+    return award is not None and award.was_announced
 
 
 owns_it = is_staff_member & is_challenge_owner
@@ -84,5 +86,7 @@ rules.add_perm("procurement.manage_award", owns_it)
 rules.add_perm("procurement.request_debrief", acts_for_a_received_proposal)
 rules.add_perm("procurement.manage_pilot", owns_it)
 rules.add_perm("procurement.end_challenge_without_award", owns_it)
+# Withdrawing an award follows the challenge's cancellation or end; nobody runs it by hand.
+rules.add_perm("procurement.run_award_system_step", rules.always_deny)
 # The staff dashboard: the whole pipeline, for municipal staff and approvers (not admins by role).
 rules.add_perm("procurement.view_dashboard", is_staff_member | is_approver)

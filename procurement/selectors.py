@@ -97,9 +97,12 @@ def open_data_measurements() -> QuerySet[Measurement]:
 
 def announced_award(*, challenge: Challenge) -> Award | None:
     """The award vendors were told of, as the open data publishes it (`ocds._announced_award`):
-    a recommendation or an approval stays internal until the letters go out."""
+    a recommendation or an approval stays internal until the letters go out; an announced award
+    withdrawn since (the challenge was cancelled or ended without it) is still shown, as such."""
+    from .ocds import announced_q
+
     return (
-        Award.objects.filter(challenge=challenge, status__in=Award.ANNOUNCED_STATES)
+        Award.objects.filter(announced_q(), challenge=challenge)
         .select_related("proposal__vendor", "proposal__price_envelope")
         .first()
     )

@@ -51,6 +51,9 @@ class AwardOutput(serializers.ModelSerializer):
             "notified_at",
             "standstill_ends_at",
             "finalised_at",
+            "withdrawn_at",
+            "withdrawn_from",
+            "withdrawal_reason",
             "debrief_window_open",
             "allowed_transitions",
         ]

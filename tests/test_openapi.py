@@ -70,9 +70,11 @@ def test_the_schema_generates_without_warnings(tmp_path):
         assert f"/api/evaluations/{{reference}}/{name}/:" in text, name
     for name in transition_names(PanelAssignment):
         assert f"/api/assignments/{{id}}/{name}/:" in text, name
-    # Every step of an award (the standstill starts with notify) and of a pilot is an endpoint.
-    for name in set(transition_names(Award)) - {"start_standstill"}:
+    # Every step of an award (the standstill starts with notify) and of a pilot is an endpoint;
+    # withdrawing follows the challenge's cancellation or end, never a request.
+    for name in set(transition_names(Award)) - {"start_standstill", "withdraw"}:
         assert f"/api/awards/{{reference}}/{name}/:" in text, name
+    assert "/api/awards/{reference}/withdraw/:" not in text
     for name in transition_names(Pilot):
         assert f"/api/pilots/{{reference}}/{name}/:" in text, name
     for path in ("/api/open-data/", "/api/open-data/{reference}/release-package/"):

@@ -19,6 +19,9 @@ APPROVER_ONLY = _(
     "Only an approver who did not recommend this award can approve or reject it; "
     "ask another approver."
 )
+SYSTEM_ONLY = _(
+    "This step happens automatically when the challenge is cancelled or ends without an award."
+)
 
 
 class Award(ConcurrentTransitionMixin, models.Model):
@@ -31,9 +34,18 @@ class Award(ConcurrentTransitionMixin, models.Model):
         STANDSTILL = "standstill", _("Standstill period")
         FINAL = "final", _("Final")
         REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = (
+            "withdrawn",
+            _("Withdrawn: the challenge was cancelled or ended without an award"),
+        )
 
     # States in which vendors know the result (the letters went out).
     ANNOUNCED_STATES = (Status.NOTIFIED, Status.STANDSTILL, Status.FINAL)
+    # States in which the award is under way: it is withdrawn if its challenge is cancelled or
+    # ends without an award. A final award made the challenge awarded, which neither can follow.
+    LIVE_STATES = (Status.RECOMMENDED, Status.APPROVED, Status.NOTIFIED, Status.STANDSTILL)
+    # The challenge's states that withdraw a live award (cancelled, not_awarded).
+    WITHDRAWING_CHALLENGE_STATES = ("cancelled", "not_awarded")
 
     challenge = models.ForeignKey(
         "challenges.Challenge",
@@ -71,6 +83,16 @@ class Award(ConcurrentTransitionMixin, models.Model):
     notified_at = models.DateTimeField(null=True, blank=True)
     standstill_ends_at = models.DateTimeField(_("standstill ends"), null=True, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # The stage the award had reached when it was withdrawn: whether vendors had been told.
+    withdrawn_from = models.CharField(
+        _("stage when withdrawn"),
+        max_length=20,
+        choices=Status.choices,
+        blank=True,
+        editable=False,
+    )
+    withdrawal_reason = models.TextField(_("why it was withdrawn"), blank=True)
     # When the chronograph must next look at this award (the end of standstill).
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -106,7 +128,24 @@ class Award(ConcurrentTransitionMixin, models.Model):
             and timezone.now() < self.standstill_ends_at
         )
 
+    @property
+    def was_announced(self) -> bool:
+        """Whether vendors were told of this award, including one withdrawn since."""
+        if self.status == self.Status.WITHDRAWN:
+            return self.withdrawn_from in self.ANNOUNCED_STATES
+        return self.status in self.ANNOUNCED_STATES
+
     # Guards: each returns the reasons a step cannot happen yet (see core.workflow).
+
+    def withdrawal_problems(self) -> list[str]:
+        if self.challenge.status not in self.WITHDRAWING_CHALLENGE_STATES:
+            return [
+                _(
+                    "An award is withdrawn only when its challenge is cancelled or ends "
+                    "without an award."
+                )
+            ]
+        return []
 
     def finalise_problems(self) -> list[str]:
         # The deadline is exclusive (DESIGN.md §4): at the end instant the standstill is over.
@@ -177,6 +216,21 @@ class Award(ConcurrentTransitionMixin, models.Model):
     )
     def finalise(self, *, by=None, reason=""):
         self.finalised_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=list(LIVE_STATES),
+        target=Status.WITHDRAWN,
+        conditions=[guard_condition("withdrawal_problems")],
+        permission=transition_permission("procurement.run_award_system_step"),
+        custom={"guard": "withdrawal_problems", "denied": SYSTEM_ONLY},
+    )
+    def withdraw(self, *, by=None, reason="", cause=""):
+        self.withdrawn_from = self.status
+        self.withdrawn_at = timezone.now()
+        self.withdrawal_reason = (reason or "").strip()
+        # Nothing is due any more: the standstill (and with it the debrief window) is over.
+        self.next_due_at = None
 
 
 class DebriefRequest(models.Model):

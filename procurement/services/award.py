@@ -21,7 +21,7 @@ from evaluation.models import Criterion, Evaluation, RankingEntry
 from vendors.models import Proposal, VendorMembership
 from vendors.services import proposal_evaluate
 
-from ..audit import audit_append
+from ..audit import audit_append, last_reason
 from ..message import Message
 from ..models import Award, DebriefRequest, Notification
 from .notifications import notifications_create
@@ -30,6 +30,8 @@ Kind = Notification.Kind
 
 
 def live_award(challenge) -> Award | None:
+    """The challenge's award unless it was rejected: one under way, final, or withdrawn with its
+    challenge (a cancelled or ended challenge takes no new recommendation)."""
     return Award.objects.filter(challenge=challenge).exclude(status=Award.Status.REJECTED).first()
 
 
@@ -280,32 +282,17 @@ def award_finalise(*, award: Award, actor, reason: str = "") -> Award:
 
 def challenge_end_without_award(*, challenge: Challenge, actor, reason: str) -> Challenge:
     """End an evaluated challenge with no award; shortlisted proposals become unsuccessful and
-    vendors are told (the challenge's own notification)."""
+    vendors are told (the challenge's own notification).
+
+    An award under way is withdrawn with it, whatever its stage, as when the challenge is
+    cancelled (`awards_withdraw`, an effect of the challenge's transition): vendors who were
+    told of it read that it is withdrawn. A final award made the challenge awarded, which the
+    challenge's own transition refuses to end.
+    """
     with transaction.atomic():
-        current = live_award(challenge)
-        if current is not None and current.status in Award.ANNOUNCED_STATES:
-            raise TransitionRefused(
-                _("Vendors were already told of an award; it cannot be withdrawn here.")
-            )
-        if current is not None and current.status == Award.Status.APPROVED:
-            raise TransitionRefused(_("An approved award is waiting to be notified."))
         challenge = challenge_transition(
             challenge=challenge, actor=actor, name="end_without_award", reason=reason
         )
-        if current is not None:
-            # A pending recommendation ends with the challenge, in the same transaction.
-            Award.objects.filter(pk=current.pk).update(
-                status=Award.Status.REJECTED, rejection_reason=reason
-            )
-            audit_append(
-                obj=current,
-                transition="reject",
-                source=current.status,
-                target=Award.Status.REJECTED,
-                actor=actor,
-                reason=reason,
-                metadata={"challenge_id": challenge.pk},
-            )
         for proposal in Proposal.objects.filter(
             challenge=challenge, status=Proposal.Status.SHORTLISTED
         ).order_by("pk"):
@@ -316,6 +303,24 @@ def challenge_end_without_award(*, challenge: Challenge, actor, reason: str) -> 
                 reason=_("The challenge ended without an award."),
             )
     return challenge
+
+
+def awards_withdraw(*, instance: Challenge, actor=None) -> list[Award]:
+    """Effect of `Challenge.cancel` and `Challenge.end_without_award`, inside their transaction:
+    the award under way, if any, is withdrawn as a system step (audited, with the challenge's
+    reason). Its standstill and debrief window end and the chronograph no longer finalises it;
+    vendors who were told of it are told it is withdrawn (`notifications.award_withdrawn`)."""
+    if instance.status == Challenge.Status.CANCELLED:
+        reason, cause = instance.cancellation_reason, "cancel"
+    else:
+        reason, cause = last_reason(instance, "end_without_award"), "end_without_award"
+    awards = Award.objects.select_for_update().filter(
+        challenge_id=instance.pk, status__in=Award.LIVE_STATES
+    )
+    return [
+        transition_run(instance=award, name="withdraw", actor=None, reason=reason, cause=cause)
+        for award in awards.order_by("pk")
+    ]
 
 
 def debrief_request(*, award: Award, actor, message: str = "") -> DebriefRequest:

@@ -53,7 +53,7 @@ def challenges_csv(request):
     awards = {
         award.challenge_id: award
         for award in Award.objects.filter(
-            challenge__in=challenges, status__in=Award.ANNOUNCED_STATES
+            ocds.announced_q(), challenge__in=challenges
         ).select_related("proposal__vendor", "proposal__price_envelope")
     }
     response, writer = _csv("challenges.csv")
@@ -84,13 +84,21 @@ def challenges_csv(request):
                     challenge.submission_deadline.isoformat()
                     if challenge.submission_deadline
                     else "",
-                    ("final" if final else "pending") if award else "",
+                    _csv_award_status(award),
                     award.proposal.vendor.legal_name if award else "",
                     award.proposal.price_envelope.amount if final else "",
                 ]
             )
         )
     return response
+
+
+def _csv_award_status(award) -> str:
+    if award is None:
+        return ""
+    if award.status in (Award.Status.FINAL, Award.Status.WITHDRAWN):
+        return award.status
+    return "pending"
 
 
 def _csv(filename: str):

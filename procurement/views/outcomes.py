@@ -2,9 +2,10 @@
 it bought and why, and whether it worked.
 
 Everyone who may see the challenge reads the same page. Of the award it says only what the open
-data says at the same stage (`procurement.ocds`): the vendor and whether the award is pending or
-final once vendors were told, the awarded value once final; never a recommendation, a score, a
-losing proposal, a price before the award is final, or who evaluated.
+data says at the same stage (`procurement.ocds`): the vendor and whether the award is pending,
+final or withdrawn (its challenge was cancelled or ended without it) once vendors were told, the
+awarded value once final; never a recommendation, a score, a losing proposal, a price before the
+award is final, or who evaluated.
 """
 
 from collections import Counter
@@ -73,6 +74,7 @@ def outcomes(request, reference):
     published = ocds.is_published(challenge)
     award = selectors.announced_award(challenge=challenge) if published else None
     award_final = award is not None and award.status == Award.Status.FINAL
+    award_withdrawn = award is not None and award.status == Award.Status.WITHDRAWN
     context = {
         "challenge": challenge,
         "activities": activities,
@@ -85,9 +87,11 @@ def outcomes(request, reference):
         else None,
         "award": award,
         "award_final": award_final,
+        "award_withdrawn": award_withdrawn,
         # The awarded value is public once the award is final, as in the open data.
         "awarded_value": award.proposal.price_envelope.amount if award_final else None,
-        "plan": plan_public_summary(challenge) if award is not None else None,
+        # A withdrawn award bought nothing: there is no "why" to give.
+        "plan": plan_public_summary(challenge) if award and not award_withdrawn else None,
         "not_awarded": challenge.status == Challenge.Status.NOT_AWARDED,
         "cancelled": challenge.status == Challenge.Status.CANCELLED,
         **_pilot_context(selectors.outcome_pilot(challenge=challenge) if award_final else None),

@@ -338,21 +338,28 @@ def test_ending_without_an_award_needs_a_reason(decided, alice):
     assert decided.challenge.status == "evaluating"
 
 
-def test_ending_without_an_award_rejects_a_pending_recommendation(recommended, alice):
+def test_ending_without_an_award_withdraws_a_pending_recommendation(recommended, alice):
     services.challenge_end_without_award(
         challenge=recommended.challenge, actor=alice, reason="The need changed."
     )
 
     recommended.refresh_from_db()
-    assert recommended.status == Award.Status.REJECTED
-    assert audit_transitions(recommended)[-1] == "reject"
+    assert recommended.status == Award.Status.WITHDRAWN
+    assert recommended.withdrawal_reason == "The need changed."
+    assert audit_transitions(recommended)[-1] == "withdraw"
 
 
-def test_it_refuses_to_end_without_an_award_once_vendors_were_told(standstill, alice):
+def test_ending_without_an_award_is_refused_once_the_award_is_final(standstill, alice):
+    standstill.refresh_from_db()
+    with time_machine.travel(standstill.standstill_ends_at, tick=False):
+        services.award_finalise(award=standstill, actor=alice)
+
     with pytest.raises(TransitionRefused):
         services.challenge_end_without_award(
             challenge=standstill.challenge, actor=alice, reason="Changed our mind."
         )
 
+    standstill.refresh_from_db()
     standstill.challenge.refresh_from_db()
-    assert standstill.challenge.status == "evaluating"
+    assert standstill.status == Award.Status.FINAL
+    assert standstill.challenge.status == "awarded"
