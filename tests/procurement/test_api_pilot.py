@@ -5,28 +5,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-import time_machine
 
 from procurement.models import Measurement, Milestone, OutcomeIndicator, Pilot
-from procurement.services import award as award_services
 from procurement.services import pilot as services
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)
-
-
-@pytest.fixture
-def final_award(decided, frank, carol, alice):
-    award = award_services.award_recommend(evaluation=decided.evaluation, actor=frank)
-    award_services.award_approve(award=award, actor=carol)
-    award = award_services.award_notify(award=award, actor=alice)
-    with time_machine.travel(award.standstill_ends_at, tick=False):
-        award_services.award_finalise(award=award, actor=alice)
-    award.refresh_from_db()
-    return award
-
-
-@pytest.fixture
-def pilot(final_award, alice):
-    return services.pilot_create(award=final_award, actor=alice)
 
 
 @pytest.fixture
