@@ -269,6 +269,9 @@ def award_finalise(*, award: Award, actor, reason: str = "") -> Award:
     """After standstill: the winner is awarded, the other shortlisted proposals are
     unsuccessful and the challenge is awarded, all or nothing."""
     with transaction.atomic():
+        # The challenge first, then the award, as cancelling takes them (the challenge, then its
+        # proposals and award): in the opposite order the two could deadlock.
+        Challenge.objects.select_for_update().filter(pk=award.challenge_id).first()
         award = transition_run(instance=award, name="finalise", actor=actor, reason=reason)
         for proposal in Proposal.objects.filter(
             challenge_id=award.challenge_id, status=Proposal.Status.SHORTLISTED
