@@ -26,6 +26,7 @@ from .models import (
     ReferenceCounter,
     ResponseQuestion,
 )
+from .selectors import challenge_response_questions
 from .signals import addendum_issued
 
 CHALLENGE_EDITABLE_FIELDS = (
@@ -333,7 +334,7 @@ def response_question_remove(*, question: ResponseQuestion, actor) -> None:
                 "Change its wording instead, or leave it as it is."
             )
         ) from exc
-    _renumber(list(question.challenge.response_questions.order_by("order", "id")))
+    _renumber(list(challenge_response_questions(challenge=question.challenge)))
 
 
 @transaction.atomic
@@ -351,7 +352,7 @@ def response_question_move(
             _("Choose whether to move the question up or down."),
             field_errors={"direction": [_("Choose “up” or “down”.")]},
         )
-    questions = list(question.challenge.response_questions.order_by("order", "id"))
+    questions = list(challenge_response_questions(challenge=question.challenge))
     index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(questions):

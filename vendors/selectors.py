@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from challenges.models import Challenge, ResponseQuestion
+from challenges.models import Challenge
 from core.permissions import can
 from core.predicates import is_staff_member
 
@@ -60,11 +60,6 @@ def vendor_pending_invitations(*, vendor: VendorOrganization, user) -> QuerySet[
 def invitation_for_token(*, token: str) -> VendorInvitation | None:
     """The invitation a link points to (for the accept page), or None."""
     return VendorInvitation.for_token(token)
-
-
-def challenge_response_questions(*, challenge: Challenge) -> QuerySet[ResponseQuestion]:
-    """What a challenge asks vendors to answer; public with the challenge."""
-    return challenge.response_questions.order_by("order", "id")
 
 
 def proposals_for_vendor_user(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from challenges import selectors as challenge_selectors
 from core.permissions import can
 from core.workflow import allowed_transitions
 
@@ -238,7 +239,7 @@ class ProposalDetailOutput(ProposalListOutput):
             a.question_id: a.text
             for a in selectors.proposal_answers(proposal=proposal, user=self._user())
         }
-        questions = selectors.challenge_response_questions(challenge=proposal.challenge)
+        questions = challenge_selectors.challenge_response_questions(challenge=proposal.challenge)
         return [
             {
                 "question": q.pk,

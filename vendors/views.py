@@ -342,7 +342,7 @@ def proposal_start(request, reference):
 
 def _editor_context(request, proposal, *, form=None, document_form=None):
     user = request.user
-    questions = list(selectors.challenge_response_questions(challenge=proposal.challenge))
+    questions = list(challenge_selectors.challenge_response_questions(challenge=proposal.challenge))
     answers = {
         a.question_id: a.text for a in selectors.proposal_answers(proposal=proposal, user=user)
     }
