@@ -102,7 +102,10 @@ def _setup(pilot, may_manage, forms) -> dict:
 def _render(request, pilot, *, bound=None, step_form=None, **forms):
     user = request.user
     may_manage = can(user, "procurement.manage_pilot", pilot)
-    indicators = list(OutcomeIndicator.objects.filter(pilot=pilot).order_by("pk"))
+    # Measurements in one query for every indicator's chart (indicator_chart reads `.all()`).
+    indicators = list(
+        OutcomeIndicator.objects.filter(pilot=pilot).order_by("pk").prefetch_related("measurements")
+    )
     for indicator in indicators:
         indicator.chart = indicator_chart(indicator)
         if may_manage and pilot.status not in (Pilot.Status.PLANNED, *Pilot.ENDED_STATES):

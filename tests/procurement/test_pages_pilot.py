@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from procurement.models import Measurement, Pilot
@@ -132,3 +134,38 @@ def test_there_is_no_pilot_page_before_a_pilot_exists(client, decided):
     reference = decided.challenge.reference
     response = client.get(reverse("procurement:pilot", kwargs={"reference": reference}))
     assert response.status_code == 404
+
+
+def _add_measured_indicators(pilot, alice, count):
+    for n in range(count):
+        indicator = services.indicator_add(
+            pilot=pilot,
+            actor=alice,
+            name=f"Indicator {n}",
+            unit="%",
+            baseline=Decimal("10"),
+            target=Decimal("5"),
+        )
+        for day in (1, 2, 3):
+            services.measurement_record(
+                indicator=indicator,
+                actor=alice,
+                value=Decimal(day),
+                measured_on=date(2026, 3, day),
+                source_note="Survey",
+            )
+
+
+def test_the_pilot_page_draws_every_chart_in_the_same_number_of_queries(
+    client, ready, alice, django_assert_num_queries
+):
+    services.pilot_transition(pilot=ready, actor=alice, name="start")
+    _add_measured_indicators(ready, alice, 1)
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url(ready)).status_code == 200
+
+    _add_measured_indicators(ready, alice, 3)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert client.get(url(ready)).status_code == 200
