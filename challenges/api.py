@@ -59,15 +59,24 @@ def _run_challenge_transition(*, obj, actor, name, reason=""):
     return selectors.challenge_list(user=actor).get(pk=challenge.pk)
 
 
-def _challenge_transition(name, summary, *, reason_required=False):
+def _challenge_transition(name, summary, *, reason_required=False, description=""):
     return transition_action(
         name,
         run=_run_challenge_transition,
         output=ChallengeDetailOutput,
         input_serializer=RequiredReasonInput if reason_required else ReasonInput,
         summary=summary,
+        description=description,
         tags=["challenges"],
     )
+
+
+# Kept so that clients of the old steps read why they are refused (403 or 409), not a bare 404.
+DECIDED_BY_THE_AWARD = _(
+    "Always refused here: the challenge is awarded when its award becomes final "
+    "(`/api/awards/`), and ends without an award through "
+    "`POST /api/awards/{reference}/end_without_award/`."
+)
 
 
 @extend_schema_view(
@@ -157,9 +166,13 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     publish = _challenge_transition("publish", _("Publish: open for proposals"))
     close = _challenge_transition("close", _("Close to proposals"))
     start_evaluation = _challenge_transition("start_evaluation", _("Start the evaluation"))
-    award = _challenge_transition("award", _("Mark as awarded"))
+    award = _challenge_transition(
+        "award", _("Awarded: follows from a final award"), description=DECIDED_BY_THE_AWARD
+    )
     end_without_award = _challenge_transition(
-        "end_without_award", _("End without an award"), reason_required=True
+        "end_without_award",
+        _("Not awarded: follows from ending it on the award"),
+        description=DECIDED_BY_THE_AWARD,
     )
     cancel = _challenge_transition("cancel", _("Cancel"), reason_required=True)
 

@@ -21,8 +21,10 @@ from .models import (
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 # Transitions whose service refuses to run without a reason.
-REASON_REQUIRED = frozenset({"request_changes", "cancel", "end_without_award"})
+REASON_REQUIRED = frozenset({"request_changes", "cancel"})
 
+# The steps the challenge page offers. Awarded and not awarded follow from the award (its own
+# page), so they are not among them.
 TRANSITION_LABELS = {
     "open_co_design": _("Open co-design"),
     "submit_for_review": _("Submit for review"),
@@ -31,8 +33,6 @@ TRANSITION_LABELS = {
     "publish": _("Publish"),
     "close": _("Close"),
     "start_evaluation": _("Start evaluation"),
-    "award": _("Record the award"),
-    "end_without_award": _("End without an award"),
     "cancel": _("Cancel the challenge"),
 }
 

@@ -9,6 +9,12 @@ A transition declares its guard as `custom={"guard": "<method name>"}`: a model 
 the list of reasons the step cannot happen yet (empty when it can). The same method backs the
 django-fsm condition, so `can_proceed` and the messages users see never disagree. It may also
 declare `custom={"denied": "<sentence>"}`: what a person without the permission is told.
+
+A transition that records a higher stage's decision (a challenge awarded) declares
+`custom={"decided_above": "<sentence>"}` and the condition `registered_guards("<name>")`: the
+higher app registers the guard that says whether its decision was made, and until one is
+registered the step is refused with the sentence. The lower app thus never holds the decision
+as a free action.
 """
 
 from django.db import transaction
@@ -28,6 +34,56 @@ def register_transition_effect(model_label: str, name: str, effect) -> None:
     effects = _effects.setdefault((model_label, name), [])
     if effect not in effects:
         effects.append(effect)
+
+
+# Guards a higher app attaches to a lower app's transition, keyed like the effects: each returns
+# the reasons the step cannot happen yet (empty when it can).
+_guards: dict[tuple[str, str], list] = {}
+
+
+def register_transition_guard(model_label: str, name: str, guard) -> None:
+    """Refuse transition `name` of `model_label` while `guard(instance)` returns reasons."""
+    guards = _guards.setdefault((model_label, name), [])
+    if guard not in guards:
+        guards.append(guard)
+
+
+def unregister_transition_guard(model_label: str, name: str, guard) -> None:
+    """Remove a registered guard (tests, or an app that is switched off)."""
+    guards = _guards.get((model_label, name), [])
+    if guard in guards:
+        guards.remove(guard)
+
+
+def registered_guard_problems(instance, name: str) -> list[str]:
+    """Why the guards registered for this transition refuse it now; a transition decided above
+    with no guard registered is refused with its own sentence."""
+    guards = _guards.get((instance._meta.label, name), ())
+    if not guards:
+        meta = _meta(instance, name)
+        decided_above = next(
+            (
+                t.custom["decided_above"]
+                for t in meta.transitions.values()
+                if "decided_above" in t.custom
+            ),
+            None,
+        )
+        return [str(decided_above)] if decided_above else []
+    problems: list[str] = []
+    for guard in guards:
+        problems.extend(str(problem) for problem in guard(instance))
+    return problems
+
+
+def registered_guards(name: str):
+    """A django-fsm condition that passes when the guards registered for `name` report nothing."""
+
+    def condition(instance) -> bool:
+        return not registered_guard_problems(instance, name)
+
+    condition.__name__ = f"no_registered_problems_{name}"
+    return condition
 
 
 def guard_condition(method_name: str):
@@ -101,9 +157,8 @@ def transition_problems(instance, name: str) -> list[str]:
             % {"object": instance._meta.verbose_name, "state": instance.get_status_display()}
         ]
     guard = meta.get_transition(state).custom.get("guard")
-    if guard:
-        return list(getattr(instance, guard)())
-    return []
+    problems = list(getattr(instance, guard)()) if guard else []
+    return problems + registered_guard_problems(instance, name)
 
 
 def transition_run(*, instance, name: str, actor, reason: str = "", **kwargs):

@@ -18,8 +18,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from challenges import selectors as challenge_selectors
 from challenges.api import REFERENCE_PATTERN
 from challenges.models import Challenge
+from challenges.serializers import ChallengeDetailOutput
 from core.api import ReasonInput, RequiredReasonInput, error_responses, transition_action
 from core.errors import InvalidInput
 from core.permissions import can, require
@@ -170,6 +172,41 @@ class AwardViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     finalise = _step(
         "finalise", gettext_lazy("Make the award final after the standstill (owner)"), _finalise
     )
+
+    @extend_schema(
+        summary=gettext_lazy(
+            "End the challenge without an award, with a reason (owner, while evaluating)"
+        ),
+        description=gettext_lazy(
+            "Shortlisted proposals become unsuccessful, an award under way is withdrawn and the "
+            "vendors who took part are told the reason. Answers with the challenge."
+        ),
+        tags=AWARD_TAGS,
+        request=RequiredReasonInput,
+        responses={200: ChallengeDetailOutput, **error_responses(conflict=True)},
+    )
+    @action(
+        detail=True, methods=["post"], url_path="end_without_award", url_name="end-without-award"
+    )
+    def end_without_award(self, request, *args, **kwargs):
+        # By the challenge, not its award: a challenge often ends with no award at all.
+        visible = challenge_selectors.challenge_list(user=request.user)
+        challenge = visible.filter(reference=self.kwargs["reference"]).first()
+        if challenge is None:
+            raise Http404
+        require(
+            request.user,
+            "procurement.end_challenge_without_award",
+            challenge,
+            str(award_services.ENDING_OWNER_ONLY),
+        )
+        serializer = RequiredReasonInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        award_services.challenge_end_without_award(
+            challenge=challenge, actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        fresh = visible.get(pk=challenge.pk)
+        return Response(ChallengeDetailOutput(fresh, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary=gettext_lazy("Request a debrief during the standstill (a vendor's member)"),

@@ -7,7 +7,7 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self):
-        from core.workflow import register_transition_effect
+        from core.workflow import register_transition_effect, register_transition_guard
 
         from . import (
             receivers,  # (connects the audit trail)
@@ -26,9 +26,19 @@ class ProcurementConfig(AppConfig):
         register_evaluation_hooks()
         # Cancelling a challenge, or ending it without an award, withdraws the award under way
         # in the same transaction, so none is left for the chronograph to finalise.
-        from .services.award import awards_withdraw
+        from .services.award import (
+            awards_withdraw,
+            challenge_award_problems,
+            challenge_end_without_award_problems,
+        )
 
         register_transition_effect("challenges.Challenge", "cancel", awards_withdraw)
         register_transition_effect("challenges.Challenge", "end_without_award", awards_withdraw)
+        # A challenge is awarded, or ends without an award, only through this app's services: a
+        # final award, or `challenge_end_without_award` (never an owner's button on the challenge).
+        register_transition_guard("challenges.Challenge", "award", challenge_award_problems)
+        register_transition_guard(
+            "challenges.Challenge", "end_without_award", challenge_end_without_award_problems
+        )
         # Last: it listens to the models every registered step and audience depends on.
         receivers.connect_schedule_receivers()

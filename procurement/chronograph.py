@@ -210,7 +210,12 @@ def close_at_submission_deadline(challenge, now) -> bool:
             name="close",
             reason=_("The submission deadline passed."),
         )
-    except TransitionRefused:
+    except TransitionRefused as exc:
+        logger.info(
+            "%s could not close at its submission deadline: %s",
+            challenge.reference,
+            " ".join(exc.messages),
+        )
         _notify_owner(
             challenge,
             key=f"close_refused:{challenge.pk}:{challenge.submission_deadline.isoformat()}",
@@ -249,7 +254,13 @@ def finalise_after_standstill(award, now) -> bool:
 
     try:
         award_finalise(award=award, actor=None, reason=_("The standstill period ended."))
-    except TransitionRefused:
+    except TransitionRefused as exc:
+        # Nobody is waiting on this page: say it where operators look, every time it is tried.
+        logger.warning(
+            "The award of %s could not be made final after its standstill: %s",
+            award.challenge.reference,
+            " ".join(exc.messages),
+        )
         return False
     return True
 

@@ -47,6 +47,15 @@ class ReasonForm(forms.Form):
     )
 
 
+class EndWithoutAwardForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why no proposal is awarded"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("Vendors who took part read this reason."),
+    )
+
+
 class DebriefForm(forms.Form):
     message = forms.CharField(
         label=_("What you would like explained"),

@@ -34,6 +34,11 @@ urlpatterns = [
         name="debrief_request",
     ),
     path(
+        "challenges/<str:reference>/award/end-without-award/",
+        award_views.award_end_without,
+        name="award_end_without",
+    ),
+    path(
         "challenges/<str:reference>/award/<str:name>/",
         award_views.award_step,
         name="award_step",

@@ -13,7 +13,7 @@ from core.errors import PermissionDenied
 from core.permissions import transition_permission
 from core.timefmt import format_local
 from core.validation import required_reason
-from core.workflow import guard_condition
+from core.workflow import guard_condition, registered_guards
 
 from ..checks import publication_check_problems
 
@@ -52,6 +52,12 @@ OWNER_ONLY = _("Only the challenge's owner, a member of municipal staff, can tak
 APPROVER_ONLY = _(
     "Only an approver who does not own this challenge can approve it or send it back; "
     "ask another approver."
+)
+# The end of a challenge is decided by the award, a later stage: the challenge's own page and API
+# never offer these steps; the app that runs the award registers the guards that let them run.
+DECIDED_BY_THE_AWARD = _(
+    "This step follows from the award: a challenge is awarded when its award becomes final, and "
+    "ends without an award from its award page."
 )
 
 
@@ -403,8 +409,9 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.EVALUATING,
         target=Status.AWARDED,
+        conditions=[registered_guards("award")],
         permission=transition_permission("challenges.manage_challenge"),
-        custom={"denied": OWNER_ONLY},
+        custom={"denied": DECIDED_BY_THE_AWARD, "decided_above": DECIDED_BY_THE_AWARD},
     )
     def award(self, *, by=None, reason=""):
         pass
@@ -413,8 +420,9 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.EVALUATING,
         target=Status.NOT_AWARDED,
+        conditions=[registered_guards("end_without_award")],
         permission=transition_permission("challenges.manage_challenge"),
-        custom={"denied": OWNER_ONLY},
+        custom={"denied": DECIDED_BY_THE_AWARD, "decided_above": DECIDED_BY_THE_AWARD},
     )
     def end_without_award(self, *, by=None, reason=""):
         required_reason(reason, _("for ending without an award"))

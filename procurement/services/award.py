@@ -2,13 +2,20 @@
 ending a challenge without an award (DESIGN.md §3).
 
 Finalising crosses stages (the award, every shortlisted proposal and the challenge), so it lives
-here, in the pipeline app, and runs each app's own transitions in one transaction.
+here, in the pipeline app, and runs each app's own transitions in one transaction. The challenge's
+`award` and `end_without_award` steps are this app's decisions: the guards below, registered on
+the challenge's transitions, refuse them unless they follow from a final award or from
+`challenge_end_without_award`.
 """
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from challenges.models import Challenge
 from challenges.services import challenge_transition
@@ -27,6 +34,49 @@ from ..models import Award, DebriefRequest, Notification
 from .notifications import notifications_create
 
 Kind = Notification.Kind
+
+ENDING_OWNER_ONLY = gettext_lazy(
+    "Only the challenge's owner, a member of municipal staff, can end it without an award."
+)
+NO_FINAL_AWARD = gettext_lazy(
+    "A challenge is awarded only when its award becomes final: recommend it on the award page, "
+    "have it approved and notify the vendors; it becomes final when the standstill period ends."
+)
+END_FROM_THE_AWARD_PAGE = gettext_lazy(
+    "End the challenge without an award from its award page, so that its shortlisted proposals "
+    "and any award under way end with it."
+)
+
+
+def challenge_award_problems(challenge) -> list[str]:
+    """Guard of `Challenge.award`: the challenge is awarded because its award became final."""
+    if Award.objects.filter(challenge_id=challenge.pk, status=Award.Status.FINAL).exists():
+        return []
+    return [NO_FINAL_AWARD]
+
+
+# The challenges `challenge_end_without_award` is ending in this thread, right now. The challenge's
+# own step carries no data that says it was decided here, so the service says so while it runs.
+_ending_without_award: ContextVar[frozenset[int]] = ContextVar(
+    "challenges_ending_without_award", default=frozenset()
+)
+
+
+@contextmanager
+def _ending(challenge):
+    token = _ending_without_award.set(_ending_without_award.get() | {challenge.pk})
+    try:
+        yield
+    finally:
+        _ending_without_award.reset(token)
+
+
+def challenge_end_without_award_problems(challenge) -> list[str]:
+    """Guard of `Challenge.end_without_award`: it runs only inside `challenge_end_without_award`,
+    which ends the shortlisted proposals in the same transaction."""
+    if challenge.pk in _ending_without_award.get():
+        return []
+    return [END_FROM_THE_AWARD_PAGE]
 
 
 def live_award(challenge) -> Award | None:
@@ -293,9 +343,17 @@ def challenge_end_without_award(*, challenge: Challenge, actor, reason: str) -> 
     challenge's own transition refuses to end.
     """
     with transaction.atomic():
-        challenge = challenge_transition(
-            challenge=challenge, actor=actor, name="end_without_award", reason=reason
-        )
+        if actor is not None:
+            require(
+                actor,
+                "procurement.end_challenge_without_award",
+                challenge,
+                str(ENDING_OWNER_ONLY),
+            )
+        with _ending(challenge):
+            challenge = challenge_transition(
+                challenge=challenge, actor=actor, name="end_without_award", reason=reason
+            )
         for proposal in Proposal.objects.filter(
             challenge=challenge, status=Proposal.Status.SHORTLISTED
         ).order_by("pk"):

@@ -1,5 +1,6 @@
-"""The award pages: recommend, approve or reject (four eyes), notify, finalise; the result
-letter a vendor reads and its debrief request. Views only call services (DESIGN.md §2)."""
+"""The award pages: recommend, approve or reject (four eyes), notify, finalise, or end the
+challenge without an award; the result letter a vendor reads and its debrief request. Views only
+call services (DESIGN.md §2)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from challenges.forms import apply_service_errors
+from challenges.models import Challenge
 from challenges.views import visible_challenge
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
@@ -19,7 +21,7 @@ from core.workflow import allowed_transitions, transition_problems
 from evaluation.models import Evaluation, RankingEntry
 from vendors.models import Proposal, VendorMembership
 
-from ..forms import DebriefForm, ReasonForm, RecommendForm
+from ..forms import DebriefForm, EndWithoutAwardForm, ReasonForm, RecommendForm
 from ..models import Award, DebriefRequest
 from ..services import award as award_services
 
@@ -76,7 +78,15 @@ def _candidates(evaluation):
     )
 
 
-def _render(request, challenge, evaluation, award, *, recommend_form=None, step_forms=None):
+def _may_end_without_award(user, challenge) -> bool:
+    return challenge.status == Challenge.Status.EVALUATING and can(
+        user, "procurement.end_challenge_without_award", challenge
+    )
+
+
+def _render(
+    request, challenge, evaluation, award, *, recommend_form=None, step_forms=None, end_form=None
+):
     user = request.user
     may_recommend = (
         award is None
@@ -115,6 +125,9 @@ def _render(request, challenge, evaluation, award, *, recommend_form=None, step_
         "debriefs": DebriefRequest.objects.filter(award=award).select_related("proposal__vendor")
         if award is not None and can(user, "procurement.manage_award", award)
         else [],
+        "end_form": (end_form or EndWithoutAwardForm(auto_id="id_end_%s"))
+        if _may_end_without_award(user, challenge)
+        else None,
     }
     return render(request, "procurement/award.html", context)
 
@@ -182,6 +195,32 @@ def award_step(request, reference, name):
         return _back(reference)
     messages.success(request, STEP_SUCCESS[name])
     return _back(reference)
+
+
+@require_POST
+@login_required
+def award_end_without(request, reference):
+    challenge, evaluation, award = _decision(request.user, reference)
+    if not can(request.user, "procurement.end_challenge_without_award", challenge):
+        raise PermissionDenied(str(award_services.ENDING_OWNER_ONLY))
+    form = EndWithoutAwardForm(request.POST, auto_id="id_end_%s")
+    if form.is_valid():
+        try:
+            award_services.challenge_end_without_award(
+                challenge=challenge, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except InvalidInput as exc:
+            apply_service_errors(form, exc)
+        except (TransitionRefused, PermissionDenied) as exc:
+            _refused_any(request, exc)
+            return _back(reference)
+        else:
+            messages.success(
+                request,
+                _("The challenge ended without an award; the vendors who took part are told why."),
+            )
+            return _back(reference)
+    return _render(request, challenge, evaluation, award, end_form=form)
 
 
 # The vendor's side ------------------------------------------------------------------------------

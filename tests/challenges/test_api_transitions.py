@@ -47,8 +47,6 @@ ALLOWED = [
     ("publish", "approved", {}, "alice", {}, "published"),
     ("close", "published", "past", "alice", {}, "closed"),
     ("start_evaluation", "closed", {}, "alice", {}, "evaluating"),
-    ("award", "evaluating", {}, "alice", {}, "awarded"),
-    ("end_without_award", "evaluating", {}, "alice", {"reason": "None fit."}, "not_awarded"),
     ("cancel", "draft", {}, "alice", {"reason": "Funding withdrawn."}, "cancelled"),
 ]  # fmt: skip
 
@@ -148,6 +146,31 @@ def test_it_refuses_each_challenge_transition_in_the_wrong_state(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "body"), [("award", {}), ("end_without_award", {"reason": "None fit."})]
+)
+def test_the_owner_cannot_award_or_end_a_challenge_through_the_challenge(
+    api_as, alice, challenge, name, body
+):
+    """Awarded and not awarded follow from the award (a final award; ending it on the award),
+    never from the challenge's own steps."""
+    set_status(challenge, "evaluating")
+    client = api_as(alice)
+
+    offered = client.get(f"/api/challenges/{challenge.reference}/").json()["allowed_transitions"]
+    response = _post(client, _challenge_url(challenge, name), body)
+
+    assert offered == ["cancel"]
+    assert response.status_code == 409, response.content
+    data = response.json()
+    assert "award page" in data["detail"]
+    assert data["allowed_transitions"] == ["cancel"]
+    challenge.refresh_from_db()
+    assert challenge.status == "evaluating"
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
 def test_it_explains_what_is_missing_before_review(api_as, alice, challenge):
     set_status(challenge, "co_design")
 
@@ -207,9 +230,9 @@ def test_it_refuses_an_anonymous_transition(api_client, challenge):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["request_changes", "end_without_award", "cancel"])
+@pytest.mark.parametrize("name", ["request_changes", "cancel"])
 def test_it_asks_for_the_reason_a_transition_needs(request, api_as, challenge, name):
-    state = {"request_changes": "in_review", "end_without_award": "evaluating"}.get(name, "draft")
+    state = {"request_changes": "in_review"}.get(name, "draft")
     set_status(challenge, state)
     actor = request.getfixturevalue("carol" if name == "request_changes" else "alice")
 

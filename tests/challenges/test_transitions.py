@@ -13,6 +13,7 @@ from challenges.models import Addendum, Challenge, CommunityInput, Question
 from challenges.signals import addendum_issued
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
 from core.timefmt import format_local
+from core.workflow import allowed_transitions
 from procurement.models import AuditEntry
 from tests.factories import (
     AddendumFactory,
@@ -487,40 +488,48 @@ def test_it_refuses_to_close_a_challenge_that_is_not_open(challenge, alice):
     assert_unchanged(challenge, Challenge.Status.APPROVED)
 
 
-# start_evaluation, award, end_without_award
+# start_evaluation; award and end_without_award follow from the award, never from the challenge
 
 
-@pytest.mark.parametrize(
-    ("name", "source", "target"),
-    [
-        ("start_evaluation", "closed", "evaluating"),
-        ("award", "evaluating", "awarded"),
-        ("end_without_award", "evaluating", "not_awarded"),
-    ],
-)
-def test_it_runs_the_later_steps_for_the_owner(challenge, alice, name, source, target):
-    set_status(challenge, source)
+def test_it_starts_the_evaluation_for_the_owner(challenge, alice):
+    set_status(challenge, "closed")
 
-    run(challenge, alice, name, reason="No proposal met the minimum score.")
+    run(challenge, alice, "start_evaluation")
 
     challenge.refresh_from_db()
-    assert challenge.status == target
+    assert challenge.status == Challenge.Status.EVALUATING
 
 
-@pytest.mark.parametrize(
-    ("name", "source"),
-    [("start_evaluation", "closed"), ("award", "evaluating"), ("end_without_award", "evaluating")],
-)
 @pytest.mark.parametrize("persona", ["bob", "carol", "root"])
-def test_it_refuses_the_later_steps_for_anyone_but_the_owner(
-    challenge, name, source, persona, request
-):
-    set_status(challenge, source)
+def test_it_refuses_to_start_the_evaluation_for_anyone_but_the_owner(challenge, persona, request):
+    set_status(challenge, "closed")
 
     with pytest.raises(PermissionDenied, match="Only the challenge's owner"):
+        run(challenge, request.getfixturevalue(persona), "start_evaluation")
+
+    assert_unchanged(challenge, "closed")
+
+
+@pytest.mark.parametrize("name", ["award", "end_without_award"])
+def test_the_owner_cannot_award_or_end_the_challenge_by_its_own_step(challenge, alice, name):
+    set_status(challenge, "evaluating")
+
+    with pytest.raises(TransitionRefused, match="award page"):
+        run(challenge, alice, name, reason="We chose Acme.")
+
+    assert name not in allowed_transitions(challenge, alice)
+    assert_unchanged(challenge, Challenge.Status.EVALUATING)
+
+
+@pytest.mark.parametrize("name", ["award", "end_without_award"])
+@pytest.mark.parametrize("persona", ["bob", "carol", "root"])
+def test_nobody_else_may_award_or_end_the_challenge_either(challenge, name, persona, request):
+    set_status(challenge, "evaluating")
+
+    with pytest.raises(PermissionDenied, match="This step follows from the award"):
         run(challenge, request.getfixturevalue(persona), name, reason="Because.")
 
-    assert_unchanged(challenge, source)
+    assert_unchanged(challenge, "evaluating")
 
 
 @pytest.mark.parametrize(
@@ -539,16 +548,6 @@ def test_it_refuses_the_later_steps_from_the_wrong_state(challenge, alice, name,
         run(challenge, alice, name, reason="Because.")
 
     assert_unchanged(challenge, wrong_state)
-
-
-def test_it_refuses_to_end_without_award_without_a_reason(challenge, alice):
-    set_status(challenge, "evaluating")
-
-    with pytest.raises(InvalidInput) as invalid:
-        run(challenge, alice, "end_without_award")
-
-    assert invalid.value.messages == ["Give a reason for ending without an award."]
-    assert_unchanged(challenge, Challenge.Status.EVALUATING)
 
 
 # cancel

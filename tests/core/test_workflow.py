@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django_fsm import can_proceed
 
 from challenges.models import Challenge
 from core.errors import PermissionDenied, TransitionRefused
@@ -9,9 +10,11 @@ from core.workflow import (
     allowed_transitions,
     denied_message,
     permitted,
+    register_transition_guard,
     transition_names,
     transition_problems,
     transition_run,
+    unregister_transition_guard,
 )
 from procurement.models import AuditEntry
 from tests.factories import set_status
@@ -100,3 +103,60 @@ def test_it_runs_a_step_on_a_fresh_copy_of_the_row(challenge, alice):
         transition_run(instance=stale, name="open_co_design", actor=alice)
 
     assert AuditEntry.objects.count() == 1
+
+
+# Guards a higher app registers on a lower app's transition
+
+
+@pytest.fixture
+def award_guards_removed():
+    """The challenge's award step as it stands without the app that decides awards."""
+    from procurement.services.award import challenge_award_problems
+
+    unregister_transition_guard("challenges.Challenge", "award", challenge_award_problems)
+    yield
+    register_transition_guard("challenges.Challenge", "award", challenge_award_problems)
+
+
+def test_a_step_decided_above_is_refused_until_a_guard_is_registered(
+    challenge, alice, award_guards_removed
+):
+    set_status(challenge, "evaluating")
+
+    problems = transition_problems(challenge, "award")
+
+    assert problems == [
+        "This step follows from the award: a challenge is awarded when its award becomes final, "
+        "and ends without an award from its award page."
+    ]
+    assert not can_proceed(challenge.award)
+    with pytest.raises(TransitionRefused):
+        transition_run(instance=challenge, name="award", actor=alice)
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.EVALUATING
+
+
+def test_a_registered_guard_decides_and_the_page_and_the_runner_agree(
+    challenge, alice, award_guards_removed
+):
+    set_status(challenge, "evaluating")
+    decided = {"yes": False}
+
+    def guard(instance):
+        return [] if decided["yes"] else ["Not decided yet."]
+
+    register_transition_guard("challenges.Challenge", "award", guard)
+    try:
+        assert transition_problems(challenge, "award") == ["Not decided yet."]
+        assert "award" not in allowed_transitions(challenge, alice)
+        assert not can_proceed(challenge.award)
+
+        decided["yes"] = True
+        assert transition_problems(challenge, "award") == []
+        assert "award" in allowed_transitions(challenge, alice)
+        transition_run(instance=challenge, name="award", actor=alice)
+    finally:
+        unregister_transition_guard("challenges.Challenge", "award", guard)
+
+    challenge.refresh_from_db()
+    assert challenge.status == Challenge.Status.AWARDED

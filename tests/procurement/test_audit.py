@@ -84,7 +84,6 @@ def test_a_whole_lifecycle_writes_one_entry_per_step(challenge, alice, carol, da
         (alice, "publish", "approved", "published"),
         (alice, "close", "published", "closed"),
         (alice, "start_evaluation", "closed", "evaluating"),
-        (alice, "award", "evaluating", "awarded"),
     ]
     complete_plan(challenge)  # publication needs a complete evaluation plan
     own_entries = AuditEntry.objects.filter(
@@ -117,7 +116,7 @@ def test_a_whole_lifecycle_writes_one_entry_per_step(challenge, alice, carol, da
             target,
         )
     challenge.refresh_from_db()
-    assert challenge.status == Challenge.Status.AWARDED
+    assert challenge.status == Challenge.Status.EVALUATING
     # Starting the challenge's evaluation also starts its screening: one more entry.
     assert audit_verify() == (len(steps) + 1, [])
 
