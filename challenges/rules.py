@@ -58,6 +58,13 @@ def is_open_for_proposals(user, obj):
     return challenge is not None and challenge.status == Challenge.Status.PUBLISHED
 
 
+@rules.predicate
+def was_published(user, obj):
+    """The challenge was opened for proposals once (whatever happened since)."""
+    challenge = _challenge(obj)
+    return challenge is not None and challenge.published_at is not None
+
+
 is_internal = is_staff_member | is_approver | is_admin
 owns_it = is_staff_member & is_challenge_owner
 

@@ -9,6 +9,8 @@ of that app let the reader see.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from core.permissions import can
+
 # Where on the page a link or section goes.
 LINK_GROUPS = ("manage", "follow", "public")
 SECTION_SLOTS = ("header", "main", "review")
@@ -38,6 +40,11 @@ class ChallengeSection:
     context: Callable[[object, object], dict | None]
     slot: str = "main"
     order: int = 100
+
+
+def visible_by(perm: str) -> Callable[[object, object], bool]:
+    """A link's `visible`: the reader holds the rules permission `perm` on the challenge."""
+    return lambda user, challenge: can(user, perm, challenge)
 
 
 _links: dict[str, ChallengeLink] = {}

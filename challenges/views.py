@@ -40,6 +40,7 @@ from .forms import (
     apply_service_errors,
 )
 from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
+from .sections import challenge_links, challenge_sections
 
 BOARD_PAGE_SIZE = 12
 
@@ -228,6 +229,8 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
             for name in allowed
         ],
         "blocked": blocked,
+        "awaiting_approval": may["manage_challenge"]
+        and challenge.status == Challenge.Status.IN_REVIEW,
         "activities": activities,
         "participants_total": sum(a.participants for a in activities),
         "published_input": selectors.challenge_published_input(challenge=challenge),
@@ -241,6 +244,9 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         "questions_closed": questions_closed,
         "question_form": question_form,
         "input_form": input_form,
+        # What the apps above add: their links and sections, as their rules let this reader see.
+        "links": challenge_links(user=user, challenge=challenge),
+        "sections": challenge_sections(request=request, challenge=challenge),
     }
     return render(request, "challenges/detail.html", context)
 

@@ -12,6 +12,7 @@ class EvaluationConfig(AppConfig):
         from vendors.checks import register_price_access_check
 
         from . import rules  # noqa: F401  (permissions used by the transitions)
+        from .challenge_page import register_challenge_page
         from .selectors import price_readable
         from .services import (
             evaluation_start_on_challenge,
@@ -19,6 +20,7 @@ class EvaluationConfig(AppConfig):
             plan_publication_problems,
         )
 
+        register_challenge_page()
         # Publication needs a complete plan; publishing freezes it and opens the evaluation.
         register_publication_check(plan_publication_problems)
         register_transition_effect("challenges.Challenge", "publish", plan_freeze_on_publication)

@@ -11,6 +11,7 @@ from enum import StrEnum
 import rules
 
 from challenges.models import Challenge
+from challenges.rules import was_published
 from core.predicates import is_evaluator, is_staff_member
 
 from .models import Criterion, Evaluation, EvaluationPlan, PanelAssignment
@@ -73,6 +74,10 @@ rules.add_perm("evaluation.open_consensus", owns_it | (is_evaluator & is_chair))
 rules.add_perm("evaluation.lead_consensus", is_evaluator & is_chair)
 rules.add_perm("evaluation.respond_to_assignment", is_evaluator & is_assigned_evaluator)
 rules.add_perm("evaluation.view_progress", is_staff_member)
+# The way in from the challenge page: staff edit the plan and follow the evaluation once the
+# challenge is published; everyone else reads the published plan.
+rules.add_perm("evaluation.view_overview", is_staff_member & was_published)
+rules.add_perm("evaluation.read_published_plan", ~is_staff_member & was_published)
 
 
 # Score visibility as data (the Pretalx way): which scores, and whether the panel's progress, each

@@ -15,6 +15,7 @@ class ProcurementConfig(AppConfig):
         )
         from .audiences import register_builtin_audiences
         from .calendar import register_builtin_sources
+        from .challenge_page import register_challenge_page
         from .chronograph import register_builtin_steps
         from .evaluation_hooks import register_evaluation_hooks
         from .notifications import register_builtin_events
@@ -24,6 +25,7 @@ class ProcurementConfig(AppConfig):
         register_builtin_events()
         register_builtin_sources()
         register_evaluation_hooks()
+        register_challenge_page()
         # Cancelling a challenge, or ending it without an award, withdraws the award under way
         # in the same transaction, so none is left for the chronograph to finalise.
         from .services.award import (

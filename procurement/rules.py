@@ -6,7 +6,8 @@ The award's pages and API, and the pilot's, ask these same rules who may see the
 
 import rules
 
-from challenges.rules import is_internal, is_public_challenge
+from challenges.models import Challenge
+from challenges.rules import is_internal, is_public_challenge, was_published
 from core.predicates import is_approver, is_evaluator, is_staff_member
 from evaluation.models import Evaluation
 from evaluation.rules import is_chair
@@ -66,6 +67,22 @@ def is_announced(user, award):
     return award is not None and award.was_announced
 
 
+def _status_is(*states):
+    @rules.predicate
+    def predicate(user, obj):
+        challenge = _challenge(obj)
+        return challenge is not None and challenge.status in states
+
+    return predicate
+
+
+is_evaluating = _status_is(Challenge.Status.EVALUATING)
+is_awarded = _status_is(Challenge.Status.AWARDED)
+# From the evaluation on, the award page tells where the decision stands (also once it is made).
+is_at_award_stage = _status_is(
+    Challenge.Status.EVALUATING, Challenge.Status.AWARDED, Challenge.Status.NOT_AWARDED
+)
+
 owns_it = is_staff_member & is_challenge_owner
 # Municipal staff, approvers and the panel's chair follow an award from its recommendation, as
 # they follow the evaluation; the reason for the recommendation stays with them.
@@ -88,5 +105,15 @@ rules.add_perm("procurement.manage_pilot", owns_it)
 rules.add_perm("procurement.end_challenge_without_award", owns_it)
 # Withdrawing an award follows the challenge's cancellation or end; nobody runs it by hand.
 rules.add_perm("procurement.run_award_system_step", rules.always_deny)
+# The ways in from the challenge page (procurement.challenge_page): municipal staff follow the
+# award from the evaluation on and the pilot once awarded; the panel's chair and approvers join
+# the decision while it is made; everyone reads the outcomes and open data once it was published.
+rules.add_perm("procurement.follow_award_stage", is_staff_member & is_at_award_stage)
+rules.add_perm(
+    "procurement.join_award_decision", ~is_staff_member & is_evaluating & follows_the_decision
+)
+rules.add_perm("procurement.follow_pilot_stage", is_staff_member & is_awarded)
+rules.add_perm("procurement.view_outcomes", was_published)
+rules.add_perm("procurement.view_open_data", was_published)
 # The staff dashboard: the whole pipeline, for municipal staff and approvers (not admins by role).
 rules.add_perm("procurement.view_dashboard", is_staff_member | is_approver)

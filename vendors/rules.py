@@ -10,7 +10,8 @@ import rules
 from django.utils.translation import gettext_lazy as _
 
 from challenges.models import Challenge
-from core.predicates import is_approver, is_authenticated, is_staff_member
+from challenges.rules import is_open_for_proposals
+from core.predicates import is_approver, is_authenticated, is_staff_member, is_vendor
 
 from .models import (
     PriceEnvelope,
@@ -177,3 +178,12 @@ def is_closed_challenge(user, obj):
 # The list of what a challenge received, for municipal staff once it has closed; before that
 # nobody, admins included, learns whether there is anything to list.
 rules.add_perm("vendors.view_received_proposals", is_staff_member & is_closed_challenge)
+
+# Who the challenge page invites to respond while it is open: a vendor goes to the portal; anyone
+# else who is not municipal registers an organization first, after creating an account if needed.
+rules.add_perm("vendors.respond_to_challenge", is_vendor & ~is_municipal & is_open_for_proposals)
+rules.add_perm(
+    "vendors.register_to_respond",
+    is_authenticated & ~is_vendor & ~is_municipal & is_open_for_proposals,
+)
+rules.add_perm("vendors.sign_up_to_respond", ~is_authenticated & is_open_for_proposals)

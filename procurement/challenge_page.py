@@ -1,0 +1,103 @@
+"""What the award, the pilot and open data add to the challenge page (challenges.sections): the
+challenge's history for staff, the way to its award and pilot, its outcomes and open data, and a
+vendor's result letter once the letters went out."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from challenges.models import Challenge
+from challenges.sections import (
+    ChallengeLink,
+    ChallengeSection,
+    register_link,
+    register_section,
+    visible_by,
+)
+from core.permissions import can
+
+from .models import Award
+
+
+def _page(name):
+    return lambda challenge: reverse(f"procurement:{name}", args=[challenge.reference])
+
+
+def _result_letter(request, challenge) -> dict | None:
+    """The reader's result letter: only a vendor whose proposal was received has one, once the
+    letters went out (`procurement.request_debrief`, the rule the letter's page asks)."""
+    if not request.user.is_authenticated or challenge.status not in (
+        Challenge.Status.EVALUATING,
+        Challenge.Status.AWARDED,
+    ):
+        return None
+    award = (
+        Award.objects.filter(challenge=challenge, status__in=Award.ANNOUNCED_STATES)
+        .only("pk", "challenge_id", "status")
+        .first()
+    )
+    if award is None or not can(request.user, "procurement.request_debrief", award):
+        return None
+    return {"letter_url": reverse("procurement:result_letter", args=[challenge.reference])}
+
+
+def register_challenge_page() -> None:
+    links = [
+        ChallengeLink(
+            name="procurement.history",
+            label=_("History"),
+            url=_page("challenge_history"),
+            visible=visible_by("challenges.view_challenge_history"),
+            group="manage",
+        ),
+        ChallengeLink(
+            name="procurement.award",
+            label=_("Award"),
+            url=_page("award"),
+            visible=visible_by("procurement.follow_award_stage"),
+            group="follow",
+            order=40,
+        ),
+        ChallengeLink(
+            name="procurement.award_decision",
+            label=_("Award: recommend from the ranking"),
+            url=_page("award"),
+            visible=visible_by("procurement.join_award_decision"),
+            group="follow",
+            order=40,
+        ),
+        ChallengeLink(
+            name="procurement.pilot",
+            label=_("Pilot"),
+            url=_page("pilot"),
+            visible=visible_by("procurement.follow_pilot_stage"),
+            group="follow",
+            order=50,
+        ),
+        ChallengeLink(
+            name="procurement.outcomes",
+            label=_("Outcomes: what was bought, and whether it worked"),
+            url=_page("outcomes"),
+            visible=visible_by("procurement.view_outcomes"),
+            group="public",
+            order=10,
+        ),
+        ChallengeLink(
+            name="procurement.open_data",
+            label=_("Open data for this challenge (OCDS release package, JSON)"),
+            url=_page("open_data_releases"),
+            visible=visible_by("procurement.view_open_data"),
+            group="public",
+            order=20,
+        ),
+    ]
+    for link in links:
+        register_link(link)
+    register_section(
+        ChallengeSection(
+            name="procurement.result_letter",
+            template="procurement/includes/challenge_result_letter.html",
+            context=_result_letter,
+            slot="header",
+            order=10,
+        )
+    )
