@@ -40,6 +40,7 @@ from .forms import (
     apply_service_errors,
 )
 from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
+from .sections import challenge_sections
 
 BOARD_PAGE_SIZE = 12
 
@@ -241,6 +242,7 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         "questions_closed": questions_closed,
         "question_form": question_form,
         "input_form": input_form,
+        "sections": challenge_sections(request=request, challenge=challenge),
     }
     return render(request, "challenges/detail.html", context)
 

@@ -7,20 +7,29 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from challenges.checks import register_publication_check
+        from challenges.checks import register_publication_check, register_review_check
+        from challenges.sections import register_section
         from core.workflow import register_transition_effect
         from vendors.checks import register_price_access_check
 
         from . import rules  # noqa: F401  (permissions used by the transitions)
+        from .sections import PLAN_REVIEW_SECTION
         from .selectors import price_readable
         from .services import (
             evaluation_start_on_challenge,
             plan_freeze_on_publication,
             plan_publication_problems,
+            plan_record_approval,
+            plan_review_problems,
         )
 
-        # Publication needs a complete plan; publishing freezes it and opens the evaluation.
+        # The plan is fixed from review on, so review needs it complete; publication checks again.
+        register_review_check(plan_review_problems)
         register_publication_check(plan_publication_problems)
+        # The approver sees the plan and its digest on the challenge page while it is in review.
+        register_section(PLAN_REVIEW_SECTION)
+        # Approval records the plan's digest; publishing freezes it and opens the evaluation.
+        register_transition_effect("challenges.Challenge", "approve", plan_record_approval)
         register_transition_effect("challenges.Challenge", "publish", plan_freeze_on_publication)
         # Starting the challenge's evaluation (closed → evaluating) starts screening.
         register_transition_effect(

@@ -11,7 +11,7 @@ from enum import StrEnum
 import rules
 
 from challenges.models import Challenge
-from core.predicates import is_evaluator, is_staff_member
+from core.predicates import is_approver, is_evaluator, is_staff_member
 
 from .models import Criterion, Evaluation, EvaluationPlan, PanelAssignment
 
@@ -65,7 +65,8 @@ def is_assigned_evaluator(user, obj):
 owns_it = is_staff_member & is_challenge_owner
 
 rules.add_perm("evaluation.change_plan", owns_it)
-rules.add_perm("evaluation.view_plan", is_staff_member)
+# The approver approves the plan with the statement (four eyes), so sees it before publication.
+rules.add_perm("evaluation.view_plan", is_staff_member | is_approver)
 rules.add_perm("evaluation.manage_evaluation", owns_it)
 rules.add_perm("evaluation.manage_panel", owns_it)
 rules.add_perm("evaluation.record_screening", owns_it)
