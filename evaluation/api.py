@@ -65,13 +65,9 @@ from .serializers import (
     ScreeningInput,
     ScreeningResultOutput,
 )
-from .services.plan import frozen_message
 
 NOT_VISIBLE = error_responses(bad_input=False, forbidden=False)
 TAGS = ["evaluation"]
-PLAN_OWNER_ONLY = gettext_lazy(
-    "Only the challenge's owner, a member of municipal staff, can change its plan."
-)
 
 
 def _public_ids(proposal_ids) -> dict:
@@ -88,8 +84,10 @@ def _challenge_proposal(evaluation: Evaluation, public_id) -> Proposal | None:
 
 
 class PlanViewSet(viewsets.GenericViewSet):
-    """The challenge's evaluation plan: public once frozen at publication, the owner's to change
-    before. PUT replaces the whole plan (settings and criteria); PATCH changes settings only."""
+    """The challenge's evaluation plan: the owner's to change while the statement may change
+    (draft, co-design), fixed from review on (409), public once frozen at publication with the
+    digest approved and the digest published. PUT replaces the whole plan (settings and
+    criteria); PATCH changes settings only."""
 
     permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends = []
@@ -109,11 +107,9 @@ class PlanViewSet(viewsets.GenericViewSet):
 
     def _editable_challenge(self) -> Challenge:
         challenge = self.get_challenge()
-        # Before the input: whoever may not change the plan learns nothing from its validation.
-        require(self.request.user, "evaluation.change_plan", challenge, str(PLAN_OWNER_ONLY))
-        plan = getattr(challenge, "evaluation_plan", None)
-        if plan is not None and plan.is_frozen:
-            raise InvalidInput(frozen_message(plan))
+        # Before the input: whoever may not change the plan, or not now, learns nothing from its
+        # validation. The services ask the same guard again under lock.
+        services.plan_require_editable(challenge=challenge, actor=self.request.user)
         return challenge
 
     @extend_schema(
@@ -126,11 +122,11 @@ class PlanViewSet(viewsets.GenericViewSet):
         return self._output(self.get_challenge())
 
     @extend_schema(
-        summary=gettext_lazy("Replace the whole plan (owner, before publication)"),
+        summary=gettext_lazy("Replace the whole plan (owner, in draft or co-design)"),
         tags=TAGS,
         parameters=[CHALLENGE_REFERENCE],
         request=PlanInput,
-        responses={200: PlanOutput, **error_responses()},
+        responses={200: PlanOutput, **error_responses(conflict=True)},
     )
     def update(self, request, *args, **kwargs):
         challenge = self._editable_challenge()
@@ -142,11 +138,11 @@ class PlanViewSet(viewsets.GenericViewSet):
         return self._output(challenge)
 
     @extend_schema(
-        summary=gettext_lazy("Change the plan's settings (owner, before publication)"),
+        summary=gettext_lazy("Change the plan's settings (owner, in draft or co-design)"),
         tags=TAGS,
         parameters=[CHALLENGE_REFERENCE],
         request=PlanSettingsInput,
-        responses={200: PlanOutput, **error_responses()},
+        responses={200: PlanOutput, **error_responses(conflict=True)},
     )
     def partial_update(self, request, *args, **kwargs):
         challenge = self._editable_challenge()

@@ -7,7 +7,7 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from challenges.checks import register_publication_check
+        from challenges.checks import register_publication_check, register_review_check
         from core.workflow import register_transition_effect
         from vendors.checks import register_price_access_check
 
@@ -18,11 +18,18 @@ class EvaluationConfig(AppConfig):
             evaluation_start_on_challenge,
             plan_freeze_on_publication,
             plan_publication_problems,
+            plan_record_approval,
+            plan_review_problems,
         )
 
+        # The plan is fixed from review on, so review needs it complete; publication checks again.
+        register_review_check(plan_review_problems)
+        # Its links and sections on the challenge page; in review, the plan the approver approves.
         register_challenge_page()
         # Publication needs a complete plan; publishing freezes it and opens the evaluation.
         register_publication_check(plan_publication_problems)
+        # Approval records the plan's digest; publishing freezes it and opens the evaluation.
+        register_transition_effect("challenges.Challenge", "approve", plan_record_approval)
         register_transition_effect("challenges.Challenge", "publish", plan_freeze_on_publication)
         # Starting the challenge's evaluation (closed → evaluating) starts screening.
         register_transition_effect(

@@ -12,7 +12,7 @@ import rules
 
 from challenges.models import Challenge
 from challenges.rules import was_published
-from core.predicates import is_evaluator, is_staff_member
+from core.predicates import is_approver, is_evaluator, is_staff_member
 
 from .models import Criterion, Evaluation, EvaluationPlan, PanelAssignment
 
@@ -66,7 +66,8 @@ def is_assigned_evaluator(user, obj):
 owns_it = is_staff_member & is_challenge_owner
 
 rules.add_perm("evaluation.change_plan", owns_it)
-rules.add_perm("evaluation.view_plan", is_staff_member)
+# The approver approves the plan with the statement (four eyes), so sees it before publication.
+rules.add_perm("evaluation.view_plan", is_staff_member | is_approver)
 rules.add_perm("evaluation.manage_evaluation", owns_it)
 rules.add_perm("evaluation.manage_panel", owns_it)
 rules.add_perm("evaluation.record_screening", owns_it)
@@ -77,7 +78,7 @@ rules.add_perm("evaluation.view_progress", is_staff_member)
 # The way in from the challenge page: staff edit the plan and follow the evaluation once the
 # challenge is published; everyone else reads the published plan.
 rules.add_perm("evaluation.view_overview", is_staff_member & was_published)
-rules.add_perm("evaluation.read_published_plan", ~is_staff_member & was_published)
+rules.add_perm("evaluation.read_published_plan", ~(is_staff_member | is_approver) & was_published)
 
 
 # Score visibility as data (the Pretalx way): which scores, and whether the panel's progress, each

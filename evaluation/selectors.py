@@ -59,11 +59,25 @@ def plan_for_challenge(*, challenge: Challenge, user) -> EvaluationPlan | None:
     return None
 
 
+def plan_digests(plan: EvaluationPlan) -> dict:
+    """The plan's digests: {"current": as it stands, "approved": recorded at approval,
+    "published": frozen at publication, "match": whether the published one is the approved one
+    (None until both exist)}. Uses the plan's prefetched criteria when it has them."""
+    current = plan.digest if plan.is_frozen else plan.compute_digest(list(plan.criteria.all()))
+    both = bool(plan.approved_digest and plan.digest)
+    return {
+        "current": current,
+        "approved": plan.approved_digest,
+        "published": plan.digest,
+        "match": (plan.approved_digest == plan.digest) if both else None,
+    }
+
+
 def plan_public_summary(challenge: Challenge) -> dict | None:
     """What the public challenge page shows of a frozen plan, or None before publication:
     {"criteria": [{"kind", "kind_label", "name", "description", "weight", "max_points"}],
     "price_formula", "minimum_technical_score", "combination", "combination_label",
-    "tie_break_order": [labels], "total_weight", "digest", "frozen_at"}."""
+    "tie_break_order": [labels], "total_weight", "digest", "approved_digest", "frozen_at"}."""
     plan = EvaluationPlan.objects.filter(challenge=challenge, frozen_at__isnull=False).first()
     if plan is None or not challenge.is_public:
         return None
@@ -87,6 +101,7 @@ def plan_public_summary(challenge: Challenge) -> dict | None:
         "tie_break_order": [str(TIE_BREAK_LABELS[key]) for key in plan.tie_break_order],
         "total_weight": sum(c.weight for c in criteria),
         "digest": plan.digest,
+        "approved_digest": plan.approved_digest,
         "frozen_at": plan.frozen_at,
     }
 

@@ -79,6 +79,7 @@ class PlanOutput(serializers.ModelSerializer):
             "tie_break_order",
             "is_frozen",
             "frozen_at",
+            "approved_digest",
             "digest",
             "publication_problems",
             "updated_at",

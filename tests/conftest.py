@@ -14,6 +14,7 @@ from tests.factories import (
     DepartmentFactory,
     EngagementActivityFactory,
     UserFactory,
+    complete_plan,
     set_status,
 )
 
@@ -97,8 +98,10 @@ def challenge(alice, department):
 
 @pytest.fixture
 def co_design_challenge(challenge):
+    """In co-design with what review needs: an engagement activity and a complete plan."""
     set_status(challenge, "co_design")
     EngagementActivityFactory(challenge=challenge)
+    complete_plan(challenge)
     return challenge
 
 

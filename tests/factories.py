@@ -210,11 +210,14 @@ def complete_plan(
     tie_break_order=("technical", "price", "draw"),
 ):
     """A complete evaluation plan (weights add up to 100), written directly: any state works.
+    It replaces the plan the challenge has, if any (review needs a plan, so fixtures in co-design
+    and later come with one).
 
     `rated` is a sequence of (name, weight, max points); `price_weight` 0 leaves price out.
     """
     from evaluation.models import Criterion, EvaluationPlan
 
+    EvaluationPlan.objects.filter(challenge=challenge).delete()
     plan = EvaluationPlan.objects.create(
         challenge=challenge,
         combination=combination,

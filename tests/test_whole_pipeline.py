@@ -185,11 +185,19 @@ def review_and_publish(reference, alice, carol) -> None:
     assert step(api(alice), f"{base}/submit_for_review/")["status"] == "in_review"
     # Four eyes: the author cannot approve her own challenge.
     step(api(alice), f"{base}/approve/", expect=403)
+    # The plan is fixed from review on: changing it needs the challenge sent back.
+    call(api(alice), "patch", f"{base}/plan/", {"minimum_technical_score": "5"}, expect=409)
     assert step(api(carol), f"{base}/approve/")["status"] == "approved"
+    approved = call(api(alice), "get", f"{base}/plan/")
     assert step(api(alice), f"{base}/publish/")["status"] == "published"
     plan = call(api(), "get", f"{base}/plan/")
     assert plan["is_frozen"] is True
     assert len(plan["digest"]) == 64
+    # What was approved is what was published: the two digests are equal, here and on the page.
+    assert plan["approved_digest"] == approved["approved_digest"] == plan["digest"]
+    page = browser().get(f"/evaluation/{reference}/plan/").content.decode()
+    assert f'id="approved-digest">{plan["digest"]}<' in page
+    assert f'id="published-digest">{plan["digest"]}<' in page
 
 
 def register_vendor(user, legal_name, number) -> str:

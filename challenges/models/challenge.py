@@ -15,7 +15,7 @@ from core.timefmt import format_local
 from core.validation import required_reason
 from core.workflow import guard_condition, registered_guards
 
-from ..checks import publication_check_problems
+from ..checks import publication_check_problems, review_check_problems
 
 
 class Department(models.Model):
@@ -258,7 +258,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
                 )
                 % {"count": needed}
             )
-        return problems
+        return problems + review_check_problems(self)
 
     def timeline_problems(
         self,

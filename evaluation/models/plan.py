@@ -11,7 +11,8 @@ from challenges.models import Challenge
 
 
 class EvaluationPlan(models.Model):
-    """How a challenge's proposals are judged, defined before publication and frozen by it.
+    """How a challenge's proposals are judged: written with the statement, fixed when the
+    challenge goes to review, approved with it and frozen at publication.
 
     Scales: a rated criterion of weight w contributes `points / max points × w` to the technical
     score, so the technical score runs from 0 to the sum of the rated weights; the price criterion
@@ -56,7 +57,14 @@ class EvaluationPlan(models.Model):
         blank=True,
         help_text=_("Applied in order when totals are equal: technical score, price, draw."),
     )
-    digest = models.CharField(_("SHA-256 digest"), max_length=64, blank=True, editable=False)
+    # Four eyes cover the plan: the digest the approver approved, and the one frozen at
+    # publication. Nothing may change the plan in between, so the two are equal.
+    approved_digest = models.CharField(
+        _("approved digest (SHA-256)"), max_length=64, blank=True, editable=False
+    )
+    digest = models.CharField(
+        _("published digest (SHA-256)"), max_length=64, blank=True, editable=False
+    )
     frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

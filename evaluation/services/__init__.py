@@ -21,7 +21,11 @@ from .plan import (
     plan_define,
     plan_freeze,
     plan_freeze_on_publication,
+    plan_lock_reason,
     plan_publication_problems,
+    plan_record_approval,
+    plan_require_editable,
+    plan_review_problems,
     plan_save,
 )
 from .ranking import (
@@ -62,7 +66,11 @@ __all__ = [
     "plan_define",
     "plan_freeze",
     "plan_freeze_on_publication",
+    "plan_lock_reason",
     "plan_publication_problems",
+    "plan_record_approval",
+    "plan_require_editable",
+    "plan_review_problems",
     "plan_save",
     "prices_open",
     "ranking_differences",

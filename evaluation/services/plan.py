@@ -1,4 +1,5 @@
-"""Defining the evaluation plan before publication, checking it, freezing it at publication."""
+"""The evaluation plan: written with the statement, complete before review, fixed from review
+on, its digest recorded at approval and frozen at publication."""
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -8,7 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
-from core.errors import InvalidInput
+from core.errors import InvalidInput, TransitionRefused
 from core.permissions import require
 from core.timefmt import format_local
 
@@ -19,13 +20,6 @@ DEFAULT_TIE_BREAK_ORDER = [
     EvaluationPlan.TieBreak.PRICE.value,
     EvaluationPlan.TieBreak.DRAW.value,
 ]
-# The plan is part of the call for proposals: it changes with the statement, until publication.
-PLAN_EDITABLE_STATES = (
-    Challenge.Status.DRAFT,
-    Challenge.Status.CO_DESIGN,
-    Challenge.Status.IN_REVIEW,
-    Challenge.Status.APPROVED,
-)
 # The criterion's position is a PositiveSmallIntegerField.
 ORDER_LIMIT = 32767
 CRITERION_FIELDS = ("kind", "name", "description", "weight", "max_points", "order")
@@ -38,23 +32,56 @@ def frozen_message(plan: EvaluationPlan) -> str:
     ) % {"date": format_local(plan.frozen_at)}
 
 
-def _require_editable(challenge: Challenge, plan: EvaluationPlan | None, actor) -> None:
+def plan_lock_reason(challenge: Challenge, plan: EvaluationPlan | None = None) -> str | None:
+    """Why the plan cannot change now, or None while it may.
+
+    The plan decides the winner, so the approver's four eyes cover it: it changes with the
+    statement (draft, co-design) and is fixed from review on; only sending the challenge back
+    opens it again.
+    """
+    if plan is not None and plan.is_frozen:
+        return frozen_message(plan)
+    if challenge.status in Challenge.EDITABLE_STATES:
+        return None
+    if challenge.status == Challenge.Status.IN_REVIEW:
+        return _(
+            "The evaluation plan is in review with the challenge and cannot change now. To "
+            "change it, ask the approver to send the challenge back for changes."
+        )
+    if challenge.status == Challenge.Status.APPROVED:
+        return _(
+            "The evaluation plan was approved with the challenge and can no longer change; it "
+            "is published as approved."
+        )
+    return _(
+        "The evaluation plan changes only while the challenge is a draft or in co-design; it "
+        "can no longer change."
+    )
+
+
+def plan_require_editable(*, challenge: Challenge, actor, plan: EvaluationPlan | None = None):
+    """The one guard of every plan change, asked by the services and, before reading any
+    input, by the API: PermissionDenied (403) or TransitionRefused (409), with a sentence."""
     require(
         actor,
         "evaluation.change_plan",
         challenge,
         _("Only the challenge's owner, a member of municipal staff, can change its plan."),
     )
-    if plan is not None and plan.is_frozen:
-        raise InvalidInput(frozen_message(plan))
-    if challenge.status not in PLAN_EDITABLE_STATES:
-        raise InvalidInput(
-            _("The evaluation plan is set before publication; it can no longer change.")
-        )
+    if plan is None:
+        plan = EvaluationPlan.objects.filter(challenge_id=challenge.pk).first()
+    reason = plan_lock_reason(challenge, plan)
+    if reason:
+        raise TransitionRefused(reason)
 
 
 def _lock_plan(plan: EvaluationPlan) -> EvaluationPlan:
-    return EvaluationPlan.objects.select_for_update().select_related("challenge").get(pk=plan.pk)
+    # The challenge first, as its transitions do: a change cannot slip in while the challenge
+    # goes to review (which checks the plan) or is approved (which records its digest).
+    challenge = Challenge.objects.select_for_update().get(pk=plan.challenge_id)
+    locked = EvaluationPlan.objects.select_for_update().get(pk=plan.pk)
+    locked.challenge = challenge
+    return locked
 
 
 def _clean_plan_fields(minimum_technical_score, combination, tie_break_order) -> dict:
@@ -205,7 +232,7 @@ def plan_save(
     """
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     plan = EvaluationPlan.objects.select_for_update().filter(challenge=challenge).first()
-    _require_editable(challenge, plan, actor)
+    plan_require_editable(challenge=challenge, actor=actor, plan=plan)
     cleaned = _clean_plan_fields(minimum_technical_score, combination, tie_break_order)
     if plan is None:
         plan = EvaluationPlan(
@@ -223,14 +250,14 @@ def criterion_add(*, plan: EvaluationPlan, actor, **data) -> Criterion:
     """Add a criterion: kind (mandatory | rated | price), name, description, weight (integer %,
     rated and price), max_points (rated), order. Field errors are keyed by those names."""
     plan = _lock_plan(plan)
-    _require_editable(plan.challenge, plan, actor)
+    plan_require_editable(challenge=plan.challenge, actor=actor, plan=plan)
     return _save_criterion(plan, Criterion(plan=plan), _clean_criterion(data))
 
 
 @transaction.atomic
 def criterion_update(*, criterion: Criterion, actor, **data) -> Criterion:
     plan = _lock_plan(criterion.plan)
-    _require_editable(plan.challenge, plan, actor)
+    plan_require_editable(challenge=plan.challenge, actor=actor, plan=plan)
     criterion = Criterion.objects.get(pk=criterion.pk, plan=plan)
     return _save_criterion(plan, criterion, _clean_criterion(data, current=criterion))
 
@@ -238,7 +265,7 @@ def criterion_update(*, criterion: Criterion, actor, **data) -> Criterion:
 @transaction.atomic
 def criterion_remove(*, criterion: Criterion, actor) -> None:
     plan = _lock_plan(criterion.plan)
-    _require_editable(plan.challenge, plan, actor)
+    plan_require_editable(challenge=plan.challenge, actor=actor, plan=plan)
     Criterion.objects.filter(pk=criterion.pk, plan=plan).delete()
 
 
@@ -272,16 +299,10 @@ def plan_define(
     return plan
 
 
-def plan_publication_problems(challenge: Challenge) -> list[str]:
-    """The publication check (registered with challenges.checks): what the plan still lacks."""
+def _plan_problems(challenge: Challenge, missing: str) -> list[str]:
     plan = EvaluationPlan.objects.filter(challenge_id=challenge.pk).first()
     if plan is None:
-        return [
-            _(
-                "Define the evaluation plan (criteria, weights, minimum technical score, "
-                "tie-breaks) before publishing."
-            )
-        ]
+        return [missing]
     problems = []
     criteria = list(plan.criteria.all())
     rated = [c for c in criteria if c.kind == Criterion.Kind.RATED]
@@ -302,7 +323,42 @@ def plan_publication_problems(challenge: Challenge) -> list[str]:
             )
             % {"minimum": plan.minimum_technical_score, "total": rated_total}
         )
+    if (
+        not plan.is_frozen
+        and plan.approved_digest
+        and plan.compute_digest(criteria) != plan.approved_digest
+    ):
+        # Only a write around the services can do this; what was approved is what is published.
+        problems.append(
+            _(
+                "The evaluation plan is no longer the one approved (its digest changed); the "
+                "challenge cannot be published with it."
+            )
+        )
     return problems
+
+
+def plan_review_problems(challenge: Challenge) -> list[str]:
+    """The review check (registered with challenges.checks): the plan is fixed from review on,
+    so it must be complete before the approver sees it."""
+    return _plan_problems(
+        challenge,
+        _(
+            "Define the evaluation plan (criteria, weights, minimum technical score, "
+            "tie-breaks) before review."
+        ),
+    )
+
+
+def plan_publication_problems(challenge: Challenge) -> list[str]:
+    """The publication check (registered with challenges.checks): what the plan still lacks."""
+    return _plan_problems(
+        challenge,
+        _(
+            "Define the evaluation plan (criteria, weights, minimum technical score, "
+            "tie-breaks) before publishing."
+        ),
+    )
 
 
 def plan_freeze(*, plan: EvaluationPlan, frozen_at) -> EvaluationPlan:
@@ -315,6 +371,15 @@ def plan_freeze(*, plan: EvaluationPlan, frozen_at) -> EvaluationPlan:
         plan.save(update_fields=["digest", "frozen_at"])
     Evaluation.objects.get_or_create(challenge_id=plan.challenge_id, defaults={"plan": plan})
     return plan
+
+
+def plan_record_approval(*, instance: Challenge, actor=None) -> None:
+    """Effect of `Challenge.approve`, inside its transaction: the digest of the plan the
+    approver approved, to be shown next to the one frozen at publication."""
+    plan = EvaluationPlan.objects.select_for_update().filter(challenge_id=instance.pk).first()
+    if plan is not None:
+        plan.approved_digest = plan.compute_digest()
+        plan.save(update_fields=["approved_digest"])
 
 
 def plan_freeze_on_publication(*, instance: Challenge, actor=None) -> None:

@@ -1,5 +1,5 @@
-"""The evaluation plan: edited by the challenge's owner before publication, then frozen and
-public with its digest."""
+"""The evaluation plan: edited by the challenge's owner with the statement (draft, co-design),
+fixed from review on, then frozen and public with its approved and published digests."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,48 +9,38 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.errors import InvalidInput
+from challenges.models import Challenge
+from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can, require
 
 from .. import selectors, services
+from ..challenge_page import plan_facts
 from ..forms import CriterionForm, PlanSettingsForm, apply_service_errors
 from ..models import Criterion
 from ..models.evaluation import OWNER_ONLY
-from ..services.plan import PLAN_EDITABLE_STATES
 from .common import back, refused, visible_challenge
 
-
-def _editable(user, challenge, plan) -> bool:
-    return (
-        can(user, "evaluation.change_plan", challenge)
-        and (plan is None or not plan.is_frozen)
-        and challenge.status in PLAN_EDITABLE_STATES
-    )
+# A refused change is shown on the page it came from and changes nothing.
+REFUSED = (InvalidInput, TransitionRefused)
 
 
 def _render(request, challenge, *, settings_form=None, criterion_form=None):
     user = request.user
     plan = selectors.plan_for_challenge(challenge=challenge, user=user)
-    editable = _editable(user, challenge, plan)
+    locked = services.plan_lock_reason(challenge, plan)
+    editable = locked is None and can(user, "evaluation.change_plan", challenge)
     if plan is None and not editable:
         raise Http404
-    criteria = list(plan.criteria.all()) if plan else []
     context = {
         "challenge": challenge,
-        "plan": plan,
-        "criteria": criteria,
-        "rated_weight": sum(c.weight for c in criteria if c.kind == Criterion.Kind.RATED),
-        "total_weight": sum(c.weight for c in criteria),
-        "tie_break_labels": [
-            label
-            for key in (plan.tie_break_order if plan else [])
-            for value, label in plan.TieBreak.choices
-            if value == key
-        ],
+        **(plan_facts(plan) if plan else {"plan": None, "criteria": []}),
         "editable": editable,
-        "problems": []
-        if plan and plan.is_frozen
-        else services.plan_publication_problems(challenge),
+        "locked": locked,
+        "digests": selectors.plan_digests(plan) if plan else None,
+        # The plan is fixed from review on: what it lacks is said while it can still change.
+        "problems": services.plan_review_problems(challenge)
+        if challenge.status in Challenge.EDITABLE_STATES
+        else [],
         "settings_form": settings_form
         or PlanSettingsForm(initial=PlanSettingsForm.initial_for(plan)),
         "criterion_form": criterion_form or CriterionForm(auto_id="id_new_%s"),
@@ -76,7 +66,7 @@ def plan_settings(request, reference):
                 combination=form.cleaned_data["combination"],
                 tie_break_order=form.tie_break_order(),
             )
-        except InvalidInput as exc:
+        except REFUSED as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Plan settings saved."))
@@ -96,7 +86,7 @@ def criterion_add(request, reference):
                 criterion = services.criterion_add(
                     plan=plan, actor=request.user, **form.data_for_service()
                 )
-        except InvalidInput as exc:
+        except REFUSED as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Criterion “%(name)s” added.") % {"name": criterion.name})
@@ -115,8 +105,11 @@ def _criterion(request, challenge, pk) -> Criterion:
 def criterion_edit(request, reference, pk):
     challenge = visible_challenge(request.user, reference)
     criterion = _criterion(request, challenge, pk)
-    # The service refuses a frozen plan with a sentence; the form shows it.
     require(request.user, "evaluation.change_plan", challenge, str(OWNER_ONLY))
+    locked = services.plan_lock_reason(challenge, criterion.plan)
+    if locked:
+        messages.error(request, locked)
+        return back("plan", reference, "criteria")
     fields = ("kind", "name", "description", "weight", "max_points", "order")
     form = CriterionForm(
         request.POST if request.method == "POST" else None,
@@ -127,7 +120,7 @@ def criterion_edit(request, reference, pk):
             services.criterion_update(
                 criterion=criterion, actor=request.user, **form.data_for_service()
             )
-        except InvalidInput as exc:
+        except REFUSED as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Criterion saved."))
@@ -143,7 +136,7 @@ def criterion_remove(request, reference, pk):
     criterion = _criterion(request, challenge, pk)
     try:
         services.criterion_remove(criterion=criterion, actor=request.user)
-    except InvalidInput as exc:
+    except REFUSED as exc:
         refused(request, exc)
     else:
         messages.success(request, _("Criterion “%(name)s” removed.") % {"name": criterion.name})

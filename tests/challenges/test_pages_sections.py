@@ -82,7 +82,8 @@ FOLLOW_LINKS = [
     ("alice", ["Proposals received", "Evaluation plan", "Evaluation", "Award"]),
     ("bob", ["Proposals received", "Evaluation plan", "Evaluation", "Award"]),
     ("carol", ["Proposals received", "Evaluation plan", "Evaluation", "Award"]),
-    ("paula", ["How proposals are evaluated", "Award: recommend from the ranking"]),
+    # Approvers read the plan before publication (they approve it), so they get its staff page.
+    ("paula", ["Evaluation plan", "Award: recommend from the ranking"]),
     ("rita", ["How proposals are evaluated"]),
     ("anonymous", ["How proposals are evaluated"]),
 ]

@@ -130,6 +130,9 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     expect_status(staff, "Input published.")
     residents_said = staff.get_by_role("region", name="What residents told us")
     expect(residents_said).to_contain_text(INPUT)
+    # Review needs a complete evaluation plan (its own journey is the evaluation's), so it is
+    # written directly.
+    complete_plan(challenge)
     staff.get_by_role("button", name="Submit for review").click()
     expect_status(staff, "The challenge is now “In review”")
     # Four eyes: the author is offered no approval.
@@ -141,9 +144,6 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     approver.goto(challenge.get_absolute_url())
     approver.get_by_role("button", name="Approve").click()
     expect_status(approver, "The challenge is now “Approved”")
-
-    # Publication needs an evaluation plan; it has no page yet, so it is written directly.
-    complete_plan(challenge)
 
     # The owner publishes.
     staff.reload()

@@ -302,8 +302,8 @@ def _writes(field, people):
 OWNER_ACTS = [403, 403, 403, 403, 403, 404, 404, None, 403, 404, 404]
 WRITES = {
     # The plan is frozen: alice is told so, everyone else may not change it at all.
-    "replace the plan": [403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403],
-    "change plan settings": [403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403],
+    "replace the plan": [403, 403, 403, 403, 403, 403, 403, 409, 403, 403, 403],
+    "change plan settings": [403, 403, 403, 403, 403, 403, 403, 409, 403, 403, 403],
     "invite an evaluator": [*OWNER_ACTS[:7], 201, *OWNER_ACTS[8:]],
     "take back an invitation": [*OWNER_ACTS[:7], 204, *OWNER_ACTS[8:]],
     "name the chair": [*OWNER_ACTS[:7], 200, *OWNER_ACTS[8:]],

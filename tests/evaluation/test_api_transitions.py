@@ -117,7 +117,7 @@ def test_the_frozen_plan_is_refused_with_the_services_sentence(published, alice)
 
     response = client_for(alice).put(plan_url(published), PLAN, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "was frozen at publication" in response.json()["detail"]
     assert snapshot() == before
 

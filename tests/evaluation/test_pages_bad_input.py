@@ -240,6 +240,7 @@ def test_the_frozen_plan_refuses_every_change(client, alice, published):
     response = client.post(
         reverse("evaluation:criterion_edit", kwargs={**reference, "pk": criterion.pk}),
         {"kind": "rated", "name": "Renamed", "weight": "40", "max_points": "10"},
+        follow=True,
     )
     assert response.status_code == 200
     assert "frozen at publication" in response.content.decode()

@@ -1,4 +1,5 @@
-"""The evaluation plan: defined before publication, required by it, frozen by it."""
+"""The evaluation plan: defined with the statement, required by publication, frozen by it
+(tests/evaluation/test_plan_four_eyes.py: fixed from review on, approved with the challenge)."""
 
 from datetime import timedelta
 
@@ -267,7 +268,7 @@ def frozen_sentence(plan):
 def test_a_frozen_plan_cannot_change(frozen, alice, change):
     before = (frozen.compute_digest(), list(frozen.criteria.values_list("pk", "weight")))
 
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(TransitionRefused) as refused:
         change(frozen, alice)
 
     assert refused.value.messages == [frozen_sentence(frozen)]
@@ -277,7 +278,9 @@ def test_a_frozen_plan_cannot_change(frozen, alice, change):
 
 
 def test_a_plan_cannot_be_created_for_a_challenge_already_published(published_challenge, alice):
-    with pytest.raises(InvalidInput, match="set before publication"):
+    with pytest.raises(
+        TransitionRefused, match="only while the challenge is a draft or in co-design"
+    ):
         services.plan_define(challenge=published_challenge, actor=alice, criteria=CRITERIA)
     assert not EvaluationPlan.objects.exists()
 

@@ -261,17 +261,17 @@ class Command(BaseCommand):
 
     def _through_approval(self, challenge, content, people):
         self._co_design_with_evidence(challenge, content, people)
+        self._evaluation_plan(challenge)
         services.challenge_transition(
             challenge=challenge, actor=challenge.owner, name="submit_for_review"
         )
-        challenge = services.challenge_transition(
+        return services.challenge_transition(
             challenge=challenge, actor=people["approver"], name="approve"
         )
-        self._evaluation_plan(challenge)
-        return challenge
 
     def _evaluation_plan(self, challenge, plan=None):
-        """Publication needs a complete evaluation plan (a check the evaluation app registers).
+        """Review needs a complete evaluation plan (a check the evaluation app registers): the
+        approver approves it with the statement.
 
         The demo spans every app, so this one command reaches up to the evaluation app.
         """
@@ -304,6 +304,7 @@ class Command(BaseCommand):
     def _in_review(self, people, departments):
         challenge = self._create(SCHOOL_ROUTES, people["staff2"], departments["transportation"])
         self._co_design_with_evidence(challenge, SCHOOL_ROUTES, people)
+        self._evaluation_plan(challenge)
         services.challenge_transition(
             challenge=challenge, actor=challenge.owner, name="submit_for_review"
         )
@@ -459,6 +460,8 @@ class Command(BaseCommand):
             submission_deadline=submission_deadline,
             closed_at=submission_deadline,
         )
+        # Loaded as history: the plan's digest is recorded as approval and publication would.
+        evaluation_services.plan_record_approval(instance=challenge)
         evaluation_services.plan_freeze(plan=plan, frozen_at=published_at)
 
     # Vendors, proposals and the evaluation
