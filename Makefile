@@ -32,6 +32,7 @@ test: export REDIS_URL ?= $(TEST_REDIS_URL)
 test: export DEBUG = 0
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production
 test: export SECURE_SSL_REDIRECT = 0
+test: export EMAIL_BACKEND = django.core.mail.backends.locmem.EmailBackend
 test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .

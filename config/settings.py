@@ -137,7 +137,20 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail: EMAIL_URL (e.g. smtp+tls://user:password@mail.example.org:587) or EMAIL_BACKEND. The
+# console backend, the development default, writes receipts and sign-up and invitation links
+# (their tokens) to the server log: with DEBUG off a real backend must be named, or nothing starts.
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if env("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env("EMAIL_BACKEND", default=CONSOLE_EMAIL_BACKEND if DEBUG else "")
+if not DEBUG and EMAIL_BACKEND in ("", CONSOLE_EMAIL_BACKEND):
+    raise environ.ImproperlyConfigured(
+        "Set EMAIL_URL (e.g. smtp://mail.example.org:25) or EMAIL_BACKEND to a backend that sends "
+        "mail: with DEBUG off the console backend would write sign-up links and receipts to the "
+        "server log."
+    )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="procurement@localhost")
 
 # Upload and request size limits: bad input gets a clear 400, never a crash.
