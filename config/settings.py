@@ -57,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Reads only Content-Length; none of the middleware above reads the body, and views (and
+    # CSRF's process_view) run after it.
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -153,9 +156,24 @@ if not DEBUG and EMAIL_BACKEND in ("", CONSOLE_EMAIL_BACKEND):
     )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="procurement@localhost")
 
-# Upload and request size limits: bad input gets a clear 400, never a crash.
+# Upload and request size limits: bad input gets a clear 400 or 413, never a crash.
+# Largest document a vendor may attach to a proposal (bytes).
+VENDOR_DOCUMENT_MAX_BYTES = env.int("VENDOR_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Any request whose declared body is larger is refused (413) before it is read: the largest
+# document plus room for the form's other fields and the multipart framing.
+REQUEST_BODY_MAX_BYTES = env.int(
+    "REQUEST_BODY_MAX_BYTES", default=VENDOR_DOCUMENT_MAX_BYTES + 1024 * 1024
+)
+# Form fields and JSON bodies, files left out (core.parsers applies it to the API too).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Uploaded files over this size are streamed to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+if max(VENDOR_DOCUMENT_MAX_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE) > REQUEST_BODY_MAX_BYTES:
+    raise environ.ImproperlyConfigured(
+        "REQUEST_BODY_MAX_BYTES must be at least VENDOR_DOCUMENT_MAX_BYTES and "
+        "DATA_UPLOAD_MAX_MEMORY_SIZE, or those uploads could never arrive."
+    )
 
 # Security. Strict when DEBUG is off (`manage.py check --deploy` is clean).
 SESSION_COOKIE_HTTPONLY = True
@@ -312,5 +330,3 @@ MINIMUM_ENGAGEMENT_ACTIVITIES = env.int("MINIMUM_ENGAGEMENT_ACTIVITIES", default
 AWARD_STANDSTILL_DAYS = env.int("AWARD_STANDSTILL_DAYS", default=10)
 # Open Contracting ID prefix (registered with the OCDS helpdesk) for the open-data releases.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-rvb000")
-# Largest document a vendor may attach to a proposal (bytes).
-VENDOR_DOCUMENT_MAX_BYTES = env.int("VENDOR_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
