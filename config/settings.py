@@ -5,6 +5,7 @@ process, so `make run` needs no services. `DATABASE_URL` and `REDIS_URL` switch 
 Redis, as in CI and production.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "core",
     "challenges",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +108,8 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out username is refused before any password is checked.
+    "core.authentication.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -113,6 +119,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password guessing: after LOGIN_FAILURE_LIMIT failed sign-ins for one username from one client
+# address (sign-in page, admin, HTTP Basic), that pair is locked out for LOGIN_LOCKOUT_MINUTES.
+# Attempts during the lockout do not extend it; a successful sign-in clears the count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
+AXES_VERBOSE = False
+# Reverse proxies in front of the site that append the client's address to X-Forwarded-For
+# (0: the client connects directly and REMOTE_ADDR is its address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Attempts to create an account from one client address per hour (0: no limit).
+SIGNUP_LIMIT_PER_HOUR = env.int("SIGNUP_LIMIT_PER_HOUR", default=10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "challenges:board"
 LOGOUT_REDIRECT_URL = "challenges:board"
@@ -190,10 +212,24 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+REDIS_URL = env("REDIS_URL", default="")
+# The cache holds only counters (account creation per client): Redis when there is one, so every
+# web process counts together; otherwise each process's memory.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cache",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Celery. With REDIS_URL: Redis (production, CI, `make worker` / `make beat`). Without it and with
 # DEBUG on (`make run`): kombu's filesystem transport in a local folder, so a real worker and beat
 # run with no other service. Otherwise (DEBUG off, no Redis): tasks run in process.
-REDIS_URL = env("REDIS_URL", default="")
 CELERY_LOCAL_FOLDER = Path(env("CELERY_LOCAL_FOLDER", default=str(BASE_DIR / ".celery")))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Publishing gives up quickly when the broker is down: the row is in the outbox already.
@@ -317,6 +353,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes logs every failed sign-in at INFO; its warnings (new failures, lockouts) remain.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # The municipality and its procurement rules.
