@@ -3,20 +3,45 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test install lint format worker beat migrate demo screenshots clean
+.PHONY: run test install install-dev lock lint format worker beat migrate demo screenshots clean
 
-$(STAMP): requirements.lock
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+# What production installs; `make run` needs nothing more.
+$(STAMP): requirements.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $(STAMP)
 
+# The same pins plus the development packages (tests, linting, screenshots).
+$(DEV_STAMP): requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
+	touch $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
+
+# Both locks from pyproject.toml, with pip-tools in a throwaway venv. Pins are kept unless
+# UPGRADE=1; the production lock starts from the development one so both pin the same versions.
+LOCK_VENV := .venv-lock
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(LOCK_VENV)/bin/pip-compile --quiet \
+	--allow-unsafe --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links \
+	$(if $(UPGRADE),--upgrade)
+lock:
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/pip install --quiet pip-tools
+	$(PIP_COMPILE) --extra=dev --output-file=requirements-dev.lock pyproject.toml
+	cp requirements-dev.lock requirements.lock
+	$(PIP_COMPILE) --output-file=requirements.lock pyproject.toml
+	rm -rf $(LOCK_VENV)
 
 # Zero setup: SQLite, demo data, the development server with a Celery worker and beat on a local
 # folder queue (no Redis). Ctrl-C stops all three.
@@ -32,17 +57,18 @@ test: export REDIS_URL ?= $(TEST_REDIS_URL)
 test: export DEBUG = 0
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production
 test: export SECURE_SSL_REDIRECT = 0
-test: $(STAMP)
+test: export EMAIL_BACKEND = django.core.mail.backends.locmem.EmailBackend
+test: $(DEV_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/pytest --create-db $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -54,7 +80,7 @@ demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 
-screenshots: $(STAMP)
+screenshots: $(DEV_STAMP)
 	$(BIN)/python docs/screenshots/make_screenshots.py
 
 # Against Redis (REDIS_URL) and the configured database; run any number of workers, one beat.
@@ -65,4 +91,4 @@ beat: $(STAMP)
 	$(BIN)/celery -A config beat --loglevel=INFO --schedule $(or $(CELERY_BEAT_SCHEDULE),celerybeat-schedule)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .celery
+	rm -rf $(VENV) $(LOCK_VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .celery

@@ -1,7 +1,8 @@
 """Challenge board and challenge list API: queries and latency per request as the board grows.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test DEBUG=0 SECRET_KEY=bench \
-        SECURE_SSL_REDIRECT=0 .venv/bin/python bench/board_benchmark.py
+        SECURE_SSL_REDIRECT=0 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
+        .venv/bin/python bench/board_benchmark.py
 
 Creates a throwaway test database (test_<name>), fills it with published challenges, and prints
 for each size the number of queries of one request and the median and 95th percentile latency

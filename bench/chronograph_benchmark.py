@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_chrono \
         REDIS_URL=redis://127.0.0.1:6379/6 DEBUG=0 SECRET_KEY=bench SECURE_SSL_REDIRECT=0 \
+        EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
         .venv/bin/python bench/chronograph_benchmark.py
 
 Creates a throwaway test database (test_<name>, dropped at the end). For 10,000 and then 100,000

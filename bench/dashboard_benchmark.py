@@ -1,7 +1,8 @@
 """Staff dashboard: queries and latency per request as the pipeline grows.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test DEBUG=0 SECRET_KEY=bench \
-        SECURE_SSL_REDIRECT=0 .venv/bin/python bench/dashboard_benchmark.py
+        SECURE_SSL_REDIRECT=0 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend \
+        .venv/bin/python bench/dashboard_benchmark.py
 
 Creates a throwaway test database (test_<name>), fills it with challenges spread over every stage
 (open ones with unanswered questions past their questions deadline, evaluations with late and

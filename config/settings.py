@@ -5,9 +5,11 @@ process, so `make run` needs no services. `DATABASE_URL` and `REDIS_URL` switch 
 Redis, as in CI and production.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,7 +41,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_htmx",
+    "axes",
+    "csp",
     "rules.apps.AutodiscoverRulesConfig",
     "core",
     "challenges",
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,8 +61,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Reads only Content-Length; none of the middleware above reads the body, and views (and
+    # CSRF's process_view) run after it.
+    "core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,6 +109,8 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out username is refused before any password is checked.
+    "core.authentication.LockoutBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -110,6 +120,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password guessing: after LOGIN_FAILURE_LIMIT failed sign-ins for one username from one client
+# address (sign-in page, admin, HTTP Basic), that pair is locked out for LOGIN_LOCKOUT_MINUTES.
+# Attempts during the lockout do not extend it; a successful sign-in clears the count.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
+AXES_VERBOSE = False
+# Reverse proxies in front of the site that append the client's address to X-Forwarded-For
+# (0: the client connects directly and REMOTE_ADDR is its address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Attempts to create an account from one client address per hour (0: no limit).
+SIGNUP_LIMIT_PER_HOUR = env.int("SIGNUP_LIMIT_PER_HOUR", default=10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "challenges:board"
 LOGOUT_REDIRECT_URL = "challenges:board"
@@ -137,12 +163,40 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail: EMAIL_URL (e.g. smtp+tls://user:password@mail.example.org:587) or EMAIL_BACKEND. The
+# console backend, the development default, writes receipts and sign-up and invitation links
+# (their tokens) to the server log: with DEBUG off a real backend must be named, or nothing starts.
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if env("EMAIL_URL", default=""):
+    globals().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env("EMAIL_BACKEND", default=CONSOLE_EMAIL_BACKEND if DEBUG else "")
+if not DEBUG and EMAIL_BACKEND in ("", CONSOLE_EMAIL_BACKEND):
+    raise environ.ImproperlyConfigured(
+        "Set EMAIL_URL (e.g. smtp://mail.example.org:25) or EMAIL_BACKEND to a backend that sends "
+        "mail: with DEBUG off the console backend would write sign-up links and receipts to the "
+        "server log."
+    )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="procurement@localhost")
 
-# Upload and request size limits: bad input gets a clear 400, never a crash.
+# Upload and request size limits: bad input gets a clear 400 or 413, never a crash.
+# Largest document a vendor may attach to a proposal (bytes).
+VENDOR_DOCUMENT_MAX_BYTES = env.int("VENDOR_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Any request whose declared body is larger is refused (413) before it is read: the largest
+# document plus room for the form's other fields and the multipart framing.
+REQUEST_BODY_MAX_BYTES = env.int(
+    "REQUEST_BODY_MAX_BYTES", default=VENDOR_DOCUMENT_MAX_BYTES + 1024 * 1024
+)
+# Form fields and JSON bodies, files left out (core.parsers applies it to the API too).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# Uploaded files over this size are streamed to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+if max(VENDOR_DOCUMENT_MAX_BYTES, DATA_UPLOAD_MAX_MEMORY_SIZE) > REQUEST_BODY_MAX_BYTES:
+    raise environ.ImproperlyConfigured(
+        "REQUEST_BODY_MAX_BYTES must be at least VENDOR_DOCUMENT_MAX_BYTES and "
+        "DATA_UPLOAD_MAX_MEMORY_SIZE, or those uploads could never arrive."
+    )
 
 # Security. Strict when DEBUG is off (`manage.py check --deploy` is clean).
 SESSION_COOKIE_HTTPONLY = True
@@ -159,10 +213,42 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+REDIS_URL = env("REDIS_URL", default="")
+# The cache holds only counters (account creation per client): Redis when there is one, so every
+# web process counts together; otherwise each process's memory.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "cache",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Content-Security-Policy (django-csp): everything from this site only, no inline script unless
+# it carries the request's nonce (`request.csp_nonce`), no inline style, no plugins, no framing.
+# Swagger UI's stylesheet draws its icons from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Celery. With REDIS_URL: Redis (production, CI, `make worker` / `make beat`). Without it and with
 # DEBUG on (`make run`): kombu's filesystem transport in a local folder, so a real worker and beat
 # run with no other service. Otherwise (DEBUG off, no Redis): tasks run in process.
-REDIS_URL = env("REDIS_URL", default="")
 CELERY_LOCAL_FOLDER = Path(env("CELERY_LOCAL_FOLDER", default=str(BASE_DIR / ".celery")))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Publishing gives up quickly when the broker is down: the row is in the outbox already.
@@ -286,6 +372,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # django-axes logs every failed sign-in at INFO; its warnings (new failures, lockouts) remain.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # The municipality and its procurement rules.
@@ -299,5 +387,3 @@ MINIMUM_ENGAGEMENT_ACTIVITIES = env.int("MINIMUM_ENGAGEMENT_ACTIVITIES", default
 AWARD_STANDSTILL_DAYS = env.int("AWARD_STANDSTILL_DAYS", default=10)
 # Open Contracting ID prefix (registered with the OCDS helpdesk) for the open-data releases.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-rvb000")
-# Largest document a vendor may attach to a proposal (bytes).
-VENDOR_DOCUMENT_MAX_BYTES = env.int("VENDOR_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

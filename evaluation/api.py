@@ -9,11 +9,8 @@ nothing (an empty list, never another person's score or a sealed price); a write
 may see the evaluation but not act answers 403 before its input is read.
 """
 
-import csv
-import io
-
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -34,7 +31,7 @@ from challenges.models import Challenge
 from core.api import ReasonInput, RequiredReasonInput, error_responses, transition_action
 from core.errors import InvalidInput, PermissionDenied
 from core.permissions import can, require
-from core.spreadsheet import safe_row
+from core.spreadsheet import csv_response
 from vendors.api import UUID_PATTERN
 from vendors.files import document_response
 from vendors.models import Proposal
@@ -715,12 +712,8 @@ class RankingCsvView(EvaluationScopedMixin, GenericAPIView):
         rows = selectors.ranking_rows(evaluation=evaluation, user=request.user)
         if not rows:
             raise Http404
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        for row in rows:
-            writer.writerow(safe_row(str(cell) for cell in row))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        filename = f"ranking-{evaluation.challenge.reference}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "private, no-store"
+        response, writer = csv_response(
+            f"ranking-{evaluation.challenge.reference}.csv", private=True
+        )
+        writer.writerows(rows)
         return response

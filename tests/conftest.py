@@ -28,6 +28,13 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A cache of its own per test: counters (account creation per address) start at zero.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
     # A transactional test empties every table and content types come back with new ids;
     # the in-process cache must not hand out the old ones.
     ContentType.objects.clear_cache()

@@ -1,17 +1,17 @@
 """Consensus, opened prices and the ranking: the pages after every evaluator has submitted."""
 
-import csv
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
+from core.spreadsheet import csv_response
 from core.workflow import allowed_transitions, transition_problems
 
 from .. import selectors, services
@@ -247,10 +247,6 @@ def results_csv(request, reference):
     rows = selectors.ranking_rows(evaluation=evaluation, user=request.user)
     if not rows:
         raise Http404
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="ranking-{evaluation.challenge.reference}.csv"'
-    )
-    response["Cache-Control"] = "private, no-store"
-    csv.writer(response).writerows(rows)
+    response, writer = csv_response(f"ranking-{evaluation.challenge.reference}.csv", private=True)
+    writer.writerows(rows)
     return response

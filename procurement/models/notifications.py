@@ -1,13 +1,14 @@
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.tokens import new_token
+
 
 def new_calendar_token() -> str:
-    return secrets.token_urlsafe(32)
+    """Kept for migration 0003, which names it."""
+    return new_token()
 
 
 class Notification(models.Model):
@@ -94,7 +95,11 @@ class PersonPreferences(models.Model):
     )
     # Kinds the person does not want by email; the inbox always gets everything.
     email_muted_kinds = models.JSONField(default=list, blank=True)
-    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # The digest of the private calendar address's token, which is shown once, when made; none
+    # until the person makes one.
+    calendar_token_digest = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("personal preferences")

@@ -3,9 +3,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
+from core.tokens import new_token, token_digest
 
 from ..models import Notification, PersonPreferences
-from ..models.notifications import new_calendar_token
 from .notifications import preferences_for
 
 
@@ -30,9 +30,11 @@ def preferences_update(*, actor, language: str, email_kinds) -> PersonPreference
 
 
 @transaction.atomic
-def calendar_token_regenerate(*, actor) -> PersonPreferences:
-    """A new private calendar address; the old one stops working at once."""
+def calendar_token_regenerate(*, actor) -> tuple[PersonPreferences, str]:
+    """A new private calendar address, and its token to show once; the old address stops
+    working at once. Only the token's digest is kept."""
     preferences = PersonPreferences.objects.select_for_update().get(pk=preferences_for(actor).pk)
-    preferences.calendar_token = new_calendar_token()
-    preferences.save(update_fields=["calendar_token"])
-    return preferences
+    token = new_token()
+    preferences.calendar_token_digest = token_digest(token)
+    preferences.save(update_fields=["calendar_token_digest"])
+    return preferences, token

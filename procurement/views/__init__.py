@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from challenges.views import visible_challenge
 from core.permissions import require
+from core.tokens import token_digest
 
 from .. import calendar, selectors
 from ..forms import PreferencesForm
@@ -83,13 +84,19 @@ def inbox(request):
 @login_required
 def preferences(request):
     current = preferences_for(request.user)
+    feed_url = ""
     if request.method == "POST" and request.POST.get("regenerate"):
-        calendar_token_regenerate(actor=request.user)
-        messages.success(
-            request, _("Your calendar has a new address. The old address no longer works.")
+        had_address = current.calendar_token_digest is not None
+        current, token = calendar_token_regenerate(actor=request.user)
+        # Only the digest is stored, so this answer is the one time the address can be shown.
+        feed_url = request.build_absolute_uri(
+            reverse("procurement:calendar_feed", kwargs={"token": token})
         )
-        return redirect("procurement:preferences")
-    if request.method == "POST":
+        if had_address:
+            messages.success(
+                request, _("Your calendar has a new address. The old address no longer works.")
+            )
+    if request.method == "POST" and not feed_url:
         form = PreferencesForm(request.POST)
         if form.is_valid():
             preferences_update(
@@ -106,16 +113,24 @@ def preferences(request):
                 "email_kinds": [k for k in Notification.Kind.values if current.wants_email(k)],
             }
         )
-    feed_url = request.build_absolute_uri(
-        reverse("procurement:calendar_feed", kwargs={"token": current.calendar_token})
+    response = render(
+        request,
+        "procurement/preferences.html",
+        {
+            "form": form,
+            "feed_url": feed_url,
+            "has_calendar": current.calendar_token_digest is not None,
+        },
     )
-    return render(request, "procurement/preferences.html", {"form": form, "feed_url": feed_url})
+    if feed_url:
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def calendar_feed(request, token):
     """No sign-in: calendar programs cannot sign in. The long random token is the secret."""
     preferences = get_object_or_404(
-        PersonPreferences.objects.select_related("user"), calendar_token=token
+        PersonPreferences.objects.select_related("user"), calendar_token_digest=token_digest(token)
     )
     if not preferences.user.is_active:
         raise Http404

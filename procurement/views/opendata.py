@@ -2,14 +2,13 @@
 of challenges with the awards vendors were told of (values only once final), and a CSV of the
 pilots' outcome measurements."""
 
-import csv
 import json
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from challenges.models import Challenge
-from core.spreadsheet import safe_row
+from core.spreadsheet import csv_response
 
 from .. import ocds, selectors
 from ..models import Award
@@ -56,7 +55,7 @@ def challenges_csv(request):
             ocds.announced_q(), challenge__in=challenges
         ).select_related("proposal__vendor", "proposal__price_envelope")
     }
-    response, writer = _csv("challenges.csv")
+    response, writer = csv_response("challenges.csv")
     writer.writerow(
         [
             "ocid",
@@ -74,21 +73,17 @@ def challenges_csv(request):
         award = awards.get(challenge.pk)
         final = award is not None and award.status == Award.Status.FINAL
         writer.writerow(
-            safe_row(
-                [
-                    ocds.ocid(challenge),
-                    challenge.reference,
-                    challenge.title,
-                    challenge.status,
-                    challenge.published_at.isoformat(),
-                    challenge.submission_deadline.isoformat()
-                    if challenge.submission_deadline
-                    else "",
-                    _csv_award_status(award),
-                    award.proposal.vendor.legal_name if award else "",
-                    award.proposal.price_envelope.amount if final else "",
-                ]
-            )
+            [
+                ocds.ocid(challenge),
+                challenge.reference,
+                challenge.title,
+                challenge.status,
+                challenge.published_at.isoformat(),
+                challenge.submission_deadline.isoformat() if challenge.submission_deadline else "",
+                _csv_award_status(award),
+                award.proposal.vendor.legal_name if award else "",
+                award.proposal.price_envelope.amount if final else "",
+            ]
         )
     return response
 
@@ -101,16 +96,10 @@ def _csv_award_status(award) -> str:
     return "pending"
 
 
-def _csv(filename: str):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response, csv.writer(response)
-
-
 def outcomes_csv(request):
     """Every measurement of every pilot, with its indicator's baseline and target: how the
     city monitors what it bought (pilot pages are public, so are these figures)."""
-    response, writer = _csv("outcomes.csv")
+    response, writer = csv_response("outcomes.csv")
     writer.writerow(
         [
             "ocid",
@@ -129,19 +118,17 @@ def outcomes_csv(request):
         indicator = m.indicator
         challenge = indicator.pilot.challenge
         writer.writerow(
-            safe_row(
-                [
-                    ocds.ocid(challenge),
-                    challenge.reference,
-                    indicator.pilot.status,
-                    indicator.name,
-                    indicator.unit,
-                    indicator.baseline,
-                    indicator.target,
-                    m.measured_on.isoformat(),
-                    m.value,
-                    m.source_note,
-                ]
-            )
+            [
+                ocds.ocid(challenge),
+                challenge.reference,
+                indicator.pilot.status,
+                indicator.name,
+                indicator.unit,
+                indicator.baseline,
+                indicator.target,
+                m.measured_on.isoformat(),
+                m.value,
+                m.source_note,
+            ]
         )
     return response

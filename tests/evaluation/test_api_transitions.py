@@ -322,7 +322,7 @@ def test_the_owner_ranks_reads_the_ranking_and_its_csv_then_decides(prices_opene
     export = client_for(alice).get(ev(prices_opened, "ranking.csv"))
     assert export.status_code == 200
     assert export["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["rank", "label", "vendor"]
     assert {row[2] for row in rows[1:]} == {
         "Acme Heat Solutions Ltd.",

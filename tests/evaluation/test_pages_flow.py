@@ -21,7 +21,7 @@ from evaluation.models import (
 )
 from tests.evaluation.conftest import accept, assignment_of, passes, score_everything
 from tests.factories import UserFactory
-from vendors.models import Proposal
+from vendors.models import Proposal, VendorOrganization
 
 pytestmark = pytest.mark.django_db
 
@@ -370,13 +370,29 @@ def test_the_ranking_downloads_as_csv(client, alice, ranked):
     assert response["Content-Disposition"] == (
         f'attachment; filename="ranking-{ranked.challenge.reference}.csv"'
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["rank", "label", "vendor"]
     assert {rows[1][2], rows[2][2]} == {ACME, GLOBEX}
     assert {rows[1][rows[0].index("price")], rows[2][rows[0].index("price")]} == {
         "100000.00",
         "80000.00",
     }
+
+
+def test_the_ranking_csv_writes_a_vendor_name_that_looks_like_a_formula_as_text(
+    client, alice, ranked
+):
+    formula = '=HYPERLINK("http://x","y")'
+    VendorOrganization.objects.filter(legal_name=ACME).update(legal_name=formula)
+    signed_in(client, alice)
+    response = client.get(url("results_csv", ranked.challenge))
+
+    assert response.status_code == 200
+    # The byte-order mark lets Excel on Windows read the file as UTF-8.
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    vendors = {row[rows[0].index("vendor")] for row in rows[1:]}
+    assert vendors == {"'" + formula, GLOBEX}
 
 
 def test_the_owner_decides_from_the_ranking(client, alice, ranked):

@@ -80,6 +80,7 @@ class WorkerProcess:
             ),
             "REDIS_URL": REDIS_TEST_URL,
             "MUNICIPALITY_TIME_ZONE": settings.TIME_ZONE,
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             **env,
         }
         self.concurrency = concurrency

@@ -417,7 +417,7 @@ def test_the_challenges_csv_says_withdrawn_only_for_an_announced_award(live, end
     run(live)
     response = client.get(reverse("procurement:open_data_csv"))
 
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     row = next(r for r in rows if r["reference"] == live.challenge.reference)
     assert row["award_status"] == ("withdrawn" if announced else "")
     assert row["supplier"] == ("Acme Heat Solutions Ltd." if announced else "")

@@ -1,5 +1,7 @@
 """Each person's private iCalendar feed of their deadlines (DESIGN.md §4)."""
 
+import hashlib
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,8 +19,13 @@ pytestmark = pytest.mark.django_db
 MONCTON = ZoneInfo("America/Moncton")
 
 
+def address(user) -> str:
+    """The person's calendar token, made as the preferences page makes it."""
+    return calendar_token_regenerate(actor=user)[1]
+
+
 def feed(client, user):
-    token = preferences_for(user).calendar_token
+    token = address(user)
     response = client.get(reverse("procurement:calendar_feed", kwargs={"token": token}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -86,11 +93,10 @@ def test_an_unknown_token_finds_nothing(client, alice):
 
 
 def test_a_new_address_stops_the_old_one(client, alice):
-    old = preferences_for(alice).calendar_token
+    old = address(alice)
 
-    calendar_token_regenerate(actor=alice)
+    new = address(alice)
 
-    new = PersonPreferences.objects.get(user=alice).calendar_token
     assert new != old
     old_response = client.get(reverse("procurement:calendar_feed", kwargs={"token": old}))
     new_response = client.get(reverse("procurement:calendar_feed", kwargs={"token": new}))
@@ -98,21 +104,64 @@ def test_a_new_address_stops_the_old_one(client, alice):
     assert new_response.status_code == 200
 
 
-def test_the_preferences_page_shows_the_address_and_makes_a_new_one(client, alice):
-    old = preferences_for(alice).calendar_token
+def test_only_the_digest_of_the_token_is_stored(client, alice):
+    token = address(alice)
+
+    stored = PersonPreferences.objects.filter(user=alice).values()[0]
+    assert token not in str(stored)
+    assert stored["calendar_token_digest"] == hashlib.sha256(token.encode()).hexdigest()
+    # The digest itself is no address.
+    response = client.get(
+        reverse("procurement:calendar_feed", kwargs={"token": stored["calendar_token_digest"]})
+    )
+    assert response.status_code == 404
+
+
+def test_nobody_has_an_address_until_they_make_one(client, alice):
     client.force_login(alice)
 
-    page = client.get(reverse("procurement:preferences"))
+    page = client.get(reverse("procurement:preferences")).content.decode()
+
+    assert preferences_for(alice).calendar_token_digest is None
+    assert 'id="feed-url"' not in page
+    assert "Make my calendar address" in page
+
+
+def test_the_preferences_page_shows_the_address_once_when_it_is_made(client, alice):
+    client.force_login(alice)
+
+    made = client.post(reverse("procurement:preferences"), {"regenerate": "1"})
+    later = client.get(reverse("procurement:preferences"))
+
+    assert made.status_code == 200
+    assert made["Cache-Control"] == "private, no-store"
+    shown = re.search(r'id="feed-url" type="text" readonly value="([^"]+)"', made.content.decode())
+    assert shown and "it is shown only this once" in made.content.decode()
+    assert client.get(shown.group(1)).status_code == 200
+    text = later.content.decode()
+    assert 'id="feed-url"' not in text and shown.group(1) not in text
+    assert "You have a private calendar address" in text
+
+
+def test_making_a_new_address_on_the_page_stops_the_old_one(client, alice):
+    old = address(alice)
+    client.force_login(alice)
+
     response = client.post(reverse("procurement:preferences"), {"regenerate": "1"})
 
-    assert page.status_code == 200
-    assert old in page.content.decode()
-    assert response.status_code == 302
-    assert PersonPreferences.objects.get(user=alice).calendar_token != old
+    text = response.content.decode()
+    assert "The old address no longer works." in text
+    new = re.search(
+        r'id="feed-url" type="text" readonly value="[^"]+/calendar/([^"/]+)\.ics"', text
+    )
+    assert new and new.group(1) != old
+    assert (
+        client.get(reverse("procurement:calendar_feed", kwargs={"token": old})).status_code == 404
+    )
 
 
 def test_a_deactivated_persons_feed_is_gone(client, alice):
-    token = preferences_for(alice).calendar_token
+    token = address(alice)
     alice.is_active = False
     alice.save()
 

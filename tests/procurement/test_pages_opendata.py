@@ -33,7 +33,7 @@ def csv_rows(client):
     response = client.get(reverse("procurement:open_data_csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def fetch(client, url):
@@ -126,7 +126,7 @@ def outcome_rows(client):
     response = client.get(reverse("procurement:open_data_outcomes_csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.content.decode())))
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ def test_the_outcomes_csv_lists_each_measurement_against_its_target(client, meas
 def test_the_outcomes_csv_is_a_header_alone_without_pilots(client, published):
     assert outcome_rows(client) == []
     response = client.get(reverse("procurement:open_data_outcomes_csv"))
-    assert response.content.decode().startswith("ocid,reference,pilot_status,indicator,")
+    assert response.content.decode("utf-8-sig").startswith("ocid,reference,pilot_status,indicator,")
 
 
 def test_the_open_data_page_links_both_downloads(client, db):

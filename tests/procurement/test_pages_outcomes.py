@@ -322,6 +322,20 @@ def test_once_final_it_shows_the_awarded_value_and_waits_for_the_pilot(
     assert "No pilot yet; the city is setting it up with the vendor." in text
 
 
+def test_a_final_award_says_the_standstill_ended_and_claims_no_contract(
+    client, decided, frank, carol, alice
+):
+    award = finalise(announce(decided, frank, carol, alice), alice)
+    text = page(client, decided.challenge)
+
+    assert "Award final (standstill ended)" in text
+    assert 'id="award-finalised">' in text
+    # The platform records the award, not the contract that may follow it.
+    assert "Contract signed" not in text
+    assert "Contract value" not in text
+    assert award.finalised_at is not None
+
+
 def test_the_award_section_says_what_the_open_data_says(client, decided, frank, carol, alice):
     award = announce(decided, frank, carol, alice)
     for expected_status in ("pending", "active"):

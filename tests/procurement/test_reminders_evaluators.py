@@ -7,7 +7,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from procurement.models import Notification, ReminderDelivery
-from procurement.services import preferences_for, reminders_deliver_due
+from procurement.services import calendar_token_regenerate, reminders_deliver_due
 from tests.factories import evaluation_in, panel_member, set_status
 
 from .conftest import START
@@ -65,7 +65,7 @@ def test_an_evaluator_of_a_cancelled_challenge_is_not_reminded(clock, assignment
 
 
 def test_the_due_date_is_in_the_evaluators_calendar(client, assignment, frank):
-    token = preferences_for(frank).calendar_token
+    _preferences, token = calendar_token_regenerate(actor=frank)
 
     response = client.get(reverse("procurement:calendar_feed", kwargs={"token": token}))
 

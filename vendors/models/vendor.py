@@ -1,5 +1,3 @@
-import hashlib
-import secrets
 import uuid
 from datetime import timedelta
 
@@ -9,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.tokens import new_token, token_digest
 
 from ..validators import postal_code_matches_province
 
@@ -174,10 +174,6 @@ class VendorMembership(models.Model):
         return f"{self.user} ({self.get_role_display()}) at {self.vendor}"
 
 
-def _token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 class VendorInvitation(models.Model):
     """An invitation to join a vendor. Only the token's digest is stored: a database leak
     does not hand out working links."""
@@ -218,10 +214,10 @@ class VendorInvitation(models.Model):
     @classmethod
     def new(cls, **fields) -> tuple["VendorInvitation", str]:
         """An unsaved invitation and its token (to send; never stored)."""
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         now = timezone.now()
         invitation = cls(
-            token_digest=_token_digest(token),
+            token_digest=token_digest(token),
             created_at=now,
             expires_at=now + timedelta(days=INVITATION_VALID_DAYS),
             **fields,
@@ -230,7 +226,7 @@ class VendorInvitation(models.Model):
 
     @classmethod
     def for_token(cls, token: str):
-        return cls.objects.filter(token_digest=_token_digest(str(token or ""))).first()
+        return cls.objects.filter(token_digest=token_digest(token)).first()
 
     @property
     def is_pending(self) -> bool:

@@ -1,0 +1,42 @@
+"""Request middleware of the platform."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+
+class RequestBodyLimitMiddleware:
+    """Answer 413 to a request whose declared body is over REQUEST_BODY_MAX_BYTES.
+
+    It looks at Content-Length only, before any middleware or view reads the body, so an
+    oversized upload is refused without being received. Django reads no more than the declared
+    length, so a body without one (or longer than it) cannot slip past.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.REQUEST_BODY_MAX_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit:
+            return self.refuse(request, limit)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request, limit):
+        message = _(
+            "The request is larger than %(limit)s, so nothing was received or saved. Send less: "
+            "a document may be at most %(document)s."
+        ) % {
+            "limit": filesizeformat(limit),
+            "document": filesizeformat(settings.VENDOR_DOCUMENT_MAX_BYTES),
+        }
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=413)
+        return render(request, "413.html", {"message": message}, status=413)

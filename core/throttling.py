@@ -1,0 +1,63 @@
+"""Limits on guessing passwords and on creating accounts.
+
+Failed sign-ins (the sign-in page, the admin's and HTTP Basic on the API) are counted by
+django-axes per username and client address; see `LockoutBackend`. Account creation is counted
+per client address here, in the cache (Redis in production, so every web process shares it).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import ngettext
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT reverse proxies in front,
+    the address the outermost of them saw (X-Forwarded-For, counted from the right, because a
+    client can write anything at its left)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout_minutes() -> int:
+    cool_off = settings.AXES_COOLOFF_TIME
+    return max(1, round(cool_off / timedelta(minutes=1)))
+
+
+def lockout_message() -> str:
+    minutes = lockout_minutes()
+    return ngettext(
+        "Too many failed sign-in attempts for this account from your network. Signing in is "
+        "paused for %(minutes)d minute; then try again, or reset your password if you forgot it.",
+        "Too many failed sign-in attempts for this account from your network. Signing in is "
+        "paused for %(minutes)d minutes; then try again, or reset your password if you forgot it.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+SIGNUP_WINDOW_SECONDS = 3600
+
+
+def signup_allowed(request) -> bool:
+    """Count one attempt to create an account from this client; False past the hourly limit."""
+    limit = settings.SIGNUP_LIMIT_PER_HOUR
+    if not limit:
+        return True
+    key = f"signup-attempts:{client_ip(request)}"
+    # The window starts with the first attempt and is not extended by later ones.
+    cache.add(key, 0, timeout=SIGNUP_WINDOW_SECONDS)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=SIGNUP_WINDOW_SECONDS)
+        attempts = 1
+    return attempts <= limit
