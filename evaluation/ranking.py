@@ -48,10 +48,7 @@ from django.db.models import (
 from django.db.models.functions import Rank
 from django.utils.translation import gettext as _
 
-from vendors.models import Proposal
-
 from .models import (
-    PASSED_SCREENING,
     Criterion,
     DrawEntry,
     Evaluation,
@@ -174,7 +171,7 @@ def _technical(evaluation: Evaluation, plan: EvaluationPlan, rated: list[Criteri
 
 def _base(evaluation: Evaluation, plan: EvaluationPlan, criteria: list[Criterion]):
     rated = [c for c in criteria if c.kind == Criterion.Kind.RATED]
-    qs = Proposal.objects.filter(challenge_id=evaluation.challenge_id, status__in=PASSED_SCREENING)
+    qs = evaluation.ranked_proposals()
     qs = qs.annotate(**{f"c{c.pk}": _combined(evaluation, plan, c) for c in rated})
     qs = qs.annotate(technical=_technical(evaluation, plan, rated))
     return qs.annotate(
