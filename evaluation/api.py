@@ -40,7 +40,14 @@ from vendors.files import document_response
 from vendors.models import Proposal
 
 from . import selectors, services
-from .models import ConsensusScore, Evaluation, PanelAssignment, RankingEntry, Score
+from .models import (
+    ConsensusScore,
+    Evaluation,
+    EvaluationPlan,
+    PanelAssignment,
+    RankingEntry,
+    Score,
+)
 from .models.evaluation import CHAIR_ONLY, EVALUATOR_ONLY, OWNER_ONLY
 from .rules import assignment_for
 from .serializers import (
@@ -94,6 +101,8 @@ class PlanViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends = []
     serializer_class = PlanOutput
+    # Found by its challenge (get_object); DRF's OPTIONS asks for the object before a PUT.
+    queryset = EvaluationPlan.objects.none()
 
     def get_challenge(self) -> Challenge:
         challenge = Challenge.objects.filter(reference=self.kwargs["challenge_reference"]).first()
@@ -101,10 +110,17 @@ class PlanViewSet(viewsets.GenericViewSet):
             raise Http404
         return challenge
 
-    def _output(self, challenge):
+    def get_object(self) -> EvaluationPlan:
+        return self._plan(self.get_challenge())
+
+    def _plan(self, challenge) -> EvaluationPlan:
         plan = selectors.plan_for_challenge(challenge=challenge, user=self.request.user)
         if plan is None:
             raise Http404
+        return plan
+
+    def _output(self, challenge):
+        plan = self._plan(challenge)
         return Response(PlanOutput(plan, context=self.get_serializer_context()).data)
 
     def _editable_challenge(self) -> Challenge:
