@@ -29,6 +29,12 @@ class ProcurementConfig(AppConfig):
         from .services.award import awards_withdraw
 
         register_transition_effect("challenges.Challenge", "cancel", awards_withdraw)
+        # Every e-mail of the lower apps (receipts, invitations) goes through the outbox.
+        from core.outbox import register_email_outbox
+
+        from .services.notifications import outgoing_email_create
+
+        register_email_outbox(outgoing_email_create)
         register_transition_effect("challenges.Challenge", "end_without_award", awards_withdraw)
         # Last: it listens to the models every registered step and audience depends on.
         receivers.connect_schedule_receivers()
