@@ -35,7 +35,7 @@ from core.api import ReasonInput, RequiredReasonInput, error_responses, transiti
 from core.errors import InvalidInput, PermissionDenied
 from core.permissions import can, require
 from core.spreadsheet import safe_row
-from vendors.api import UUID_PATTERN
+from vendors.api import DOWNLOAD_RESPONSES, UUID_PATTERN
 from vendors.files import document_response
 from vendors.models import Proposal
 
@@ -468,12 +468,7 @@ class PanelDocumentViewSet(EvaluationScopedMixin, viewsets.GenericViewSet):
             CHALLENGE_REFERENCE,
             OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH),
         ],
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description=gettext_lazy("The file, as it was uploaded.")
-            ),
-            **NOT_VISIBLE,
-        },
+        responses={**DOWNLOAD_RESPONSES, **NOT_VISIBLE},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):
