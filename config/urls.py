@@ -19,4 +19,18 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]
 
+# A path under /api/ that matches nothing answers JSON like the API; pages keep their HTML 404.
+handler404 = "config.urls.not_found"
+
+
+def not_found(request, exception):
+    from django.views.defaults import page_not_found
+
+    from core.api import api_not_found
+
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return page_not_found(request, exception)
+
+
 admin.site.site_header = f"{settings.MUNICIPALITY_NAME}: procurement administration"

@@ -6,17 +6,22 @@
   objects they may see but not act on answer 403.
 - A state change is `POST /api/<things>/<id>/<transition>/`, built by `transition_action`.
 - Request bodies are capped at DATA_UPLOAD_MAX_MEMORY_SIZE (core.parsers).
+- Every error answers JSON of one shape (`ProblemSerializer`): a `detail` sentence, the `errors`
+  and, for bad input, the field errors by field name; a path under /api/ that matches nothing
+  answers a JSON 404 too (`api_not_found`). `AutoSchema` documents 400, 403 and 404 on every
+  operation that does not say otherwise, so the schema lists every answer the API gives.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.authentication import BasicScheme
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -62,7 +67,56 @@ def exception_handler(exc, context):
         # One sentence for every 404: "No Question matches the given query" for a missing row
         # and "Not found" for a hidden one would tell which ids exist.
         return Response({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, ValidationError):
+        return Response(_invalid_body(exc.detail), status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+def _messages(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [m for value in detail.values() for m in _messages(value)]
+    if isinstance(detail, list | tuple):
+        return [m for value in detail for m in _messages(value)]
+    return [str(detail)]
+
+
+def _invalid_body(detail) -> dict:
+    """A serializer's errors in the shape of every other error: the sentence, the messages, and
+    the field errors by field name as DRF gives them."""
+    fields = detail if isinstance(detail, dict) else {}
+    named = sorted(str(name) for name in fields if name != api_settings.NON_FIELD_ERRORS_KEY)
+    if named:
+        sentence = _("Correct these fields and send the request again: %(fields)s.") % {
+            "fields": ", ".join(named)
+        }
+    else:
+        sentence = " ".join(_messages(detail)) or _("Correct the request and send it again.")
+    return {**fields, "detail": sentence, "errors": _messages(detail)}
+
+
+def api_not_found(request, exception=None):
+    """The 404 of a path under /api/ that matches no endpoint: JSON like every API error."""
+    return JsonResponse({"detail": _("Not found.")}, status=status.HTTP_404_NOT_FOUND)
+
+
+class AutoSchema(SpectacularAutoSchema):
+    """Every operation documents the errors every endpoint can answer (bad input, not
+    permitted, not found or not visible), unless it documents them itself."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        defaults = error_responses(bad_input=self._takes_input())
+        for code, response in defaults.items():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    response, str(code), None, direction
+                )
+        return responses
+
+    def _takes_input(self) -> bool:
+        if self.method in ("POST", "PUT", "PATCH"):
+            return True
+        return any(p.get("in") == "query" for p in self._get_parameters())
 
 
 class HardenedBasicScheme(BasicScheme):
@@ -93,7 +147,7 @@ class RulesObjectPermission(BasePermission):
 
 
 class ProblemSerializer(serializers.Serializer):
-    """A refused or invalid request."""
+    """A refused or invalid request. Bad input adds each field's errors under its name."""
 
     detail = serializers.CharField()
     errors = serializers.ListField(child=serializers.CharField(), required=False)

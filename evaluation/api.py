@@ -32,12 +32,19 @@ from core.api import ReasonInput, RequiredReasonInput, error_responses, transiti
 from core.errors import InvalidInput, PermissionDenied
 from core.permissions import can, require
 from core.spreadsheet import csv_response
-from vendors.api import UUID_PATTERN
+from vendors.api import DOWNLOAD_RESPONSES, UUID_PATTERN
 from vendors.files import document_response
 from vendors.models import Proposal
 
 from . import selectors, services
-from .models import ConsensusScore, Evaluation, PanelAssignment, RankingEntry, Score
+from .models import (
+    ConsensusScore,
+    Evaluation,
+    EvaluationPlan,
+    PanelAssignment,
+    RankingEntry,
+    Score,
+)
 from .models.evaluation import CHAIR_ONLY, EVALUATOR_ONLY, OWNER_ONLY
 from .rules import assignment_for
 from .serializers import (
@@ -89,6 +96,8 @@ class PlanViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticatedOrReadOnly]
     filter_backends = []
     serializer_class = PlanOutput
+    # Found by its challenge (get_object); DRF's OPTIONS asks for the object before a PUT.
+    queryset = EvaluationPlan.objects.none()
 
     def get_challenge(self) -> Challenge:
         challenge = Challenge.objects.filter(reference=self.kwargs["challenge_reference"]).first()
@@ -96,10 +105,17 @@ class PlanViewSet(viewsets.GenericViewSet):
             raise Http404
         return challenge
 
-    def _output(self, challenge):
+    def get_object(self) -> EvaluationPlan:
+        return self._plan(self.get_challenge())
+
+    def _plan(self, challenge) -> EvaluationPlan:
         plan = selectors.plan_for_challenge(challenge=challenge, user=self.request.user)
         if plan is None:
             raise Http404
+        return plan
+
+    def _output(self, challenge):
+        plan = self._plan(challenge)
         return Response(PlanOutput(plan, context=self.get_serializer_context()).data)
 
     def _editable_challenge(self) -> Challenge:
@@ -445,12 +461,7 @@ class PanelDocumentViewSet(EvaluationScopedMixin, viewsets.GenericViewSet):
             CHALLENGE_REFERENCE,
             OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH),
         ],
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description=gettext_lazy("The file, as it was uploaded.")
-            ),
-            **NOT_VISIBLE,
-        },
+        responses={**DOWNLOAD_RESPONSES, **NOT_VISIBLE},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):

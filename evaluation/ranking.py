@@ -6,24 +6,32 @@ Per proposal that passed screening:
 - technical = Σ combined / max points × weight (so out of the sum of the rated weights);
 - price points = lowest price / bid price × price weight, only for proposals whose technical score
   meets the plan's minimum (the lowest price is taken among those proposals too); others get none;
-- total = technical + price points; every figure rounded to 4 decimals before it is compared;
+- total = technical + price points;
 - rank = RANK() over total, then the plan's tie-break chain (technical score higher, price lower,
   recorded draw position lower). Proposals still tied share a rank.
+
+Rounding is exact: each combined score, the technical score and the price points are rounded to
+4 decimals, half up, and the arithmetic is done in whole numbers of ten-thousandths (scores in
+hundredths, prices in cents, the rated terms over one common denominator, a division only once,
+at the end). Neither PostgreSQL's numeric division (rounded after about 20 digits) nor SQLite's
+floating point can then move a figure that sits exactly on a half (37.94125 is 37.9413 on both).
 
 The number of queries does not depend on the number of proposals: one for the plan's criteria,
 one aggregate for the lowest eligible price, one for the ranked rows, and one more when a draw
 is needed (the draw itself is stored by `services.ranking`).
 """
 
+import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
-    Avg,
+    BigIntegerField,
     BooleanField,
     Case,
+    Count,
     DecimalField,
-    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -32,17 +40,15 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Rank, Round
+from django.db.models.functions import Rank
 from django.utils.translation import gettext as _
 
-from vendors.models import Proposal
-
 from .models import (
-    PASSED_SCREENING,
     Criterion,
     DrawEntry,
     Evaluation,
@@ -51,8 +57,8 @@ from .models import (
 )
 
 PLACES = 4
-NUMBER = DecimalField(max_digits=20, decimal_places=PLACES)
-ZERO = Value(Decimal("0"), output_field=NUMBER)
+UNIT = 10**PLACES  # figures are computed in whole ten-thousandths
+NUMBER = DecimalField(max_digits=20, decimal_places=2)
 QUANTUM = Decimal(1).scaleb(-PLACES)
 
 TIE_BREAK_LABELS = {
@@ -84,53 +90,90 @@ class Ranking:
     draw_groups: list[list[int]]
 
 
-def _places(value: Decimal) -> Decimal:
-    """The figure with its four places, as PostgreSQL returns it (SQLite drops trailing zeros)."""
-    return value.quantize(QUANTUM)
+def _figure(units: int) -> Decimal:
+    """A figure in ten-thousandths as a decimal with its four places."""
+    return Decimal(int(units)).scaleb(-PLACES).quantize(QUANTUM)
 
 
-def _rounded(expression):
-    return Round(ExpressionWrapper(expression, output_field=NUMBER), PLACES, output_field=NUMBER)
+class _Whole(Func):
+    """Integer arithmetic written as one SQL template, the same on PostgreSQL and SQLite.
+
+    `{0}`, `{1}`… stand for the expressions; every operand is a BIGINT, so `/` is an integer
+    division on both databases (it truncates, which for figures that are never negative is the
+    floor: `(2a + b) / (2b)` is a/b rounded half up). Written flat, the query nests only a few
+    levels deep, which SQLite before 3.46 needs (`make run` uses SQLite).
+    """
+
+    output_field = BigIntegerField()
+
+    def __init__(self, sql: str, *expressions):
+        super().__init__(*expressions)
+        self.sql = sql
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = [compiler.compile(e) for e in self.get_source_expressions()]
+        params = []
+
+        def operand(match):
+            sql, operand_params = compiled[int(match.group(1))]
+            params.extend(operand_params)
+            return f"({sql})"
+
+        return re.sub(r"\{(\d+)\}", operand, self.sql), params
+
+
+def _units(decimal_field: str, factor: int):
+    """A stored decimal of at most two places as a whole number of 1/factor (exact: the
+    rounding only undoes SQLite's binary storage of decimals)."""
+    return _Whole(f"CAST(ROUND({{0}} * {factor}) AS BIGINT)", F(decimal_field))
 
 
 def _combined(evaluation: Evaluation, plan: EvaluationPlan, criterion: Criterion):
-    """An aggregate over the proposal's joined scores for one criterion (one GROUP BY for all
-    criteria; the database computes identical aggregates once however often they are used)."""
+    """The combined score in ten-thousandths, rounded half up: an aggregate over the proposal's
+    joined scores for one criterion (one GROUP BY for all criteria)."""
     if plan.combination == EvaluationPlan.Combination.CONSENSUS:
         return Max(
-            "consensus_scores__points",
+            _units("consensus_scores__points", UNIT),
             filter=Q(
                 consensus_scores__criterion_id=criterion.pk,
                 consensus_scores__evaluation_id=evaluation.pk,
             ),
+            output_field=BigIntegerField(),
         )
-    return Avg(
-        "evaluation_scores__points",
-        filter=Q(
-            evaluation_scores__criterion_id=criterion.pk,
-            evaluation_scores__assignment__evaluation_id=evaluation.pk,
-            evaluation_scores__assignment__status=PanelAssignment.Status.SUBMITTED,
-        ),
+    submitted = Q(
+        evaluation_scores__criterion_id=criterion.pk,
+        evaluation_scores__assignment__evaluation_id=evaluation.pk,
+        evaluation_scores__assignment__status=PanelAssignment.Status.SUBMITTED,
+    )
+    hundredths = Sum(
+        _units("evaluation_scores__points", 100), filter=submitted, output_field=BigIntegerField()
+    )
+    count = Count("evaluation_scores__points", filter=submitted)
+    # average × UNIT = hundredths × 100 / count, rounded half up; no score gives NULL.
+    return _Whole("(2 * 100 * CAST({0} AS BIGINT) + {1}) / NULLIF(2 * {1}, 0)", hundredths, count)
+
+
+def _technical(evaluation: Evaluation, plan: EvaluationPlan, rated: list[Criterion]):
+    """Σ combined × weight / max points in ten-thousandths, rounded half up once: each term is
+    brought to the common denominator of the maximum points before anything is divided."""
+    if not rated:
+        return Value(0, output_field=BigIntegerField())
+    common = math.lcm(*(int(c.max_points) for c in rated))
+    terms = " + ".join(
+        f"COALESCE({{{n}}}, 0) * {int(c.weight) * (common // int(c.max_points))}"
+        for n, c in enumerate(rated)
+    )
+    return _Whole(
+        f"(2 * ({terms}) + {common}) / {2 * common}",
+        *(_combined(evaluation, plan, c) for c in rated),
     )
 
 
 def _base(evaluation: Evaluation, plan: EvaluationPlan, criteria: list[Criterion]):
     rated = [c for c in criteria if c.kind == Criterion.Kind.RATED]
-    qs = Proposal.objects.filter(challenge_id=evaluation.challenge_id, status__in=PASSED_SCREENING)
-    annotations = {f"c{c.pk}": _rounded(_combined(evaluation, plan, c)) for c in rated}
-    qs = qs.annotate(**annotations)
-    terms = [
-        _Flat(
-            _combined(evaluation, plan, c),
-            template=f"(COALESCE(ROUND(%(expressions)s, {PLACES}), 0) * %(weight)d * 1.0"
-            " / %(max_points)d)",
-            weight=int(c.weight),
-            max_points=int(c.max_points),
-        )
-        for c in rated
-    ]
-    technical = _Flat(*terms, template=f"ROUND(%(expressions)s, {PLACES})", arg_joiner=" + ")
-    qs = qs.annotate(technical=technical if terms else ZERO)
+    qs = evaluation.ranked_proposals()
+    qs = qs.annotate(**{f"c{c.pk}": _combined(evaluation, plan, c) for c in rated})
+    qs = qs.annotate(technical=_technical(evaluation, plan, rated))
     return qs.annotate(
         meets_minimum=Case(
             When(_meets_minimum(plan), then=Value(True)),
@@ -146,24 +189,9 @@ def _base(evaluation: Evaluation, plan: EvaluationPlan, criteria: list[Criterion
     )
 
 
-class _Flat(Func):
-    """A decimal figure written as one SQL template, the same on every database.
-
-    Django's SQLite backend wraps each step of a decimal expression in CAST(... AS NUMERIC), and
-    annotations are written out in full wherever they are used: the ranking query would nest
-    beyond what SQLite before 3.46 can parse (`make run` uses SQLite). Written flat, it nests a
-    few levels deep. `* 1.0` before a division keeps its fraction on SQLite, which divides two
-    integers as integers; on PostgreSQL it is an exact numeric.
-    """
-
-    output_field = NUMBER
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, **extra_context)
-
-
 def _meets_minimum(plan: EvaluationPlan) -> Q:
-    return Q(technical__gte=Value(plan.minimum_technical_score))
+    minimum = int((plan.minimum_technical_score * UNIT).to_integral_value())
+    return Q(technical__gte=Value(minimum, output_field=BigIntegerField()))
 
 
 def compute_ranking(evaluation: Evaluation, *, with_draw: bool = True) -> Ranking:
@@ -175,34 +203,30 @@ def compute_ranking(evaluation: Evaluation, *, with_draw: bool = True) -> Rankin
     price_criterion = next((c for c in criteria if c.kind == Criterion.Kind.PRICE), None)
     qs = _base(evaluation, plan, criteria)
 
-    price_points = ZERO
+    price_points = Value(0, output_field=BigIntegerField())
     if price_criterion is not None:
         lowest = qs.aggregate(lowest=Min("eligible_price"))["lowest"]
         if lowest is not None:
-            weight = Value(Decimal(price_criterion.weight), output_field=NUMBER)
+            weight = int(price_criterion.weight)
+            cents = int((Decimal(lowest) * 100).to_integral_value())
             eligible = _meets_minimum(plan)
             price_points = Case(
+                # lowest / bid × weight in ten-thousandths, rounded half up, both in cents.
+                # NULLIF: the database may compute this for a zero bid too (in its GROUP BY).
                 When(
                     eligible & Q(price_envelope__amount__gt=0),
-                    then=_Flat(
-                        Value(lowest * price_criterion.weight, output_field=NUMBER),
-                        F("price_envelope__amount"),
-                        template=f"ROUND(%(expressions)s, {PLACES})",
-                        arg_joiner=" * 1.0 / ",
+                    then=_Whole(
+                        f"({2 * cents * weight * UNIT} + {{0}}) / NULLIF(2 * {{0}}, 0)",
+                        _units("price_envelope__amount", 100),
                     ),
                 ),
                 # A bid of zero is the lowest possible price: full points.
-                When(eligible & Q(price_envelope__amount=0), then=weight),
-                default=ZERO,
-                output_field=NUMBER,
+                When(eligible & Q(price_envelope__amount=0), then=Value(weight * UNIT)),
+                default=Value(0),
+                output_field=BigIntegerField(),
             )
     qs = qs.annotate(price_points=price_points).annotate(
-        total=_Flat(
-            F("technical"),
-            F("price_points"),
-            template=f"ROUND(%(expressions)s, {PLACES})",
-            arg_joiner=" + ",
-        )
+        total=_Whole("{0} + {1}", F("technical"), F("price_points"))
     )
     chain = [key for key in plan.tie_break_order if key in EvaluationPlan.TieBreak.values]
     if with_draw and EvaluationPlan.TieBreak.DRAW in chain:
@@ -233,15 +257,15 @@ def compute_ranking(evaluation: Evaluation, *, with_draw: bool = True) -> Rankin
             RankRow(
                 proposal_id=values["pk"],
                 criterion_scores={
-                    str(c.pk): _places(values[f"c{c.pk}"])
+                    str(c.pk): _figure(values[f"c{c.pk}"])
                     for c in rated
                     if values[f"c{c.pk}"] is not None
                 },
-                technical=_places(values["technical"]),
+                technical=_figure(values["technical"]),
                 meets_minimum=values["meets_minimum"],
                 price=values["eligible_price"],
-                price_points=_places(values["price_points"]),
-                total=_places(values["total"]),
+                price_points=_figure(values["price_points"]),
+                total=_figure(values["total"]),
                 rank=values["rank"],
                 draw_position=values["draw_position"],
             )
@@ -326,7 +350,7 @@ def technical_table(evaluation: Evaluation) -> list[dict]:
     return [
         {
             "proposal_id": row["pk"],
-            "technical": row["technical"],
+            "technical": _figure(row["technical"]),
             "meets_minimum": row["meets_minimum"],
             "price": row["eligible_price"],
         }

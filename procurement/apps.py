@@ -35,6 +35,12 @@ class ProcurementConfig(AppConfig):
         )
 
         register_transition_effect("challenges.Challenge", "cancel", awards_withdraw)
+        # Every e-mail of the lower apps (receipts, invitations) goes through the outbox.
+        from core.outbox import register_email_outbox
+
+        from .services.notifications import outgoing_email_create
+
+        register_email_outbox(outgoing_email_create)
         register_transition_effect("challenges.Challenge", "end_without_award", awards_withdraw)
         # A challenge is awarded, or ends without an award, only through this app's services: a
         # final award, or `challenge_end_without_award` (never an owner's button on the challenge).

@@ -25,8 +25,12 @@ class AwardOutput(serializers.ModelSerializer):
     challenge = serializers.CharField(source="challenge.reference", read_only=True)
     title = serializers.CharField(source="challenge.title", read_only=True)
     proposal = serializers.UUIDField(source="proposal.public_id", read_only=True)
-    vendor = serializers.CharField(source="proposal.vendor.name", read_only=True)
+    vendor = serializers.CharField(source="proposal.vendor", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    # Blank unless withdrawn (the model field is not editable, which would hide the blank).
+    withdrawn_from = serializers.ChoiceField(
+        choices=Award.Status.choices, allow_blank=True, read_only=True
+    )
     recommendation = serializers.SerializerMethodField(
         help_text=_("Why this proposal was recommended: for municipal staff and the panel only.")
     )

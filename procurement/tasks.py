@@ -12,6 +12,7 @@ from celery import shared_task
 from .chronograph import chronograph_run_due
 from .services.notifications import notification_email_send as send_email
 from .services.notifications import outbox_sweep as sweep
+from .services.notifications import outgoing_email_send as send_outgoing
 from .services.reminders import reminders_deliver_due
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,18 @@ def reminders_deliver():
 )
 def notification_email_send(notification_id: int):
     return send_email(notification_id=notification_id)
+
+
+@shared_task(
+    name="procurement.outgoing_email_send",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def outgoing_email_send(email_id: int):
+    return send_outgoing(email_id=email_id)
 
 
 @shared_task(name="procurement.outbox_sweep")

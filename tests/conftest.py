@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from config.celery import app as celery_app
 from tests.factories import (
     ChallengeFactory,
     DepartmentFactory,
@@ -17,6 +18,16 @@ from tests.factories import (
     complete_plan,
     set_status,
 )
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    """Tasks queued at commit run in this process, with or without REDIS_URL (`make test` sets
+    it); the Celery worker tests switch to a real broker themselves."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture(autouse=True)

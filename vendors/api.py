@@ -31,7 +31,7 @@ from core.errors import InvalidInput
 from core.permissions import can, require
 
 from . import selectors, services
-from .files import document_response
+from .files import DOCUMENT_TYPES, document_response
 from .filters import ProposalFilter
 from .models import (
     Proposal,
@@ -62,6 +62,14 @@ from .serializers import (
     VendorInput,
     VendorOutput,
 )
+
+# A document is served with the content type it was stored with: one of the accepted types.
+DOWNLOAD_RESPONSES = {
+    (200, content_type): OpenApiResponse(
+        OpenApiTypes.BINARY, description=gettext_lazy("The file, as it was uploaded.")
+    )
+    for content_type in sorted({t.content_type for t in DOCUMENT_TYPES.values()})
+}
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 ID_PATTERN = r"[0-9]{1,9}"
@@ -605,12 +613,7 @@ class DocumentViewSet(mixins.RetrieveModelMixin, VendorAPIViewSet):
     @extend_schema(
         summary=gettext_lazy("Download the file, as an attachment"),
         tags=["proposals"],
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description=gettext_lazy("The file, as it was uploaded.")
-            ),
-            **NOT_VISIBLE,
-        },
+        responses={**DOWNLOAD_RESPONSES, **NOT_VISIBLE},
     )
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):

@@ -95,6 +95,16 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     def qualified_proposals(self):
         return Proposal.objects.filter(challenge_id=self.challenge_id, status__in=PASSED_SCREENING)
 
+    def ranked_proposals(self):
+        """The proposals the ranking is computed from: those that passed screening, including
+        those cancelled with the challenge after it (a cancelled challenge's stored ranking
+        stays reproducible from its inputs)."""
+        return Proposal.objects.filter(
+            Q(status__in=PASSED_SCREENING)
+            | Q(status=Proposal.Status.CANCELLED, cancelled_from__in=PASSED_SCREENING),
+            challenge_id=self.challenge_id,
+        )
+
     # Guards: each returns the reasons a step cannot happen yet (see core.workflow).
 
     def cancellation_problems(self) -> list[str]:

@@ -20,7 +20,6 @@ from vendors.models import PriceEnvelope, Proposal
 from vendors.services import proposal_evaluate
 
 from ..models import (
-    PASSED_SCREENING,
     ConsensusScore,
     DrawEntry,
     DrawRecord,
@@ -36,9 +35,7 @@ from ..ranking import Ranking, compute_ranking
 def ranking_inputs(evaluation: Evaluation) -> dict:
     """Everything the ranking is computed from, in a stable order (digested, not shown)."""
     plan = evaluation.plan
-    proposals = Proposal.objects.filter(
-        challenge_id=evaluation.challenge_id, status__in=PASSED_SCREENING
-    )
+    proposals = evaluation.ranked_proposals()
     if plan.combination == EvaluationPlan.Combination.CONSENSUS:
         scores = ConsensusScore.objects.filter(evaluation_id=evaluation.pk).order_by(
             "proposal_id", "criterion_id"

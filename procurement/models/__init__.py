@@ -1,7 +1,7 @@
 from .audit import AppendOnlyError, AuditChainHead, AuditEntry
 from .award import Award, DebriefRequest
 from .chronograph import ChronographStep
-from .notifications import Notification, PersonPreferences
+from .notifications import Notification, OutgoingEmail, PersonPreferences
 from .pilot import Measurement, Milestone, OutcomeIndicator, Pilot
 from .reminders import ReminderDelivery
 
@@ -13,6 +13,7 @@ __all__ = [
     "ChronographStep",
     "DebriefRequest",
     "Notification",
+    "OutgoingEmail",
     "PersonPreferences",
     "Measurement",
     "Milestone",

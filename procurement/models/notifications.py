@@ -84,6 +84,43 @@ class Notification(models.Model):
         return f"<notification-{self.pk}@{domain}>"
 
 
+class OutgoingEmail(models.Model):
+    """One e-mail to one address that is not a notification (a proposal's receipt, an
+    invitation to someone who may have no account yet): the outbox row, written in the
+    transaction of the action, sent afterwards and again until delivered (core.outbox)."""
+
+    Status = Notification.Email
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    email_status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    email_claimed_until = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outgoing_email_pending",
+                condition=Q(email_status="pending"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.to} · {self.subject}"
+
+    @property
+    def email_message_id(self) -> str:
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+        return f"<outgoing-{self.pk}@{domain}>"
+
+
 class PersonPreferences(models.Model):
     """What one person wants: their language, which emails, their private calendar address."""
 

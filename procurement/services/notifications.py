@@ -1,4 +1,5 @@
-"""Writing notifications (inbox rows, the email outbox) and sending their emails.
+"""Writing notifications (inbox rows, the email outbox) and sending their emails; the outbox
+of the other e-mails (core.outbox: receipts, invitations) is sent the same way.
 
 A notification is written in the transaction of the event it reports. Its email is sent by a
 task queued after commit; if the broker is unreachable then, the row stays pending and the
@@ -17,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..message import Message
-from ..models import Notification, PersonPreferences
+from ..models import Notification, OutgoingEmail, PersonPreferences
 
 logger = logging.getLogger(__name__)
 
@@ -169,59 +170,94 @@ def notification_email_send(*, notification_id: int) -> str:
     At least once, not exactly once: a worker that dies after the mail server accepted the
     message but before it recorded so sends it again, with the same Message-ID.
     """
+    return _deliver(
+        Notification.objects.select_related("recipient"), notification_id, build=_email_for
+    )
+
+
+def _outgoing_message(email: OutgoingEmail) -> EmailMessage:
+    return EmailMessage(
+        subject=email.subject,
+        body=email.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={"Message-ID": email.email_message_id},
+    )
+
+
+def outgoing_email_create(*, to: list[str], subject: str, body: str) -> list[OutgoingEmail]:
+    """The outbox writer of core.outbox: one row per address, sent after commit."""
+    rows = OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(to=address, subject=subject[:300], body=body) for address in to
+    )
+    from ..tasks import outgoing_email_send
+
+    for row in rows:
+        enqueue_on_commit(outgoing_email_send, row.pk)
+    return rows
+
+
+def outgoing_email_send(*, email_id: int) -> str:
+    """Send one outbox e-mail, as `notification_email_send` sends a notification's."""
+    return _deliver(OutgoingEmail.objects.all(), email_id, build=_outgoing_message)
+
+
+def _deliver(rows, pk: int, *, build) -> str:
+    """Claim a pending row with a lease, send its e-mail, record the outcome (both outboxes)."""
+    model = rows.model
     now = timezone.now()
     with transaction.atomic():
-        notification = (
+        row = (
             # Lock this row only: with the joined rows (a content type or person shared by
             # many rows) locked too, concurrent workers would skip each other's rows.
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id)
-            .first()
+            rows.select_for_update(skip_locked=True, of=("self",)).filter(pk=pk).first()
         )
-        if notification is None:
+        if row is None:
             return "busy"
-        if notification.email_status != Notification.Email.PENDING:
+        if row.email_status != Notification.Email.PENDING:
             return "done"
-        if notification.email_claimed_until and notification.email_claimed_until > now:
+        if row.email_claimed_until and row.email_claimed_until > now:
             return "busy"
-        notification.email_claimed_until = now + timedelta(
-            seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS
-        )
-        notification.email_attempts += 1
-        notification.save(update_fields=["email_claimed_until", "email_attempts"])
+        row.email_claimed_until = now + timedelta(seconds=settings.NOTIFICATION_EMAIL_LEASE_SECONDS)
+        row.email_attempts += 1
+        row.save(update_fields=["email_claimed_until", "email_attempts"])
     # Outside the transaction: the mail server may be slow, and no row lock is held meanwhile.
     try:
-        _email_for(notification).send()
+        build(row).send()
     except Exception:
-        failed = notification.email_attempts >= settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS
-        Notification.objects.filter(pk=notification.pk, email_status="pending").update(
+        failed = row.email_attempts >= settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS
+        model.objects.filter(pk=row.pk, email_status="pending").update(
             email_claimed_until=None,
             email_status=Notification.Email.FAILED if failed else Notification.Email.PENDING,
         )
         raise
-    Notification.objects.filter(pk=notification.pk).update(
+    model.objects.filter(pk=row.pk).update(
         email_status=Notification.Email.SENT, email_sent_at=timezone.now(), email_claimed_until=None
     )
     return "sent"
 
 
 def outbox_sweep(*, now=None, limit: int = 500) -> int:
-    """Queue again every email still pending whose lease ran out (or that was never queued)."""
-    from ..tasks import notification_email_send as send_task
+    """Queue again every email still pending whose lease ran out (or that was never queued),
+    notifications' and the other outbox e-mails alike."""
+    from ..tasks import notification_email_send, outgoing_email_send
 
     now = now or timezone.now()
     grace = timedelta(seconds=settings.NOTIFICATION_OUTBOX_GRACE_SECONDS)
-    pending = (
-        Notification.objects.filter(
-            email_status=Notification.Email.PENDING, created_at__lte=now - grace
-        )
-        .exclude(email_claimed_until__gt=now)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
     queued = 0
-    for notification_id in pending:
-        send_task.apply_async(args=(notification_id,))
-        queued += 1
+    for model, task in (
+        (Notification, notification_email_send),
+        (OutgoingEmail, outgoing_email_send),
+    ):
+        pending = (
+            model.objects.filter(
+                email_status=Notification.Email.PENDING, created_at__lte=now - grace
+            )
+            .exclude(email_claimed_until__gt=now)
+            .order_by("created_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        for row_id in pending:
+            task.apply_async(args=(row_id,))
+            queued += 1
     return queued

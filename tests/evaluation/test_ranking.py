@@ -9,11 +9,14 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from challenges.services import challenge_transition
 from core.errors import PermissionDenied, TransitionRefused
 from evaluation import selectors, services
 from evaluation.models import ConsensusScore, DrawRecord, Evaluation, RankingEntry
 from evaluation.ranking import compute_ranking
 from tests.evaluation.builders import ranking_field
+from tests.factories import set_status
+from vendors.models import Proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +180,31 @@ def test_recompute_ranking_fails_when_a_stored_row_was_changed():
 
     with pytest.raises(CommandError):
         call_command("recompute_ranking", evaluation.challenge.reference, stderr=StringIO())
+
+
+@pytest.mark.parametrize("decided", [False, True])
+def test_recompute_ranking_agrees_after_the_challenge_is_cancelled(decided):
+    evaluation, proposals = ranking_field([([9, 9], "1000"), ([8, 8], "1200"), ([5, 5], "900")])
+    rank(evaluation)
+    if decided:
+        set_status(evaluation, "ranked")
+        services.evaluation_decide(
+            evaluation=evaluation, actor=evaluation.challenge.owner, shortlist_size=1
+        )
+    challenge_transition(
+        challenge=evaluation.challenge,
+        actor=evaluation.challenge.owner,
+        name="cancel",
+        reason="The council withdrew the budget.",
+    )
+    assert {p.status for p in Proposal.objects.filter(pk__in=[p.pk for p in proposals])} >= {
+        "cancelled"
+    }
+
+    out = StringIO()
+    call_command("recompute_ranking", evaluation.challenge.reference, stdout=out)
+
+    assert "matches its inputs (3 proposals" in out.getvalue()
 
 
 def test_recompute_ranking_names_an_unknown_reference():

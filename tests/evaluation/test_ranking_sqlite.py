@@ -3,7 +3,8 @@
 The suite runs on PostgreSQL; this test runs the same ranking in a child process on a fresh
 SQLite file and compares it with PostgreSQL's. SQLite before 3.46 refuses deeply nested queries,
 divides two integers as integers and keeps whole decimals as integers: none of that may change
-a figure.
+a figure. The same child process checks every figure against exact rounding (the property of
+test_ranking_rounding.py) and computes its written-out half-ties.
 """
 
 import json
@@ -16,6 +17,8 @@ import pytest
 
 from evaluation.ranking import compute_ranking
 from tests.evaluation.builders import ranking_field
+from tests.evaluation.test_ranking_properties import in_rollback
+from tests.evaluation.test_ranking_rounding import CASES, computed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,17 +66,27 @@ django.setup()
 from django.core.management import call_command
 
 call_command("migrate", verbosity=0)
-from tests.evaluation.test_ranking_sqlite import ranked_rows
+from tests.evaluation.test_ranking_sqlite import half_ties, ranked_rows
+from tests.evaluation.test_ranking_rounding import every_figure_is_exact
 
-print(json.dumps(ranked_rows()))
+every_figure_is_exact()
+print(json.dumps({"ranked": ranked_rows(), "half_ties": half_ties()}))
 """
 
 
-@pytest.mark.django_db
-def test_the_ranking_on_sqlite_equals_the_ranking_on_postgresql(tmp_path):
+def half_ties() -> dict:
+    return {
+        name: [list(row) for row in in_rollback(lambda case=case: computed(case))]
+        for name, case in CASES.items()
+    }
+
+
+@pytest.fixture(scope="module")
+def on_sqlite(tmp_path_factory):
+    """One run on a fresh SQLite file (migrating it takes most of the time)."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'ranking.sqlite3'}",
+        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'ranking.sqlite3'}",
         "DEBUG": "1",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONPATH": str(ROOT),
@@ -81,9 +94,20 @@ def test_the_ranking_on_sqlite_equals_the_ranking_on_postgresql(tmp_path):
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True
     )
-
     assert result.returncode == 0, result.stderr[-3000:]
-    on_sqlite = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.django_db
+def test_every_figure_on_sqlite_is_exact_and_half_ties_equal_postgresqls(on_sqlite):
+    # The child process ran the exact-rounding property on SQLite before printing.
+    assert on_sqlite["half_ties"] == half_ties()
+    assert on_sqlite["half_ties"]["technical 37.94125"][0][0] == "37.9413"
+
+
+@pytest.mark.django_db
+def test_the_ranking_on_sqlite_equals_the_ranking_on_postgresql(on_sqlite):
+    on_sqlite = on_sqlite["ranked"]
     on_postgresql = ranked_rows()
     assert on_sqlite == on_postgresql
     # The cheapest proposal gets the full 30 price points; two identical proposals share a rank.

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from config.celery import app as celery_app
 from procurement.chronograph import chronograph_reschedule
 from procurement.services.reminders import reminders_plan
 from tests.factories import (
@@ -25,16 +24,6 @@ from vendors import services as vendor_services
 START = datetime(2027, 2, 1, 16, 0, tzinfo=UTC)
 QUESTIONS_DEADLINE = START + timedelta(days=10)
 SUBMISSION_DEADLINE = START + timedelta(days=20)
-
-
-@pytest.fixture(autouse=True)
-def _tasks_in_process():
-    """Tasks queued at commit run in this process, with or without REDIS_URL (`make test` sets
-    it); the worker tests switch to a real broker themselves."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
-"""Messages vendors receive. Each is queued with `transaction.on_commit`, so nothing is sent for a
-write that rolled back, and sending (slow I/O) never holds a row lock."""
+"""Messages vendors receive. Each is written to the e-mail outbox (core.outbox) in the
+transaction of the action: nothing is sent for a write that rolled back, sending (slow I/O)
+never holds a row lock, and a mail server that is down delays the message, never loses it."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from core.outbox import email_send_later
 from core.timefmt import format_local
 
 # Pages route the invitation link under this name (vendors/urls.py, built with the pages).
@@ -21,15 +21,7 @@ def invitation_accept_path(token: str) -> str:
 
 
 def _queue(subject: str, body: str, recipients: list[str]) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-
-    def send():
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-
-    # robust: a mail server outage is logged and does not turn a committed action into an error.
-    transaction.on_commit(send, robust=True)
+    email_send_later(to=recipients, subject=subject, body=body)
 
 
 def queue_invitation(*, invitation, token: str) -> None:
