@@ -422,7 +422,7 @@ def prices_open_to(evaluation: Evaluation | None, user) -> bool:
 
 
 def price_readable(user, proposal) -> bool:
-    """Registered with vendors.checks: a price opens to those of `prices_open_to`, and only for a
+    """Registered with vendors.sealing: a price opens to those of `prices_open_to`, and only for a
     proposal that passed screening and meets the technical minimum."""
     if proposal.status not in PASSED_SCREENING:
         return False
