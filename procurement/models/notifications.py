@@ -58,6 +58,7 @@ class Notification(models.Model):
     # challenge's proposals (vendors.sealing) from everyone but its recipient, admins included.
     sealed_with = models.ForeignKey(
         "challenges.Challenge",
+        verbose_name=_("sealed with the proposals of"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
