@@ -19,7 +19,15 @@ import pytest
 import time_machine
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, converters, get_resolver, resolve, reverse
+from django.urls import (
+    Resolver404,
+    URLPattern,
+    URLResolver,
+    converters,
+    get_resolver,
+    resolve,
+    reverse,
+)
 from drf_spectacular.generators import SchemaGenerator
 
 from challenges import services as challenge_services
@@ -113,7 +121,7 @@ def page_urls(values) -> set[str]:
             if isinstance(converter, converters.UUIDConverter):
                 options = values["uuid"]
             elif isinstance(converter, converters.IntConverter):
-                options = values["int"]
+                options = values.get(parameter, values["int"])
             else:
                 options = values.get(parameter, ["x"])
             choices = [{**c, parameter: option} for c in choices for option in options]
@@ -123,27 +131,29 @@ def page_urls(values) -> set[str]:
 
 
 def api_urls(values) -> set[str]:
-    """Every GET operation of the OpenAPI schema, its path parameters filled from the data."""
+    """Every GET operation of the OpenAPI schema, its path parameters filled from the data: each
+    parameter takes every known key, and the URLconf keeps those of the right shape."""
     schema = SchemaGenerator().get_schema(request=None, public=True)
+    keys = [*values["reference"], *values["uuid"], *values["int"]]
     urls = set()
     for path, operations in schema["paths"].items():
         if "get" not in operations:
             continue
         choices = [path]
         for parameter in operations["get"].get("parameters", []):
-            if parameter["in"] != "path":
-                continue
-            kind = parameter["schema"]
-            if kind.get("format") == "uuid":
-                options = values["uuid"]
-            elif kind.get("type") == "integer" or kind.get("pattern", "").startswith("^[0-9]"):
-                options = values["int"]
-            else:
-                options = values.get(parameter["name"], values["reference"])
-            token = "{" + parameter["name"] + "}"
-            choices = [c.replace(token, str(o)) for c in choices for o in options]
-        urls.update(choices)
+            if parameter["in"] == "path":
+                token = "{" + parameter["name"] + "}"
+                choices = [c.replace(token, str(key)) for c in choices for key in keys]
+        urls.update(url for url in choices if _resolves(url))
     return urls
+
+
+def _resolves(url) -> bool:
+    try:
+        resolve(url)
+    except Resolver404:
+        return False
+    return True
 
 
 # Reading and comparing ---------------------------------------------------------------------------
@@ -256,7 +266,7 @@ def stage(alice, bob, carol, dave, erin, frank, grace, rita, root, department):
         ]
         set_status(challenge, "published")
         evaluation = evaluation_in(challenge, "setup")
-        panel_member(evaluation, frank, status="accepted", is_chair=True)
+        chair = panel_member(evaluation, frank, status="accepted", is_chair=True)
         panel_member(evaluation, grace)
         acme = VendorMembershipFactory(user=dave, vendor__legal_name=VENDOR_NAME, role="owner")
         VendorMembershipFactory(user=erin, vendor__legal_name="Globex Retrofit Co-op", role="owner")
@@ -269,6 +279,7 @@ def stage(alice, bob, carol, dave, erin, frank, grace, rita, root, department):
         "questions": questions,
         "question": question,
         "acme": acme.vendor,
+        "keys": [questions[0].pk, chair.pk, acme.pk],
         "users": {
             "anonymous": None,
             **{u.username: u for u in (alice, bob, carol, dave, erin, frank, grace, rita, root)},
@@ -325,7 +336,9 @@ def test_before_the_deadline_nothing_tells_that_a_proposal_exists(stage):
         "reference": [challenge.reference],
         "challenge_reference": [challenge.reference],
         "uuid": [PROPOSAL_ID, DOCUMENT_ID, stage["acme"].public_id],
-        "int": sorted({stage["question"].pk, *(q.pk for q in stage["questions"])}),
+        "int": sorted({stage["question"].pk, *stage["keys"]}),
+        # Receipts are numbered from 1 within their proposal.
+        "number": [1],
     }
     pages = page_urls(values)
     api = api_urls(values)
@@ -349,7 +362,8 @@ def test_before_the_deadline_nothing_tells_that_a_proposal_exists(stage):
         with transaction.atomic():
             meanwhile(stage)
             with time_machine.travel(LOOKED_AT, tick=False):
-                before = crawl(users, urls_for)
+                # The bidder's own pages are his to read: only the others' are compared.
+                before = crawl({w: u for w, u in users.items() if w != BIDDER}, urls_for)
             raise Rollback
     except Rollback:
         pass
@@ -360,9 +374,13 @@ def test_before_the_deadline_nothing_tells_that_a_proposal_exists(stage):
     with time_machine.travel(LOOKED_AT, tick=False):
         after = crawl(users, urls_for)
 
-    # The play did reach the pages: Acme's member reads his proposal, tokens and all.
+    # The crawl found the admin's lists and the API's, and the play reached the pages: Acme's
+    # member reads his proposal, tokens and all.
+    assert after["root"][reverse("admin:procurement_reminderdelivery_changelist")][0] == 200
+    assert after["alice"][reverse("challenge-received-proposal-list", args=[challenge.reference])]
     own = after[BIDDER][reverse("vendors:proposal", args=[PROPOSAL_ID])]
     assert own[0] == 200 and APPROACH in own[1]
+    assert after[BIDDER][f"/api/proposals/{PROPOSAL_ID}/"][0] == 200
 
     leaks = {
         who: found
