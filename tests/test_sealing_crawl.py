@@ -5,7 +5,7 @@ that it exists. The same challenge is played twice up to a moment before its dea
 without Acme's proposal, once with Acme drafting (and being reminded) then submitting it. Both
 times every person (anonymous, each persona, the superuser) reads every page of the URLconf,
 every admin changelist and every GET operation of the OpenAPI schema. Nobody but Acme's member may
-read a token of the proposal, and every page must carry the same numbers in both plays.
+read a token of the proposal, and every page must read the same in both plays, numbers first.
 
 The URLs are discovered, not listed: a new page is crawled the day it is added.
 """
