@@ -9,7 +9,7 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from challenges.checks import register_publication_check, register_review_check
         from core.workflow import register_transition_effect
-        from vendors.checks import register_price_access_check
+        from vendors.sealing import register_price_opening
 
         from . import rules  # noqa: F401  (permissions used by the transitions)
         from .challenge_page import register_challenge_page
@@ -36,4 +36,4 @@ class EvaluationConfig(AppConfig):
             "challenges.Challenge", "start_evaluation", evaluation_start_on_challenge
         )
         # Prices open to the owner and the chair once the evaluation has opened them.
-        register_price_access_check(price_readable)
+        register_price_opening(price_readable)

@@ -15,6 +15,7 @@ from django.http import Http404
 from challenges.models import Challenge
 from core.permissions import can
 from core.predicates import is_evaluator, is_staff_member
+from vendors import sealing
 from vendors.models import PriceEnvelope, Proposal, ProposalAnswer, ProposalDocument
 
 from .models import (
@@ -187,7 +188,9 @@ def proposal_labels(evaluation: Evaluation) -> dict[int, str]:
     """Stable labels by the proposals' random public ids, so they reveal no submission order."""
     ids = (
         Proposal.objects.filter(
-            challenge_id=evaluation.challenge_id, status__in=Proposal.RECEIVED_STATES
+            sealing.unsealed_q("challenge__"),
+            challenge_id=evaluation.challenge_id,
+            status__in=Proposal.RECEIVED_STATES,
         )
         .order_by("public_id")
         .values_list("pk", flat=True)
@@ -221,7 +224,11 @@ def proposals_for_panel(*, evaluation: Evaluation, user) -> list[PanelProposal]:
         return []
     declared = assignment.status in ACTIVE
     proposals = (
-        Proposal.objects.filter(challenge_id=evaluation.challenge_id, status__in=SCREENED_IN)
+        Proposal.objects.filter(
+            sealing.unsealed_q("challenge__"),
+            challenge_id=evaluation.challenge_id,
+            status__in=SCREENED_IN,
+        )
         .select_related("vendor")
         .prefetch_related(
             Prefetch(
@@ -266,6 +273,7 @@ def document_for_panel(*, evaluation: Evaluation, public_id, user) -> ProposalDo
         raise Http404
     document = (
         ProposalDocument.objects.filter(
+            sealing.unsealed_q("proposal__challenge__"),
             public_id=public_id,
             proposal__challenge_id=evaluation.challenge_id,
             proposal__status__in=SCREENED_IN,
@@ -437,7 +445,7 @@ def prices_open_to(evaluation: Evaluation | None, user) -> bool:
 
 
 def price_readable(user, proposal) -> bool:
-    """Registered with vendors.checks: a price opens to those of `prices_open_to`, and only for a
+    """Registered with vendors.sealing: a price opens to those of `prices_open_to`, and only for a
     proposal that passed screening and meets the technical minimum."""
     if proposal.status not in PASSED_SCREENING:
         return False

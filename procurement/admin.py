@@ -60,6 +60,10 @@ class NotificationAdmin(ViewOnlyAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
 
+    def get_queryset(self, request):
+        # Sealing binds admins too: a message chosen by proposals waits for the closing.
+        return selectors.notifications_for_admin().select_related("recipient")
+
 
 @admin.register(ReminderDelivery)
 class ReminderDeliveryAdmin(ViewOnlyAdmin):
@@ -68,3 +72,7 @@ class ReminderDeliveryAdmin(ViewOnlyAdmin):
     search_fields = ["recipient__username"]
     date_hierarchy = "due_at"
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        # Sealing binds admins too: who is reminded to submit tells who has a draft.
+        return selectors.reminders_for_admin().select_related("recipient")

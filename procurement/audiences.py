@@ -45,6 +45,9 @@ class Audience:
     # Whether one target still holds, checked just before sending; by default, `targets` again
     # (fine for small audiences; a large one checks just the one person).
     concerns: Callable[[object, Target], bool] | None = None
+    # Whether being in the audience tells something sealed (a vendor with a draft): its rows and
+    # messages are then sealed with the subject challenge's proposals (vendors.sealing).
+    sealed: bool = False
 
     def still_concerns(self, subject, target: Target) -> bool:
         if self.concerns is not None:
@@ -75,6 +78,10 @@ def audiences_for(subject) -> list[Audience]:
 
 def all_audiences() -> list[Audience]:
     return list(_audiences.values())
+
+
+def sealed_audience_names() -> list[str]:
+    return sorted(name for name, audience in _audiences.items() if audience.sealed)
 
 
 def describe_offset(offset: timedelta) -> str:
@@ -186,6 +193,7 @@ def register_builtin_audiences() -> None:
             targets=vendor_unsubmitted_targets,
             message=vendor_unsubmitted_message,
             concerns=vendor_unsubmitted_concerns,
+            sealed=True,
             triggers={
                 "challenges.Challenge": lambda challenge: [challenge],
                 "vendors.Proposal": lambda proposal: [proposal.challenge],

@@ -29,7 +29,8 @@ def register_event(model_label: str, transition: str, handler: Callable) -> None
 
 
 def vendor_members(challenge):
-    """People acting for a vendor with a proposal on `challenge`, whatever its state."""
+    """People acting for a vendor with a proposal on `challenge`, whatever its state. Messages to
+    them are written `sealed_with` the challenge: before closing they tell who is bidding."""
     User = get_user_model()
     return User.objects.filter(
         vendor_memberships__vendor__proposals__challenge=challenge, is_active=True
@@ -62,6 +63,7 @@ def question_answered(*, instance, actor):
         ),
         dedupe_prefix=f"question_answered:{instance.pk}",
         exclude=actor,
+        sealed_with=challenge,
     )
 
 
@@ -103,6 +105,7 @@ def addendum_issued(*, instance, actor):
         ),
         dedupe_prefix=f"addendum_issued:{instance.pk}",
         exclude=actor,
+        sealed_with=challenge,
     )
     notifications_create(
         recipients=[u for u in concerned_vendors(challenge) if u not in reconfirming],
@@ -124,6 +127,7 @@ def addendum_issued(*, instance, actor):
         ),
         dedupe_prefix=f"addendum_issued:{instance.pk}",
         exclude=actor,
+        sealed_with=challenge,
     )
 
 
@@ -166,6 +170,7 @@ def challenge_closed(*, instance, actor):
             link=instance.get_absolute_url(),
         ),
         dedupe_prefix=f"challenge_closed:{instance.pk}",
+        sealed_with=instance,
     )
 
 
@@ -181,6 +186,7 @@ def challenge_cancelled(*, instance, actor):
         ),
         dedupe_prefix=f"challenge_cancelled:{instance.pk}",
         exclude=actor,
+        sealed_with=instance,
     )
 
 
@@ -197,6 +203,7 @@ def challenge_ended_without_award(*, instance, actor):
         ),
         dedupe_prefix=f"challenge_not_awarded:{instance.pk}",
         exclude=actor,
+        sealed_with=instance,
     )
 
 

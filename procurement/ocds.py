@@ -20,6 +20,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from challenges.models import Addendum, Challenge, Question
+from vendors import sealing
 
 from .models import Award
 
@@ -151,13 +152,10 @@ def _tender(challenge: Challenge) -> dict:
     amendments = _amendments(challenge)
     if amendments:
         tender["amendments"] = amendments
-    if challenge.closed_at is not None:
-        # A count only after closing: before the deadline not even that is known (DESIGN.md §3).
-        from vendors.models import Proposal
-
-        tender["numberOfTenderers"] = Proposal.objects.filter(
-            Proposal.received_q(), challenge=challenge
-        ).count()
+    # A count only after closing: before the deadline not even that is known (DESIGN.md §3).
+    tenderers = sealing.received_proposal_count(challenge=challenge)
+    if tenderers is not None:
+        tender["numberOfTenderers"] = tenderers
     return tender
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from challenges.models import Challenge, Question
 from challenges.selectors import challenge_published_input
 from evaluation.models import Evaluation, PanelAssignment
-from vendors.models import Proposal
+from vendors import sealing
 
 from .models import (
     AuditEntry,
@@ -34,6 +34,7 @@ from .models import (
     Notification,
     OutcomeIndicator,
     Pilot,
+    ReminderDelivery,
 )
 
 
@@ -53,11 +54,26 @@ def audit_history(*, obj, include_related_to_challenge: bool = False) -> QuerySe
 def audit_entries_visible() -> QuerySet[AuditEntry]:
     """The whole trail as back-office screens may show it: vendors' entries stay sealed until
     their challenge closes, for admins too."""
-    sealed_challenges = list(
-        Challenge.objects.filter(closed_at__isnull=True).values_list("pk", flat=True)
-    )
+    sealed_challenges = list(sealing.sealed_challenges().values_list("pk", flat=True))
     return AuditEntry.objects.exclude(
         content_type__app_label="vendors", metadata__challenge_id__in=sealed_challenges
+    )
+
+
+def notifications_for_admin() -> QuerySet[Notification]:
+    """Every notification but those sealed with a challenge still open: they tell who bids."""
+    return Notification.objects.exclude(sealed_with__in=sealing.sealed_challenges())
+
+
+def reminders_for_admin() -> QuerySet[ReminderDelivery]:
+    """Every planned reminder but those of a sealed audience (vendors with a draft) about a
+    challenge still open: whether a vendor is reminded tells that it has a draft."""
+    from .audiences import sealed_audience_names
+
+    return ReminderDelivery.objects.exclude(
+        audience__in=sealed_audience_names(),
+        content_type=ContentType.objects.get_for_model(Challenge),
+        object_id__in=sealing.sealed_challenges().values("pk"),
     )
 
 
@@ -106,15 +122,6 @@ def announced_award(*, challenge: Challenge) -> Award | None:
         .select_related("proposal__vendor", "proposal__price_envelope")
         .first()
     )
-
-
-def received_proposal_count(*, challenge: Challenge) -> int | None:
-    """How many proposals were received, once the challenge closed; None before: until the
-    deadline not even a count is known (DESIGN.md §3)."""
-    if challenge.closed_at is None:
-        return None
-    # Received proposals of a challenge cancelled since are counted too: they were received.
-    return Proposal.objects.filter(Proposal.received_q(), challenge=challenge).count()
 
 
 def public_input_count(*, challenge: Challenge) -> int:

@@ -41,7 +41,7 @@ from .models import (
     VendorMembership,
     VendorOrganization,
 )
-from .rules import members_only
+from .rules import is_vendor_member, members_only
 from .serializers import (
     DocumentInput,
     DocumentOutput,
@@ -445,7 +445,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VendorAP
     def price(self, request, *args, **kwargs):
         proposal = self.get_object()
         # Sealed from everyone else, staff included, until evaluation opens prices.
-        is_member = can(request.user, "vendors.view_price_envelope", proposal)
+        is_member = is_vendor_member(request.user, proposal)
         if request.method == "PUT":
             if not is_member:
                 raise Http404

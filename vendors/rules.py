@@ -1,15 +1,13 @@
 """Who may do what with vendors and proposals (DESIGN.md §1, §3 "Two envelopes").
 
-Sealing: before a challenge closes only the vendor's own members see its proposal; after closing,
-municipal staff see the proposals received (technical envelope). Price envelopes stay with the
-vendor until evaluation opens them. Admins are bound too: `core.permissions.can` asks the rules
+Who may *see* a proposal, a price or a count is the sealing rule, in `vendors.sealing` (registered
+when this module is imported, below). Admins are bound too: `core.permissions.can` asks the rules
 registry, which does not wave superusers through.
 """
 
 import rules
 from django.utils.translation import gettext_lazy as _
 
-from challenges.models import Challenge
 from challenges.rules import is_open_for_proposals
 from core.predicates import is_approver, is_authenticated, is_staff_member, is_vendor
 
@@ -21,7 +19,6 @@ from .models import (
     VendorInvitation,
     VendorMembership,
     VendorOrganization,
-    challenge_is_closed,
 )
 from .models.proposal import MEMBERS_ONLY
 
@@ -72,12 +69,6 @@ def is_own_membership(user, obj):
 
 
 @rules.predicate
-def is_challenge_closed(user, obj):
-    proposal = _proposal(obj)
-    return proposal is not None and challenge_is_closed(proposal.challenge)
-
-
-@rules.predicate
 def is_received_proposal(user, obj):
     proposal = _proposal(obj)
     # A received proposal whose challenge was cancelled since is still one the city received.
@@ -100,12 +91,6 @@ def is_challenge_owner(user, obj):
     proposal = _proposal(obj)
     return proposal is not None and proposal.challenge.owner_id == getattr(user, "pk", None)
 
-
-# Staff see what the municipality received once the challenge has closed: the current documents
-# of received proposals, never drafts, withdrawn or lapsed ones.
-unsealed_for_staff = (
-    is_staff_member & is_challenge_closed & is_received_proposal & is_current_document
-)
 
 # Conflict of interest: the municipality runs the challenges vendors answer, so its staff and
 # approvers never act for a vendor. They cannot register or join an organization, and someone who
@@ -157,27 +142,14 @@ rules.add_perm("vendors.remove_member", is_vendor_owner | is_own_membership)
 acts_for_vendor = is_vendor_member & ~is_municipal
 
 rules.add_perm("vendors.start_proposal", acts_for_vendor)
-rules.add_perm("vendors.view_proposal", is_vendor_member | unsealed_for_staff)
 rules.add_perm("vendors.change_proposal", acts_for_vendor & is_proposal_draft)
 # Also the permission of the vendor-side transitions (submit, withdraw, revise, re-confirm).
 rules.add_perm("vendors.submit_proposal", acts_for_vendor)
 rules.add_perm("vendors.view_receipt", is_vendor_member)
-rules.add_perm("vendors.view_document", is_vendor_member | unsealed_for_staff)
-# Evaluation (issue 4) adds the step that opens prices to the panel.
-rules.add_perm("vendors.view_price_envelope", is_vendor_member)
 rules.add_perm("vendors.evaluate_proposal", is_staff_member & is_challenge_owner)
 # Receiving, lapsing and asking for re-confirmation are the system's steps, run with actor None.
 rules.add_perm("vendors.run_proposal_system_step", rules.always_deny)
 
-
-@rules.predicate
-def is_closed_challenge(user, obj):
-    return isinstance(obj, Challenge) and challenge_is_closed(obj)
-
-
-# The list of what a challenge received, for municipal staff once it has closed; before that
-# nobody, admins included, learns whether there is anything to list.
-rules.add_perm("vendors.view_received_proposals", is_staff_member & is_closed_challenge)
 
 # Who the challenge page invites to respond while it is open: a vendor goes to the portal; anyone
 # else who is not municipal registers an organization first, after creating an account if needed.
@@ -187,3 +159,7 @@ rules.add_perm(
     is_authenticated & ~is_vendor & ~is_municipal & is_open_for_proposals,
 )
 rules.add_perm("vendors.sign_up_to_respond", ~is_authenticated & is_open_for_proposals)
+
+# Seeing proposals, prices and counts: the sealing rule, one table (imported last: it builds on
+# the predicates above).
+from . import sealing  # noqa: E402, F401

@@ -1,8 +1,9 @@
 """Reads for vendors and proposals, with sealing applied (DESIGN.md §3 "Two envelopes").
 
 Before a challenge closes nobody but the vendor's own members learns anything about its
-proposals: not their content, not whether they exist, not how many there are. Lookups that may
-not be seen raise Http404, the same answer as for a proposal that does not exist.
+proposals: not their content, not whether they exist, not how many there are. Who may see what
+is `vendors.sealing`; these reads ask it. Lookups that may not be seen raise Http404, the same
+answer as for a proposal that does not exist.
 """
 
 from django.db.models import QuerySet
@@ -11,9 +12,8 @@ from django.utils import timezone
 
 from challenges.models import Challenge
 from core.permissions import can
-from core.predicates import is_staff_member
 
-from .checks import price_access_granted
+from . import sealing
 from .models import (
     PriceEnvelope,
     Proposal,
@@ -23,7 +23,6 @@ from .models import (
     VendorInvitation,
     VendorMembership,
     VendorOrganization,
-    challenge_is_closed,
 )
 from .services.receipts import current_documents
 
@@ -86,13 +85,7 @@ def proposals_received_for_challenge(*, challenge: Challenge, user) -> QuerySet[
 
     Before closing (and for anyone else) the queryset is empty, so no count leaks either.
     """
-    if not (is_staff_member(user) and challenge_is_closed(challenge)):
-        return Proposal.objects.none()
-    return (
-        Proposal.objects.filter(Proposal.received_q(), challenge=challenge)
-        .select_related("vendor", "challenge")
-        .order_by("submitted_at", "id")
-    )
+    return sealing.received_proposals(challenge=challenge, user=user)
 
 
 def proposal_for_user(*, public_id, user) -> Proposal:
@@ -131,14 +124,9 @@ def proposal_receipts(*, proposal: Proposal, user) -> QuerySet[ProposalReceipt]:
 
 
 def price_envelope_for(*, proposal: Proposal, user) -> PriceEnvelope | None:
-    """The price envelope, or None: only the vendor's members see it until prices are opened
-    (evaluation registers who may read it then, see vendors.checks). Once the challenge is
-    cancelled nobody else ever reads it, whatever a registered check says."""
-    if can(user, "vendors.view_price_envelope", proposal):
-        return PriceEnvelope.objects.filter(proposal=proposal).first()
-    if proposal.challenge.status == Challenge.Status.CANCELLED:
-        return None
-    if not price_access_granted(user, proposal):
+    """The price envelope, or None: only the vendor's members see it until evaluation opens it
+    (`vendors.view_price`). Once the challenge is cancelled nobody else ever reads it."""
+    if not can(user, "vendors.view_price", proposal):
         return None
     return PriceEnvelope.objects.filter(proposal=proposal).first()
 

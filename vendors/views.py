@@ -23,7 +23,6 @@ from challenges import selectors as challenge_selectors
 from challenges.models import Challenge
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can, require
-from core.predicates import is_staff_member
 from core.timefmt import format_local
 from core.workflow import allowed_transitions, transition_problems
 
@@ -39,7 +38,7 @@ from .forms import (
     VendorRegistrationForm,
     apply_service_errors,
 )
-from .models import Proposal, VendorMembership, challenge_is_closed
+from .models import Proposal, VendorMembership
 from .rules import (
     MUNICIPAL_CANNOT_JOIN,
     MUNICIPAL_CANNOT_REGISTER,
@@ -626,7 +625,7 @@ def receipt_download(request, public_id, number=None):
 def received_proposals(request, reference):
     challenge = _visible_challenge(request.user, reference)
     # Before closing this page does not exist for anyone, so it cannot hint at a count.
-    if not (is_staff_member(request.user) and challenge_is_closed(challenge)):
+    if not can(request.user, "vendors.view_received_proposals", challenge):
         raise Http404
     proposals = selectors.proposals_received_for_challenge(challenge=challenge, user=request.user)
     return render(

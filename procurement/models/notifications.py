@@ -54,6 +54,17 @@ class Notification(models.Model):
     email_claimed_until = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
     email_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the recipients were chosen by their proposals to this challenge (vendors with a
+    # draft, reminded vendors): the row then says who is bidding, and is sealed with the
+    # challenge's proposals (vendors.sealing) from everyone but its recipient, admins included.
+    sealed_with = models.ForeignKey(
+        "challenges.Challenge",
+        verbose_name=_("sealed with the proposals of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -56,6 +56,7 @@ def notification_create(
     kind: str,
     message: Callable[[], Message],
     dedupe_key: str | None = None,
+    sealed_with=None,
 ) -> Notification | None:
     """One notification for `recipient`, worded in their language; None if already sent.
 
@@ -73,6 +74,7 @@ def notification_create(
         "title": str(text.title)[:300],
         "body": str(text.body),
         "link": text.link,
+        "sealed_with": sealed_with,
         "email_status": (
             Notification.Email.PENDING if wants_email else Notification.Email.NOT_WANTED
         ),
@@ -102,6 +104,7 @@ def notifications_create(
     message: Callable[[], Message],
     dedupe_prefix: str | None = None,
     exclude=None,
+    sealed_with=None,
 ) -> list[Notification]:
     """The same event for several people, each in their own language; each person once."""
     created = []
@@ -116,6 +119,7 @@ def notifications_create(
             kind=kind,
             message=message,
             dedupe_key=f"{dedupe_prefix}:{recipient.pk}" if dedupe_prefix else None,
+            sealed_with=sealed_with,
         )
         if notification is not None:
             created.append(notification)

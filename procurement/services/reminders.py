@@ -143,6 +143,7 @@ def _deliver_one(pk: int, now) -> bool:
             kind=audience.kind,
             message=lambda: audience.message(subject, target, offset),
             dedupe_key=f"reminder:{row.pk}",
+            sealed_with=subject if audience.sealed else None,
         )
         row.status = Status.SENT
         row.notification = notification

@@ -18,6 +18,7 @@ from challenges.models import Challenge
 from challenges.selectors import challenge_engagement_activities
 from challenges.views import visible_challenge
 from evaluation.selectors import plan_public_summary
+from vendors import sealing
 
 from .. import ocds, selectors
 from ..charts import indicator_chart
@@ -82,7 +83,7 @@ def outcomes(request, reference):
         "activity_kinds": Counter(a.get_kind_display() for a in activities).most_common(),
         "input_count": selectors.public_input_count(challenge=challenge),
         "published": published,
-        "proposal_count": selectors.received_proposal_count(challenge=challenge)
+        "proposal_count": sealing.received_proposal_count(challenge=challenge, user=request.user)
         if published
         else None,
         "award": award,

@@ -796,19 +796,19 @@ def test_cancelling_an_evaluating_challenge_leaves_the_evaluation_and_panel_as_t
 
 
 def test_no_registered_check_opens_a_price_of_a_cancelled_challenge(locked, alice):
-    from vendors.checks import register_price_access_check, unregister_price_access_check
+    from vendors.sealing import register_price_opening, unregister_price_opening
 
     def always(user, proposal):
         return True
 
-    register_price_access_check(always)
+    register_price_opening(always)
     try:
         assert selectors.price_envelope_for(proposal=locked.acme, user=alice) is not None
         cancel(locked.challenge)
         locked.refresh()
         assert selectors.price_envelope_for(proposal=locked.acme, user=alice) is None
     finally:
-        unregister_price_access_check(always)
+        unregister_price_opening(always)
 
 
 def test_nobody_is_invited_to_the_panel_of_a_cancelled_challenge(evaluating, alice, grace):

@@ -1,5 +1,10 @@
 from .envelopes import PriceEnvelope, ProposalAnswer, ProposalDocument, ProposalReceipt
-from .proposal import CHALLENGE_CLOSED_STATES, Proposal, challenge_is_closed
+from .proposal import (
+    CHALLENGE_CLOSED_STATES,
+    Proposal,
+    challenge_is_closed,
+    closed_challenges_q,
+)
 from .vendor import (
     INVITATION_VALID_DAYS,
     Province,
@@ -21,4 +26,5 @@ __all__ = [
     "VendorMembership",
     "VendorOrganization",
     "challenge_is_closed",
+    "closed_challenges_q",
 ]

@@ -29,9 +29,19 @@ OWNER_ONLY = _("Only the challenge's owner, a member of municipal staff, can tak
 
 
 def challenge_is_closed(challenge) -> bool:
-    """Whether the submission period of `challenge` has ended by closing (cancelled after too)."""
+    """Whether the submission period of `challenge` has ended by closing (cancelled after too).
+
+    The one meaning of "closed" for sealing (vendors.sealing); `closed_challenges_q` says the same
+    in a query."""
     return challenge.status in CHALLENGE_CLOSED_STATES or (
         challenge.status == Challenge.Status.CANCELLED and challenge.closed_at is not None
+    )
+
+
+def closed_challenges_q(prefix: str = "") -> models.Q:
+    """`challenge_is_closed` as a filter on challenges, or on rows through `prefix`."""
+    return models.Q(**{f"{prefix}status__in": CHALLENGE_CLOSED_STATES}) | models.Q(
+        **{f"{prefix}status": Challenge.Status.CANCELLED, f"{prefix}closed_at__isnull": False}
     )
 
 
