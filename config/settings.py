@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "vendors",
     "evaluation",
     "procurement",
+    "opendata",
 ]
 
 MIDDLEWARE = [

@@ -23,7 +23,7 @@ from rest_framework.test import APIClient
 
 from challenges.models import Challenge
 from evaluation.models import Evaluation
-from procurement import ocds
+from opendata import ocds
 from procurement.models import AuditEntry, Award, Milestone, Pilot
 from procurement.tasks import chronograph_tick
 from tests.factories import valid_business_number

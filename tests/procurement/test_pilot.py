@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.timezone import get_default_timezone
 
 from core.errors import InvalidInput, TransitionRefused
-from procurement import ocds
+from opendata import ocds
 from procurement.models import AuditEntry, Pilot
 from procurement.services import award as award_services
 from procurement.services import pilot as services

@@ -13,35 +13,21 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from challenges.models import Addendum, Challenge, Question
-
-from .models import Award
+from procurement.models import Award
+from procurement.selectors import announced_q, is_published
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "ocds_schema"
 CURRENCY = "CAD"
-PUBLISHED_STATES = (
-    Challenge.Status.PUBLISHED,
-    Challenge.Status.CLOSED,
-    Challenge.Status.EVALUATING,
-    Challenge.Status.AWARDED,
-    Challenge.Status.NOT_AWARDED,
-)
 
 
 def ocid(challenge: Challenge) -> str:
     return f"{settings.OCDS_OCID_PREFIX}-{challenge.reference}"
-
-
-def is_published(challenge: Challenge) -> bool:
-    return challenge.published_at is not None and (
-        challenge.status in PUBLISHED_STATES or challenge.status == Challenge.Status.CANCELLED
-    )
 
 
 def _date(value) -> str | None:
@@ -67,13 +53,6 @@ def _tender_status(challenge: Challenge) -> str:
         Challenge.Status.NOT_AWARDED: "unsuccessful",
         Challenge.Status.CANCELLED: "cancelled",
     }.get(challenge.status, "active")
-
-
-def announced_q():
-    """Awards vendors were told of, withdrawn since or not, as a filter."""
-    return Q(status__in=Award.ANNOUNCED_STATES) | Q(
-        status=Award.Status.WITHDRAWN, withdrawn_from__in=Award.ANNOUNCED_STATES
-    )
 
 
 def _announced_award(challenge: Challenge) -> Award | None:

@@ -10,22 +10,23 @@ from django.shortcuts import get_object_or_404, render
 
 from challenges.models import Challenge
 from core.spreadsheet import safe_row
+from procurement.models import Award
+from procurement.selectors import announced_q, is_published
 
-from .. import ocds, selectors
-from ..models import Award
+from . import ocds, selectors
 
 
 def index(request):
     return render(
         request,
-        "procurement/open_data.html",
+        "opendata/open_data.html",
         {"challenges": selectors.open_data_challenges()},
     )
 
 
 def _published(reference) -> Challenge:
     challenge = get_object_or_404(Challenge, reference=reference)
-    if not ocds.is_published(challenge):
+    if not is_published(challenge):
         raise Http404
     return challenge
 
@@ -52,9 +53,9 @@ def challenges_csv(request):
     challenges = list(selectors.open_data_challenges())
     awards = {
         award.challenge_id: award
-        for award in Award.objects.filter(
-            ocds.announced_q(), challenge__in=challenges
-        ).select_related("proposal__vendor", "proposal__price_envelope")
+        for award in Award.objects.filter(announced_q(), challenge__in=challenges).select_related(
+            "proposal__vendor", "proposal__price_envelope"
+        )
     }
     response, writer = _csv("challenges.csv")
     writer.writerow(
