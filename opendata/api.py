@@ -1,4 +1,7 @@
-"""REST API for open data (DESIGN.md §6): public, no sign-in; 404 until a challenge is published."""
+"""REST API for open data (DESIGN.md §6): public, no sign-in; 404 until a challenge is published.
+
+The release package serves the releases stored when each stage happened; the record is compiled
+from them (`opendata.packages`)."""
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy
@@ -14,7 +17,7 @@ from challenges.models import Challenge
 from core.api import error_responses
 from procurement.selectors import is_published
 
-from . import ocds, selectors
+from . import packages, selectors
 from .serializers import OpenDataChallengeOutput
 
 NOT_VISIBLE = error_responses(bad_input=False, forbidden=False)
@@ -59,7 +62,7 @@ class OpenDataViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"], url_path="release-package", url_name="release-package")
     def release_package(self, request, *args, **kwargs):
-        package = ocds.release_package(self._challenge())
+        package = packages.release_package(self._challenge())
         if package is None:
             raise Http404
         return Response(package)
@@ -72,7 +75,7 @@ class OpenDataViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["get"], url_path="record", url_name="record")
     def record(self, request, *args, **kwargs):
-        package = ocds.record_package(self._challenge())
+        package = packages.record_package(self._challenge())
         if package is None:
             raise Http404
         return Response(package)

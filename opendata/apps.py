@@ -7,6 +7,9 @@ class OpendataConfig(AppConfig):
     verbose_name = _("Open data")
 
     def ready(self):
+        from .services import register_release_effects
+
+        register_release_effects()
         from .links import register_challenge_links
 
         register_challenge_links()

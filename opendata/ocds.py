@@ -1,26 +1,28 @@
-"""Open data: an OCDS 1.1 release package and a compiled record per challenge (DESIGN.md §6).
+"""Open data: the OCDS 1.1 release of each public stage of a challenge (DESIGN.md §6).
 
-Only what is public at the challenge's stage goes out: nothing before publication; questions
-and answers without the asker; no resident's input; no score and no price, except the awarded
-value once the award is final. The official schemas are kept in `ocds_schema/` (Apache-2.0) so
-validation works offline.
+Each builder here describes one stage as it is at the moment it happens; `opendata.services`
+stores that release then and never changes it. Only what is public at the stage goes out:
+nothing before publication; questions and answers without the asker; no resident's input; no
+score and no price, except the awarded value once the award is final; no count of proposals
+before closing. The official schemas are kept in `ocds_schema/` (Apache-2.0) so validation works
+offline.
 """
 
 import json
-from datetime import datetime
+from datetime import UTC
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from challenges.models import Addendum, Challenge, Question
-from procurement.models import Award
+from procurement.models import Award, Pilot
 from procurement.selectors import announced_q, is_published
+from vendors.models import Proposal
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "ocds_schema"
 CURRENCY = "CAD"
@@ -30,15 +32,17 @@ def ocid(challenge: Challenge) -> str:
     return f"{settings.OCDS_OCID_PREFIX}-{challenge.reference}"
 
 
-def _date(value) -> str | None:
-    return value.isoformat() if value else None
+def ocds_date(value) -> str | None:
+    """A moment in UTC: release dates then sort as text the way they do in time, as the OCDS
+    merge routine sorts them."""
+    return value.astimezone(UTC).isoformat() if value else None
 
 
 def _value(amount) -> dict:
     return {"amount": float(Decimal(amount)), "currency": CURRENCY}
 
 
-def _url(path: str) -> str:
+def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
@@ -55,12 +59,12 @@ def _tender_status(challenge: Challenge) -> str:
     }.get(challenge.status, "active")
 
 
-def _announced_award(challenge: Challenge) -> Award | None:
+def announced_award(challenge: Challenge) -> Award | None:
     """The award vendors were told of; a recommendation or approval is internal until then, and
     one withdrawn before the letters went out is never published."""
     return (
         Award.objects.filter(announced_q(), challenge=challenge)
-        .select_related("proposal__vendor")
+        .select_related("proposal__vendor", "proposal__price_envelope")
         .first()
     )
 
@@ -71,8 +75,8 @@ def _documents(challenge: Challenge) -> list[dict]:
             "id": "notice",
             "documentType": "tenderNotice",
             "title": challenge.title,
-            "url": _url(challenge.get_absolute_url()),
-            "datePublished": _date(challenge.published_at),
+            "url": site_url(challenge.get_absolute_url()),
+            "datePublished": ocds_date(challenge.published_at),
             "format": "text/html",
             "language": settings.LANGUAGE_CODE,
         }
@@ -85,7 +89,7 @@ def _documents(challenge: Challenge) -> list[dict]:
                 "documentType": "clarifications",
                 "title": question.body[:200],
                 "description": question.answer,
-                "datePublished": _date(question.answered_at),
+                "datePublished": ocds_date(question.answered_at),
             }
         )
     return documents
@@ -95,7 +99,7 @@ def _amendments(challenge: Challenge) -> list[dict]:
     return [
         {
             "id": f"addendum-{addendum.number}",
-            "date": _date(addendum.issued_at),
+            "date": ocds_date(addendum.issued_at),
             "rationale": addendum.title,
             "description": addendum.body,
         }
@@ -116,12 +120,12 @@ def _tender(challenge: Challenge) -> dict:
         "awardCriteria": "ratedCriteria",
         "submissionMethod": ["electronicSubmission"],
         "tenderPeriod": {
-            "startDate": _date(challenge.published_at),
-            "endDate": _date(challenge.submission_deadline),
+            "startDate": ocds_date(challenge.published_at),
+            "endDate": ocds_date(challenge.submission_deadline),
         },
         "enquiryPeriod": {
-            "startDate": _date(challenge.published_at),
-            "endDate": _date(challenge.questions_deadline),
+            "startDate": ocds_date(challenge.published_at),
+            "endDate": ocds_date(challenge.questions_deadline),
         },
         "documents": _documents(challenge),
     }
@@ -132,8 +136,6 @@ def _tender(challenge: Challenge) -> dict:
         tender["amendments"] = amendments
     if challenge.closed_at is not None:
         # A count only after closing: before the deadline not even that is known (DESIGN.md §3).
-        from vendors.models import Proposal
-
         tender["numberOfTenderers"] = Proposal.objects.filter(
             Proposal.received_q(), challenge=challenge
         ).count()
@@ -153,14 +155,12 @@ def _award_status(award: Award) -> str:
     }.get(award.status, "pending")
 
 
-def _awards(award: Award | None, *, status: str | None = None) -> list[dict]:
-    if award is None:
-        return []
+def _awards(award: Award, *, status: str | None = None) -> list[dict]:
     row = {
         "id": f"award-{award.pk}",
         "title": str(award.challenge.title),
         "status": status or _award_status(award),
-        "date": _date(award.notified_at),
+        "date": ocds_date(award.notified_at),
         "suppliers": [_supplier(award)],
     }
     if award.status == Award.Status.WITHDRAWN and award.withdrawal_reason:
@@ -170,29 +170,20 @@ def _awards(award: Award | None, *, status: str | None = None) -> list[dict]:
     return [row]
 
 
-def _contracts(award: Award | None) -> list[dict]:
-    if award is None or award.status != Award.Status.FINAL:
-        return []
-    contract = {
-        "id": f"contract-{award.pk}",
-        "awardID": f"award-{award.pk}",
-        "title": str(award.challenge.title),
-        "status": "active",
-        "value": _value(award.proposal.price_envelope.amount),
-        "dateSigned": _date(award.finalised_at),
-    }
-    implementation = _implementation(award.challenge)
-    if implementation:
-        contract["implementation"] = implementation
-    return [contract]
+def _contract_ids(award: Award) -> dict:
+    return {"id": f"contract-{award.pk}", "awardID": f"award-{award.pk}"}
 
 
-def _implementation(challenge: Challenge) -> dict:
-    """The pilot's milestones, when there is a pilot (filled in by `procurement.models.pilot`)."""
-    pilot = getattr(challenge, "pilot", None) if hasattr(challenge, "pilot") else None
-    if pilot is None:
-        return {}
-    return {"milestones": pilot.ocds_milestones()}
+def _contracts(award: Award) -> list[dict]:
+    return [
+        {
+            **_contract_ids(award),
+            "title": str(award.challenge.title),
+            "status": "active",
+            "value": _value(award.proposal.price_envelope.amount),
+            "dateSigned": ocds_date(award.finalised_at),
+        }
+    ]
 
 
 def _parties(award: Award | None) -> list[dict]:
@@ -200,20 +191,6 @@ def _parties(award: Award | None) -> list[dict]:
     if award is not None:
         parties.append({**_supplier(award), "roles": ["supplier"]})
     return parties
-
-
-def _release(challenge: Challenge, *, release_id: str, date, tags: list[str], **sections) -> dict:
-    release = {
-        "ocid": ocid(challenge),
-        "id": f"{ocid(challenge)}-{release_id}",
-        "date": _date(date),
-        "tag": tags,
-        "initiationType": "tender",
-        "language": settings.LANGUAGE_CODE,
-        "buyer": _buyer(),
-    }
-    release.update({key: value for key, value in sections.items() if value})
-    return release
 
 
 def _planning(challenge: Challenge) -> dict:
@@ -226,143 +203,162 @@ def _planning(challenge: Challenge) -> dict:
     return planning
 
 
-def releases(challenge: Challenge) -> list[dict]:
-    """The challenge's releases, one per public event, oldest first; none before publication."""
-    if not is_published(challenge):
-        return []
-    award = _announced_award(challenge)
-    result = [
-        _release(
-            challenge,
-            release_id="tender",
-            date=challenge.published_at,
-            tags=["planning", "tender"],
-            planning=_planning(challenge),
-            tender=_tender(challenge),
-            parties=_parties(None),
-        )
-    ]
-    for addendum in challenge.addenda.filter(status=Addendum.Status.ISSUED).order_by("number"):
-        result.append(
-            _release(
-                challenge,
-                release_id=f"addendum-{addendum.number}",
-                date=addendum.issued_at,
-                tags=["tenderAmendment"],
-                tender=_tender(challenge),
-            )
-        )
-    if challenge.status in (Challenge.Status.CANCELLED, Challenge.Status.NOT_AWARDED):
-        result.append(
-            _release(
-                challenge,
-                release_id="tender-update",
-                date=challenge.updated_at,
-                tags=["tenderCancellation"]
-                if challenge.status == Challenge.Status.CANCELLED
-                else ["tenderUpdate"],
-                tender=_tender(challenge),
-            )
-        )
-    if award is not None:
-        withdrawn = award.status == Award.Status.WITHDRAWN
-        result.append(
-            _release(
-                challenge,
-                release_id=f"award-{award.pk}",
-                date=award.notified_at,
-                tags=["award"],
-                parties=_parties(award),
-                # As announced: the withdrawal is a release of its own, dated when it happened.
-                awards=_awards(award, status="pending" if withdrawn else None),
-            )
-        )
-        if withdrawn:
-            result.append(
-                _release(
-                    challenge,
-                    release_id=f"award-{award.pk}-withdrawal",
-                    date=award.withdrawn_at,
-                    tags=["awardCancellation"],
-                    parties=_parties(award),
-                    awards=_awards(award),
-                )
-            )
-        if award.status == Award.Status.FINAL:
-            final = award.finalised_at
-            result.append(
-                _release(
-                    challenge,
-                    release_id=f"contract-{award.pk}",
-                    date=final,
-                    tags=["awardUpdate", "contract"],
-                    parties=_parties(award),
-                    awards=_awards(award),
-                    contracts=_contracts(award),
-                )
-            )
-    # Oldest first: a challenge cancelled or ended after its award was announced publishes that
-    # end after the award (the sort keeps the order of releases of the same instant).
-    return sorted(result, key=lambda release: datetime.fromisoformat(release["date"]))
+def _release(challenge: Challenge, *, release_id: str, date, tags: list[str], **sections) -> dict:
+    release = {
+        "ocid": ocid(challenge),
+        "id": f"{ocid(challenge)}-{release_id}",
+        "date": ocds_date(date),
+        "tag": tags,
+        "initiationType": "tender",
+        "language": settings.LANGUAGE_CODE,
+        "buyer": _buyer(),
+    }
+    release.update({key: value for key, value in sections.items() if value})
+    return release
 
 
-def compiled_release(challenge: Challenge) -> dict | None:
-    """The current state of everything public, as one release."""
-    if not is_published(challenge):
-        return None
-    award = _announced_award(challenge)
-    latest = max(r["date"] for r in releases(challenge))
+# One builder per public stage -------------------------------------------------------------------
+
+
+def tender_release(challenge: Challenge) -> dict:
+    """Publication: the challenge as it was published."""
     return _release(
         challenge,
-        release_id="compiled",
-        date=datetime.fromisoformat(latest),
-        tags=["compiled"],
+        release_id="tender",
+        date=challenge.published_at,
+        tags=["planning", "tender"],
         planning=_planning(challenge),
         tender=_tender(challenge),
+        parties=_parties(None),
+    )
+
+
+def amendment_release(challenge: Challenge, addendum: Addendum) -> dict:
+    """An addendum issued: the tender with its new dates and the amendment."""
+    if addendum.new_questions_deadline:
+        challenge.questions_deadline = addendum.new_questions_deadline
+    if addendum.new_submission_deadline:
+        challenge.submission_deadline = addendum.new_submission_deadline
+    return _release(
+        challenge,
+        release_id=f"addendum-{addendum.number}",
+        date=addendum.issued_at,
+        tags=["tenderAmendment"],
+        tender=_tender(challenge),
+    )
+
+
+def clarification_release(challenge: Challenge, question: Question) -> dict:
+    """An answer published to everyone: the tender with one more clarification."""
+    return _release(
+        challenge,
+        release_id=f"clarification-{question.pk}",
+        date=question.answered_at,
+        tags=["tenderUpdate"],
+        tender=_tender(challenge),
+    )
+
+
+def closing_release(challenge: Challenge) -> dict:
+    """The deadline passed: the tender with the number of proposals received."""
+    return _release(
+        challenge,
+        release_id="closing",
+        date=challenge.closed_at,
+        tags=["tenderUpdate"],
+        tender=_tender(challenge),
+    )
+
+
+def end_release(challenge: Challenge, *, date) -> dict:
+    """Cancelled, or ended without an award."""
+    cancelled = challenge.status == Challenge.Status.CANCELLED
+    return _release(
+        challenge,
+        release_id="cancellation" if cancelled else "no-award",
+        date=date,
+        tags=["tenderCancellation"] if cancelled else ["tenderUpdate"],
+        tender=_tender(challenge),
+    )
+
+
+def award_release(award: Award, *, status: str | None = None) -> dict:
+    """The result letters went out: the award as announced, still pending."""
+    return _release(
+        award.challenge,
+        release_id=f"award-{award.pk}",
+        date=award.notified_at,
+        tags=["award"],
+        parties=_parties(award),
+        awards=_awards(award, status=status),
+    )
+
+
+def award_withdrawal_release(award: Award) -> dict:
+    return _release(
+        award.challenge,
+        release_id=f"award-{award.pk}-withdrawal",
+        date=award.withdrawn_at,
+        tags=["awardCancellation"],
+        parties=_parties(award),
+        awards=_awards(award),
+    )
+
+
+def contract_release(award: Award) -> dict:
+    """The award is final and the challenge awarded: the tender is complete, the value public."""
+    return _release(
+        award.challenge,
+        release_id=f"contract-{award.pk}",
+        date=award.finalised_at,
+        tags=["tenderUpdate", "awardUpdate", "contract"],
+        tender=_tender(award.challenge),
         parties=_parties(award),
         awards=_awards(award),
         contracts=_contracts(award),
     )
 
 
-def _package_meta(challenge: Challenge, kind: str) -> dict:
-    return {
-        "uri": _url(f"/open-data/{challenge.reference}/{kind}.json"),
-        "version": "1.1",
-        "publishedDate": _date(timezone.now()),
-        "publisher": {"name": settings.MUNICIPALITY_NAME},
-        "license": "https://creativecommons.org/licenses/by/4.0/",
-        "publicationPolicy": _url("/open-data/"),
-    }
+def implementation_release(pilot: Pilot, *, step: str, date) -> dict:
+    """A pilot step: the contract's implementation with its milestones as they stand."""
+    contract = _contract_ids(pilot.award)
+    milestones = pilot.ocds_milestones()
+    if milestones:
+        contract["implementation"] = {"milestones": milestones}
+    return _release(
+        pilot.challenge,
+        release_id=f"pilot-{pilot.pk}-{step}",
+        date=date,
+        tags=["implementation"],
+        contracts=[contract],
+    )
 
 
-def release_package(challenge: Challenge) -> dict | None:
-    """None for a challenge that was never published: nothing about it is public yet."""
-    items = releases(challenge)
-    if not items:
-        return None
-    return {**_package_meta(challenge, "releases"), "releases": items}
+def current_releases(challenge: Challenge) -> list[dict]:
+    """Every stage reached so far, each built from today's state: only for challenges published
+    before releases were stored when they happened (the data migration), never to serve."""
+    if not is_published(challenge):
+        return []
+    result = [tender_release(challenge)]
+    for addendum in challenge.addenda.filter(status=Addendum.Status.ISSUED).order_by("number"):
+        result.append(amendment_release(challenge, addendum))
+    if challenge.closed_at is not None:
+        result.append(closing_release(challenge))
+    award = announced_award(challenge)
+    if award is not None:
+        withdrawn = award.status == Award.Status.WITHDRAWN
+        # As announced: the withdrawal is a release of its own, dated when it happened.
+        result.append(award_release(award, status="pending" if withdrawn else None))
+        if withdrawn:
+            result.append(award_withdrawal_release(award))
+        if award.status == Award.Status.FINAL:
+            result.append(contract_release(award))
+    if challenge.status in (Challenge.Status.CANCELLED, Challenge.Status.NOT_AWARDED):
+        result.append(end_release(challenge, date=challenge.updated_at))
+    return sorted(result, key=lambda release: release["date"])
 
 
-def record_package(challenge: Challenge) -> dict | None:
-    compiled = compiled_release(challenge)
-    if compiled is None:
-        return None
-    package_uri = _url(f"/open-data/{challenge.reference}/releases.json")
-    return {
-        **_package_meta(challenge, "record"),
-        "packages": [package_uri],
-        "records": [
-            {
-                "ocid": ocid(challenge),
-                "releases": [
-                    {"url": f"{package_uri}#{r['id']}", "date": r["date"], "tag": r["tag"]}
-                    for r in releases(challenge)
-                ],
-                "compiledRelease": compiled,
-            }
-        ],
-    }
+# Validation against the official schema, offline -------------------------------------------------
 
 
 @cache
@@ -372,12 +368,17 @@ def _registry() -> Registry:
         "release-schema.json",
         "release-package-schema.json",
         "record-package-schema.json",
+        "versioned-release-validation-schema.json",
     ):
         contents = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
         resources.append(
             (contents["id"], Resource.from_contents(contents, default_specification=DRAFT4))
         )
     return Registry().with_resources(resources)
+
+
+def release_schema() -> dict:
+    return json.loads((SCHEMA_DIR / "release-schema.json").read_text(encoding="utf-8"))
 
 
 def _validator(name: str) -> Draft4Validator:

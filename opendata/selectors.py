@@ -4,6 +4,8 @@ from challenges.models import Challenge
 from procurement.models import Measurement
 from procurement.selectors import PUBLISHED_STATES
 
+from .models import Release
+
 
 def open_data_challenges() -> QuerySet[Challenge]:
     """Challenges whose open data is public: published once (cancelled ones included)."""
@@ -24,3 +26,8 @@ def open_data_measurements() -> QuerySet[Measurement]:
         .select_related("indicator__pilot__challenge")
         .order_by("indicator__pilot__challenge__reference", "indicator__pk", "measured_on", "pk")
     )
+
+
+def challenge_releases(*, challenge: Challenge) -> QuerySet[Release]:
+    """The releases stored for a challenge, oldest first."""
+    return Release.objects.filter(challenge=challenge).in_order()

@@ -13,7 +13,7 @@ from core.spreadsheet import safe_row
 from procurement.models import Award
 from procurement.selectors import announced_q, is_published
 
-from . import ocds, selectors
+from . import ocds, packages, selectors
 
 
 def index(request):
@@ -42,11 +42,11 @@ def _json(package) -> HttpResponse:
 
 
 def release_package(request, reference):
-    return _json(ocds.release_package(_published(reference)))
+    return _json(packages.release_package(_published(reference)))
 
 
 def record_package(request, reference):
-    return _json(ocds.record_package(_published(reference)))
+    return _json(packages.record_package(_published(reference)))
 
 
 def challenges_csv(request):

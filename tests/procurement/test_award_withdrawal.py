@@ -15,7 +15,7 @@ from django.urls import reverse
 from challenges import services as challenge_services
 from core.errors import PermissionDenied, TransitionRefused
 from core.workflow import allowed_transitions, transition_run
-from opendata import ocds
+from opendata import ocds, packages
 from procurement.audit import audit_verify
 from procurement.chronograph import chronograph_run_due
 from procurement.models import AuditEntry, Award, ChronographStep, DebriefRequest, Notification
@@ -366,8 +366,8 @@ def test_the_chronograph_leaves_a_withdrawn_award_after_its_standstill_would_hav
 
 def assert_valid(challenge):
     challenge.refresh_from_db()
-    package = ocds.release_package(challenge)
-    record = ocds.record_package(challenge)
+    package = packages.release_package(challenge)
+    record = packages.record_package(challenge)
     assert ocds.validation_errors(package) == []
     assert ocds.validation_errors(record, kind="record") == []
     return package, record

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from challenges import services as challenge_services
 from evaluation.models import RankingEntry
-from opendata import ocds
+from opendata import packages
 from procurement.models import Award, Milestone
 from procurement.services import award as award_services
 from procurement.services import pilot as pilot_services
@@ -327,7 +327,7 @@ def test_the_award_section_says_what_the_open_data_says(client, decided, frank, 
     for expected_status in ("pending", "active"):
         challenge = decided.challenge
         challenge.refresh_from_db()
-        published = ocds.compiled_release(challenge)["awards"][0]
+        published = packages.compiled_release(challenge)["awards"][0]
         text = page(client, challenge)
 
         assert published["status"] == expected_status
