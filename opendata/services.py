@@ -10,7 +10,7 @@ the proposals are already received, at a cancellation the award already withdraw
 import json
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from challenges.models import Challenge
@@ -42,14 +42,19 @@ def release_store(*, challenge: Challenge, release: dict) -> Release:
     if latest is not None and latest > date:
         date = latest
         release = {**release, "date": ocds.ocds_date(latest)}
-    return Release.objects.create(
-        challenge=challenge,
-        ocid=release["ocid"],
-        release_id=release["id"],
-        tags=release["tag"],
-        date=date,
-        data=json.dumps(release, ensure_ascii=False, indent=2),
-    )
+    try:
+        # A savepoint: another transaction storing the same release first is not an error.
+        with transaction.atomic():
+            return Release.objects.create(
+                challenge=challenge,
+                ocid=release["ocid"],
+                release_id=release["id"],
+                tags=release["tag"],
+                date=date,
+                data=json.dumps(release, ensure_ascii=False, indent=2),
+            )
+    except IntegrityError:
+        return Release.objects.get(release_id=release["id"])
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.core.management import call_command
 from challenges import services as challenge_services
 from opendata import ocds, packages
 from opendata.models import Release
+from opendata.services import release_store
 from procurement.services import pilot as pilot_services
 from tests.factories import ChallengeFactory, set_status
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)
@@ -170,3 +171,13 @@ def test_a_later_stage_of_history_loaded_without_its_stages_first_stores_its_ten
         ["tenderCancellation"],
     ]
     assert ocds.validation_errors(package) == []
+
+
+def test_storing_a_release_again_keeps_the_first_as_it_was(published):
+    first = Release.objects.get(challenge=published)
+    rewritten = {**first.release, "tender": {**first.release["tender"], "status": "complete"}}
+
+    again = release_store(challenge=published, release=rewritten)
+
+    assert again.pk == first.pk
+    assert Release.objects.get().data == first.data
