@@ -49,6 +49,7 @@ run: export DEBUG ?= 1
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py ocds_backfill
 	$(BIN)/python manage.py run_local $(HOST):$(PORT)
 
 # The whole suite on PostgreSQL and Redis (see .ci/run, which starts them on a fresh machine).
@@ -79,6 +80,7 @@ demo: export DEBUG ?= 1
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py ocds_backfill
 
 screenshots: $(DEV_STAMP)
 	$(BIN)/python docs/screenshots/make_screenshots.py

@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from challenges import api as challenges_api
 from evaluation import api as evaluation_api
+from opendata import api as opendata_api
 from procurement import api as procurement_api
 from vendors import api as vendors_api
 
@@ -88,7 +89,7 @@ router.register("assignments", evaluation_api.AssignmentViewSet, basename="assig
 
 # The award by its challenge's reference; open data (public)
 router.register("awards", procurement_api.AwardViewSet, basename="award")
-router.register("open-data", procurement_api.OpenDataViewSet, basename="open-data")
+router.register("open-data", opendata_api.OpenDataViewSet, basename="open-data")
 router.register("pilots", procurement_api.PilotViewSet, basename="pilot")
 
 # Before the router's own patterns: its format suffixes would read ".csv" as a renderer.

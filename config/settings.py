@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vendors",
     "evaluation",
     "procurement",
+    "opendata",
 ]
 
 MIDDLEWARE = [

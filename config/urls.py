@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("", include("challenges.urls")),
     path("", include("procurement.urls")),
+    path("", include("opendata.urls")),
     path("vendors/", include("vendors.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("accounts/", include("core.urls")),

@@ -1,3 +1,5 @@
+from datetime import date, datetime, time
+
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -15,3 +17,9 @@ def format_day(value) -> str:
     if not value:
         return ""
     return date_format(value, "j M Y")
+
+
+def day_start(value: date) -> datetime:
+    """A calendar day as the moment it begins in the municipality's zone: a due date published
+    as a date-time says the local day, not midnight UTC (the evening before, in Canada)."""
+    return datetime.combine(value, time.min, tzinfo=timezone.get_default_timezone())

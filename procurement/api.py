@@ -1,21 +1,19 @@
-"""REST API for the award and its debriefs, and for open data (DESIGN.md §3 Award, §6).
+"""REST API for the award and its debriefs, and for the pilot (DESIGN.md §3 Award, §6).
 
 Thin views: they write through procurement.services and let `core.api` turn service errors into
 status codes. An award is found by its challenge's reference (the live one, else the latest
 rejected) and answers 404 to whoever may not see it (`procurement.view_award`: municipal staff,
 approvers and the panel's chair from the recommendation; vendors with a received proposal once
 the result letters went out). A pilot is public, like its challenge (`procurement.view_pilot`).
-Open data is public and answers 404 until the challenge is published.
 """
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from challenges import selectors as challenge_selectors
@@ -28,7 +26,6 @@ from core.permissions import can, require
 from evaluation import selectors as evaluation_selectors
 from vendors.models import Proposal
 
-from . import ocds
 from .models import Award, Milestone, OutcomeIndicator, Pilot
 from .serializers import (
     AwardOutput,
@@ -38,7 +35,6 @@ from .serializers import (
     MeasurementInput,
     MilestoneDoneInput,
     MilestoneInput,
-    OpenDataChallengeOutput,
     PilotCreateInput,
     PilotEndInput,
     PilotOutput,
@@ -50,7 +46,6 @@ from .services.pilot import MANAGE_ONLY
 
 NOT_VISIBLE = error_responses(bad_input=False, forbidden=False)
 AWARD_TAGS = ["award"]
-OPEN_DATA_TAGS = ["open data"]
 PILOT_TAGS = ["pilot"]
 
 
@@ -223,73 +218,6 @@ class AwardViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             award=award, actor=request.user, message=serializer.validated_data["message"]
         )
         return Response(DebriefRequestOutput(created).data, status=status.HTTP_201_CREATED)
-
-
-# Open data: public, no sign-in
-
-
-def _published_challenges():
-    return Challenge.objects.filter(
-        published_at__isnull=False,
-        status__in=[*ocds.PUBLISHED_STATES, Challenge.Status.CANCELLED],
-    ).order_by("-published_at", "reference")
-
-
-OCDS_PACKAGE = OpenApiResponse(
-    OpenApiTypes.OBJECT, description=gettext_lazy("An OCDS 1.1 package (JSON).")
-)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary=gettext_lazy("Published challenges, with links to their OCDS data"),
-        tags=OPEN_DATA_TAGS,
-        auth=[],
-    ),
-)
-class OpenDataViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Open contracting data of every published challenge (OCDS 1.1)."""
-
-    serializer_class = OpenDataChallengeOutput
-    permission_classes = [AllowAny]
-    filter_backends = []
-    lookup_field = "reference"
-    lookup_value_regex = REFERENCE_PATTERN
-
-    def get_queryset(self):
-        return _published_challenges()
-
-    def _challenge(self) -> Challenge:
-        challenge = self.get_queryset().filter(reference=self.kwargs["reference"]).first()
-        if challenge is None or not ocds.is_published(challenge):
-            raise Http404
-        return challenge
-
-    @extend_schema(
-        summary=gettext_lazy("The challenge's OCDS release package"),
-        tags=OPEN_DATA_TAGS,
-        auth=[],
-        responses={200: OCDS_PACKAGE, **NOT_VISIBLE},
-    )
-    @action(detail=True, methods=["get"], url_path="release-package", url_name="release-package")
-    def release_package(self, request, *args, **kwargs):
-        package = ocds.release_package(self._challenge())
-        if package is None:
-            raise Http404
-        return Response(package)
-
-    @extend_schema(
-        summary=gettext_lazy("The challenge's OCDS record package"),
-        tags=OPEN_DATA_TAGS,
-        auth=[],
-        responses={200: OCDS_PACKAGE, **NOT_VISIBLE},
-    )
-    @action(detail=True, methods=["get"], url_path="record", url_name="record")
-    def record(self, request, *args, **kwargs):
-        package = ocds.record_package(self._challenge())
-        if package is None:
-            raise Http404
-        return Response(package)
 
 
 # Pilot: /api/pilots/<reference>/, public like its challenge; only the owner writes

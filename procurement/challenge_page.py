@@ -81,14 +81,6 @@ def register_challenge_page() -> None:
             group="public",
             order=10,
         ),
-        ChallengeLink(
-            name="procurement.open_data",
-            label=_("Open data for this challenge (OCDS release package, JSON)"),
-            url=_page("open_data_releases"),
-            visible=visible_by("procurement.view_open_data"),
-            group="public",
-            order=20,
-        ),
     ]
     for link in links:
         register_link(link)

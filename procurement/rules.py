@@ -114,6 +114,5 @@ rules.add_perm(
 )
 rules.add_perm("procurement.follow_pilot_stage", is_staff_member & is_awarded)
 rules.add_perm("procurement.view_outcomes", was_published)
-rules.add_perm("procurement.view_open_data", was_published)
 # The staff dashboard: the whole pipeline, for municipal staff and approvers (not admins by role).
 rules.add_perm("procurement.view_dashboard", is_staff_member | is_approver)

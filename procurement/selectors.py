@@ -85,26 +85,27 @@ def inbox(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
-def open_data_challenges() -> QuerySet[Challenge]:
-    """Challenges whose open data is public: published once (cancelled ones included)."""
-    from .ocds import PUBLISHED_STATES
+PUBLISHED_STATES = (
+    Challenge.Status.PUBLISHED,
+    Challenge.Status.CLOSED,
+    Challenge.Status.EVALUATING,
+    Challenge.Status.AWARDED,
+    Challenge.Status.NOT_AWARDED,
+)
 
-    return (
-        Challenge.objects.filter(published_at__isnull=False)
-        .filter(Q(status__in=PUBLISHED_STATES) | Q(status=Challenge.Status.CANCELLED))
-        .select_related("department")
-        .order_by("-published_at", "pk")
+
+def is_published(challenge: Challenge) -> bool:
+    """Whether the challenge was published once: its public record (outcomes, open data) exists,
+    cancelled since or not."""
+    return challenge.published_at is not None and (
+        challenge.status in PUBLISHED_STATES or challenge.status == Challenge.Status.CANCELLED
     )
 
 
-def open_data_measurements() -> QuerySet[Measurement]:
-    """Measurements of the pilots of published challenges, by challenge, indicator and date."""
-    return (
-        Measurement.objects.filter(
-            indicator__pilot__challenge__in=open_data_challenges().order_by()
-        )
-        .select_related("indicator__pilot__challenge")
-        .order_by("indicator__pilot__challenge__reference", "indicator__pk", "measured_on", "pk")
+def announced_q():
+    """Awards vendors were told of, withdrawn since or not, as a filter."""
+    return Q(status__in=Award.ANNOUNCED_STATES) | Q(
+        status=Award.Status.WITHDRAWN, withdrawn_from__in=Award.ANNOUNCED_STATES
     )
 
 
@@ -112,11 +113,9 @@ def open_data_measurements() -> QuerySet[Measurement]:
 
 
 def announced_award(*, challenge: Challenge) -> Award | None:
-    """The award vendors were told of, as the open data publishes it (`ocds._announced_award`):
+    """The award vendors were told of, as the open data publishes it:
     a recommendation or an approval stays internal until the letters go out; an announced award
     withdrawn since (the challenge was cancelled or ended without it) is still shown, as such."""
-    from .ocds import announced_q
-
     return (
         Award.objects.filter(announced_q(), challenge=challenge)
         .select_related("proposal__vendor", "proposal__price_envelope")

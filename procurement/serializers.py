@@ -1,16 +1,13 @@
-"""API shapes for the award, debrief requests and open data (DESIGN.md §6)."""
+"""API shapes for the award, debrief requests and the pilot (DESIGN.md §6)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from challenges.api import REFERENCE_PATTERN
-from challenges.models import Challenge
 from core.permissions import can
 from core.workflow import allowed_transitions
 
-from . import ocds
 from .models import Award, DebriefRequest, Measurement, Milestone, OutcomeIndicator, Pilot
 
 TEXT_LIMIT = 5000
@@ -103,40 +100,6 @@ class DebriefRequestOutput(serializers.ModelSerializer):
     class Meta:
         model = DebriefRequest
         fields = ["proposal", "requested_at", "message"]
-
-
-class OpenDataChallengeOutput(serializers.ModelSerializer):
-    ocid = serializers.SerializerMethodField()
-    release_package = serializers.SerializerMethodField(
-        help_text=_("The OCDS release package of this challenge.")
-    )
-    record = serializers.SerializerMethodField(help_text=_("The OCDS record of this challenge."))
-
-    class Meta:
-        model = Challenge
-        fields = [
-            "reference",
-            "title",
-            "status",
-            "published_at",
-            "ocid",
-            "release_package",
-            "record",
-        ]
-
-    def get_ocid(self, challenge) -> str:
-        return ocds.ocid(challenge)
-
-    def _link(self, name, challenge) -> str:
-        path = reverse(name, kwargs={"reference": challenge.reference})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
-
-    def get_release_package(self, challenge) -> str:
-        return self._link("open-data-release-package", challenge)
-
-    def get_record(self, challenge) -> str:
-        return self._link("open-data-record", challenge)
 
 
 # Pilot

@@ -3,7 +3,7 @@ from django.urls import path
 from . import views
 from .views import award as award_views
 from .views import dashboard as dashboard_views
-from .views import opendata, outcomes, pilot
+from .views import outcomes, pilot
 
 app_name = "procurement"
 
@@ -67,17 +67,4 @@ urlpatterns = [
     ),
     path("challenges/<str:reference>/pilot/<str:name>/", pilot.pilot_step, name="pilot_step"),
     path("challenges/<str:reference>/outcomes/", outcomes.outcomes, name="outcomes"),
-    path("open-data/", opendata.index, name="open_data"),
-    path("open-data/challenges.csv", opendata.challenges_csv, name="open_data_csv"),
-    path("open-data/outcomes.csv", opendata.outcomes_csv, name="open_data_outcomes_csv"),
-    path(
-        "open-data/<str:reference>/releases.json",
-        opendata.release_package,
-        name="open_data_releases",
-    ),
-    path(
-        "open-data/<str:reference>/record.json",
-        opendata.record_package,
-        name="open_data_record",
-    ),
 ]

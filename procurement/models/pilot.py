@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.permissions import transition_permission
+from core.timefmt import day_start
 from core.workflow import guard_condition
 
 OWNER_ONLY = _("Only the challenge's owner, a member of municipal staff, can take this step.")
@@ -131,15 +132,17 @@ class Pilot(ConcurrentTransitionMixin, models.Model):
         self._end()
 
     def ocds_milestones(self) -> list[dict]:
+        """The milestones as OCDS publishes them: their days are local days, so each date is
+        the start of that day in the municipality's zone."""
         today = timezone.localdate()
         return [
             {
                 "id": f"milestone-{m.pk}",
                 "title": m.title,
                 "type": "delivery",
-                "dueDate": m.due_on.isoformat() + "T00:00:00Z",
+                "dueDate": day_start(m.due_on).isoformat(),
                 "status": "met" if m.done_on else ("notMet" if m.due_on < today else "scheduled"),
-                **({"dateMet": m.done_on.isoformat() + "T00:00:00Z"} if m.done_on else {}),
+                **({"dateMet": day_start(m.done_on).isoformat()} if m.done_on else {}),
             }
             for m in self.milestones.order_by("due_on", "pk")
         ]

@@ -2,7 +2,7 @@
 it bought and why, and whether it worked.
 
 Everyone who may see the challenge reads the same page. Of the award it says only what the open
-data says at the same stage (`procurement.ocds`): the vendor and whether the award is pending,
+data says at the same stage (`opendata.ocds`): the vendor and whether the award is pending,
 final or withdrawn (its challenge was cancelled or ended without it) once vendors were told, the
 awarded value once final; never a recommendation, a score, a losing proposal, a price before the
 award is final, or who evaluated.
@@ -20,7 +20,7 @@ from challenges.views import visible_challenge
 from evaluation.selectors import plan_public_summary
 from vendors import sealing
 
-from .. import ocds, selectors
+from .. import selectors
 from ..charts import indicator_chart
 from ..models import Award, Pilot
 
@@ -72,7 +72,7 @@ def _pilot_context(pilot: Pilot | None) -> dict:
 def outcomes(request, reference):
     challenge = visible_challenge(request.user, reference)
     activities = list(challenge_engagement_activities(challenge=challenge))
-    published = ocds.is_published(challenge)
+    published = selectors.is_published(challenge)
     award = selectors.announced_award(challenge=challenge) if published else None
     award_final = award is not None and award.status == Award.Status.FINAL
     award_withdrawn = award is not None and award.status == Award.Status.WITHDRAWN

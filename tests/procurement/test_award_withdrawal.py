@@ -15,7 +15,7 @@ from django.urls import reverse
 from challenges import services as challenge_services
 from core.errors import PermissionDenied, TransitionRefused
 from core.workflow import allowed_transitions, transition_run
-from procurement import ocds
+from opendata import ocds, packages
 from procurement.audit import audit_verify
 from procurement.chronograph import chronograph_run_due
 from procurement.models import AuditEntry, Award, ChronographStep, DebriefRequest, Notification
@@ -366,8 +366,8 @@ def test_the_chronograph_leaves_a_withdrawn_award_after_its_standstill_would_hav
 
 def assert_valid(challenge):
     challenge.refresh_from_db()
-    package = ocds.release_package(challenge)
-    record = ocds.record_package(challenge)
+    package = packages.release_package(challenge)
+    record = packages.record_package(challenge)
     assert ocds.validation_errors(package) == []
     assert ocds.validation_errors(record, kind="record") == []
     return package, record
@@ -415,7 +415,7 @@ def test_the_challenges_csv_says_withdrawn_only_for_an_announced_award(live, end
     announced = live.status in ANNOUNCED
 
     run(live)
-    response = client.get(reverse("procurement:open_data_csv"))
+    response = client.get(reverse("opendata:open_data_csv"))
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     row = next(r for r in rows if r["reference"] == live.challenge.reference)

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from challenges import services as challenge_services
 from evaluation.models import RankingEntry
-from procurement import ocds
+from opendata import packages
 from procurement.models import Award, Milestone
 from procurement.services import award as award_services
 from procurement.services import pilot as pilot_services
@@ -341,7 +341,7 @@ def test_the_award_section_says_what_the_open_data_says(client, decided, frank, 
     for expected_status in ("pending", "active"):
         challenge = decided.challenge
         challenge.refresh_from_db()
-        published = ocds.compiled_release(challenge)["awards"][0]
+        published = packages.compiled_release(challenge)["awards"][0]
         text = page(client, challenge)
 
         assert published["status"] == expected_status
@@ -496,7 +496,7 @@ def test_the_challenge_page_links_to_the_outcomes_once_published(client, publish
 
 def test_the_open_data_index_links_to_each_challenges_outcomes(client, published, alice):
     other = set_status(ChallengeFactory(owner=alice), "published")
-    text = client.get(reverse("procurement:open_data")).content.decode()
+    text = client.get(reverse("opendata:open_data")).content.decode()
 
     assert url(published) in text
     assert url(other) in text

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.timezone import get_default_timezone
 
 from core.errors import InvalidInput, TransitionRefused
-from procurement import ocds
+from opendata import ocds, packages
 from procurement.models import AuditEntry, Pilot
 from procurement.services import award as award_services
 from procurement.services import pilot as services
@@ -238,7 +238,7 @@ def test_it_refuses_to_end_a_pilot_for_staff_who_do_not_own_it(in_review, bob):
 
 def test_the_open_data_shows_the_pilot_milestones_in_implementation(active):
     challenge = active.challenge
-    package = ocds.release_package(challenge)
+    package = packages.release_package(challenge)
 
     assert ocds.validation_errors(package) == []
     contract = package["releases"][-1]["contracts"][0]

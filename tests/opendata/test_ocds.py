@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from challenges import services as challenge_services
-from procurement import ocds
+from opendata import ocds, packages
 from procurement.services import award as award_services
 from tests.factories import ChallengeFactory, CommunityInputFactory, set_status
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)
@@ -33,8 +33,8 @@ def string_values(value):
 
 
 def assert_valid(challenge):
-    package = ocds.release_package(challenge)
-    record = ocds.record_package(challenge)
+    package = packages.release_package(challenge)
+    record = packages.record_package(challenge)
     assert ocds.validation_errors(package) == []
     assert ocds.validation_errors(record, kind="record") == []
     return package, record
@@ -74,8 +74,8 @@ def test_nothing_is_published_before_publication(alice, department):
     for status in ("draft", "co_design", "in_review", "approved"):
         challenge = set_status(ChallengeFactory(owner=alice, department=department), status)
 
-        assert ocds.release_package(challenge) is None
-        assert ocds.record_package(challenge) is None
+        assert packages.release_package(challenge) is None
+        assert packages.record_package(challenge) is None
 
 
 def test_a_published_challenge_has_a_valid_tender_with_periods_amendments_and_documents(
@@ -90,7 +90,12 @@ def test_a_published_challenge_has_a_valid_tender_with_periods_amendments_and_do
     assert tender["enquiryPeriod"]["endDate"] == published.questions_deadline.isoformat()
     assert [a["rationale"] for a in tender["amendments"]] == ["Hosting"]
     assert "Yes, if they work." in [d.get("description") for d in tender["documents"]]
-    assert [r["tag"] for r in package["releases"]] == [["planning", "tender"], ["tenderAmendment"]]
+    # Publication, the answer, the addendum: each a release of its own, in that order.
+    assert [r["tag"] for r in package["releases"]] == [
+        ["planning", "tender"],
+        ["tenderUpdate"],
+        ["tenderAmendment"],
+    ]
     assert package["releases"][0]["planning"]["budget"]["amount"]["amount"] == float(
         published.budget_max
     )
@@ -172,11 +177,11 @@ def test_a_cancelled_challenge_is_valid_and_cancelled(published, alice):
 def test_a_cancelled_challenge_that_was_never_published_stays_private(alice, department):
     challenge = set_status(ChallengeFactory(owner=alice, department=department), "cancelled")
 
-    assert ocds.release_package(challenge) is None
+    assert packages.release_package(challenge) is None
 
 
 def test_the_validator_reports_what_the_official_schema_refuses(published):
-    package = ocds.release_package(published)
+    package = packages.release_package(published)
     del package["releases"][0]["ocid"]
     package["releases"][0]["tender"]["status"] = "open for bids"
 

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from challenges import services as challenge_services
-from procurement import ocds
+from opendata import ocds
 from procurement.services import award as award_services
 from tests.factories import ChallengeFactory, CommunityInputFactory, set_status
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)

@@ -10,27 +10,27 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from procurement import ocds
+from opendata import ocds
 from procurement.models import Award
 from procurement.services import award as award_services
 from tests.factories import ChallengeFactory
-from tests.procurement import test_ocds
+from tests.opendata import test_ocds
+from tests.opendata.test_ocds import SEALED_PRICES, assert_private_things_absent
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)
-from tests.procurement.test_ocds import SEALED_PRICES, assert_private_things_absent
 
 stages = test_ocds.stages  # the fixture: a question, an addendum and a resident's comment
 
 
 def releases_url(challenge):
-    return reverse("procurement:open_data_releases", kwargs={"reference": challenge.reference})
+    return reverse("opendata:open_data_releases", kwargs={"reference": challenge.reference})
 
 
 def record_url(challenge):
-    return reverse("procurement:open_data_record", kwargs={"reference": challenge.reference})
+    return reverse("opendata:open_data_record", kwargs={"reference": challenge.reference})
 
 
 def csv_rows(client):
-    response = client.get(reverse("procurement:open_data_csv"))
+    response = client.get(reverse("opendata:open_data_csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -51,7 +51,7 @@ def draft(alice, department):
 def test_the_index_lists_published_challenges_with_their_data_and_not_drafts(
     client, published, draft
 ):
-    response = client.get(reverse("procurement:open_data"))
+    response = client.get(reverse("opendata:open_data"))
 
     assert response.status_code == 200
     text = response.content.decode()
@@ -65,7 +65,7 @@ def test_there_is_no_data_about_a_challenge_before_publication(client, draft):
     assert client.get(releases_url(draft)).status_code == 404
     assert client.get(record_url(draft)).status_code == 404
     assert (
-        client.get(reverse("procurement:open_data_releases", kwargs={"reference": "X"})).status_code
+        client.get(reverse("opendata:open_data_releases", kwargs={"reference": "X"})).status_code
         == 404
     )
     assert all(row["reference"] != draft.reference for row in csv_rows(client))
@@ -123,7 +123,7 @@ def test_it_keeps_prices_and_people_out_until_the_award_is_final(
 
 
 def outcome_rows(client):
-    response = client.get(reverse("procurement:open_data_outcomes_csv"))
+    response = client.get(reverse("opendata:open_data_outcomes_csv"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -190,15 +190,15 @@ def test_the_outcomes_csv_lists_each_measurement_against_its_target(client, meas
 
 def test_the_outcomes_csv_is_a_header_alone_without_pilots(client, published):
     assert outcome_rows(client) == []
-    response = client.get(reverse("procurement:open_data_outcomes_csv"))
+    response = client.get(reverse("opendata:open_data_outcomes_csv"))
     assert response.content.decode("utf-8-sig").startswith("ocid,reference,pilot_status,indicator,")
 
 
 def test_the_open_data_page_links_both_downloads(client, db):
-    page = client.get(reverse("procurement:open_data")).content.decode()
+    page = client.get(reverse("opendata:open_data")).content.decode()
 
-    assert f'href="{reverse("procurement:open_data_csv")}"' in page
-    assert f'href="{reverse("procurement:open_data_outcomes_csv")}"' in page
+    assert f'href="{reverse("opendata:open_data_csv")}"' in page
+    assert f'href="{reverse("opendata:open_data_outcomes_csv")}"' in page
 
 
 def test_the_challenges_csv_quotes_a_title_that_starts_like_a_formula(client, alice, department):

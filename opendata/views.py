@@ -9,22 +9,23 @@ from django.shortcuts import get_object_or_404, render
 
 from challenges.models import Challenge
 from core.spreadsheet import csv_response
+from procurement.models import Award
+from procurement.selectors import announced_q, is_published
 
-from .. import ocds, selectors
-from ..models import Award
+from . import ocds, packages, selectors
 
 
 def index(request):
     return render(
         request,
-        "procurement/open_data.html",
+        "opendata/open_data.html",
         {"challenges": selectors.open_data_challenges()},
     )
 
 
 def _published(reference) -> Challenge:
     challenge = get_object_or_404(Challenge, reference=reference)
-    if not ocds.is_published(challenge):
+    if not is_published(challenge):
         raise Http404
     return challenge
 
@@ -40,20 +41,20 @@ def _json(package) -> HttpResponse:
 
 
 def release_package(request, reference):
-    return _json(ocds.release_package(_published(reference)))
+    return _json(packages.release_package(_published(reference)))
 
 
 def record_package(request, reference):
-    return _json(ocds.record_package(_published(reference)))
+    return _json(packages.record_package(_published(reference)))
 
 
 def challenges_csv(request):
     challenges = list(selectors.open_data_challenges())
     awards = {
         award.challenge_id: award
-        for award in Award.objects.filter(
-            ocds.announced_q(), challenge__in=challenges
-        ).select_related("proposal__vendor", "proposal__price_envelope")
+        for award in Award.objects.filter(announced_q(), challenge__in=challenges).select_related(
+            "proposal__vendor", "proposal__price_envelope"
+        )
     }
     response, writer = csv_response("challenges.csv")
     writer.writerow(

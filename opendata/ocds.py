@@ -1,0 +1,394 @@
+"""Open data: the OCDS 1.1 release of each public stage of a challenge (DESIGN.md §6).
+
+Each builder here describes one stage as it is at the moment it happens; `opendata.services`
+stores that release then and never changes it. Only what is public at the stage goes out:
+nothing before publication; questions and answers without the asker; no resident's input; no
+score and no price, except the awarded value once the award is final; no count of proposals
+before closing. The official schemas are kept in `ocds_schema/` (Apache-2.0) so validation works
+offline.
+"""
+
+import json
+from datetime import UTC
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from jsonschema import Draft4Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from challenges.models import Addendum, Challenge, Question
+from procurement.models import Award, Pilot
+from procurement.selectors import announced_q, is_published
+from vendors import sealing
+
+SCHEMA_DIR = Path(__file__).resolve().parent / "ocds_schema"
+CURRENCY = "CAD"
+
+
+def ocid(challenge: Challenge) -> str:
+    return f"{settings.OCDS_OCID_PREFIX}-{challenge.reference}"
+
+
+def ocds_date(value) -> str | None:
+    """A moment in UTC: release dates then sort as text the way they do in time, as the OCDS
+    merge routine sorts them."""
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _value(amount) -> dict:
+    return {"amount": float(Decimal(amount)), "currency": CURRENCY}
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _buyer() -> dict:
+    return {"id": "buyer", "name": settings.MUNICIPALITY_NAME}
+
+
+def _tender_status(challenge: Challenge) -> str:
+    return {
+        Challenge.Status.PUBLISHED: "active",
+        Challenge.Status.AWARDED: "complete",
+        Challenge.Status.NOT_AWARDED: "unsuccessful",
+        Challenge.Status.CANCELLED: "cancelled",
+    }.get(challenge.status, "active")
+
+
+def announced_award(challenge: Challenge) -> Award | None:
+    """The award vendors were told of; a recommendation or approval is internal until then, and
+    one withdrawn before the letters went out is never published."""
+    return (
+        Award.objects.filter(announced_q(), challenge=challenge)
+        .select_related("proposal__vendor", "proposal__price_envelope")
+        .first()
+    )
+
+
+def _documents(challenge: Challenge) -> list[dict]:
+    documents = [
+        {
+            "id": "notice",
+            "documentType": "tenderNotice",
+            "title": challenge.title,
+            "url": site_url(challenge.get_absolute_url()),
+            "datePublished": ocds_date(challenge.published_at),
+            "format": "text/html",
+            "language": settings.LANGUAGE_CODE,
+        }
+    ]
+    # The answer is published to everyone; the asker stays anonymous (DESIGN.md §3).
+    for question in challenge.questions.filter(status=Question.Status.ANSWERED).order_by("pk"):
+        documents.append(
+            {
+                "id": f"clarification-{question.pk}",
+                "documentType": "clarifications",
+                "title": question.body[:200],
+                "description": question.answer,
+                "datePublished": ocds_date(question.answered_at),
+            }
+        )
+    return documents
+
+
+def _amendments(challenge: Challenge) -> list[dict]:
+    return [
+        {
+            "id": f"addendum-{addendum.number}",
+            "date": ocds_date(addendum.issued_at),
+            "rationale": addendum.title,
+            "description": addendum.body,
+        }
+        for addendum in challenge.addenda.filter(status=Addendum.Status.ISSUED).order_by("number")
+    ]
+
+
+def _tender(challenge: Challenge) -> dict:
+    tender = {
+        "id": challenge.reference,
+        "title": challenge.title,
+        "description": challenge.problem,
+        "status": _tender_status(challenge),
+        "procuringEntity": _buyer(),
+        "procurementMethod": "open",
+        "procurementMethodDetails": "Innovation challenge",
+        "mainProcurementCategory": "services",
+        "awardCriteria": "ratedCriteria",
+        "submissionMethod": ["electronicSubmission"],
+        "tenderPeriod": {
+            "startDate": ocds_date(challenge.published_at),
+            "endDate": ocds_date(challenge.submission_deadline),
+        },
+        "enquiryPeriod": {
+            "startDate": ocds_date(challenge.published_at),
+            "endDate": ocds_date(challenge.questions_deadline),
+        },
+        "documents": _documents(challenge),
+    }
+    if challenge.budget_max is not None:
+        tender["value"] = _value(challenge.budget_max)
+    amendments = _amendments(challenge)
+    if amendments:
+        tender["amendments"] = amendments
+    # A count only after closing: before the deadline not even that is known (DESIGN.md §3).
+    tenderers = sealing.received_proposal_count(challenge=challenge)
+    if tenderers is not None:
+        tender["numberOfTenderers"] = tenderers
+    return tender
+
+
+def _supplier(award: Award) -> dict:
+    vendor = award.proposal.vendor
+    return {"id": f"vendor-{vendor.pk}", "name": vendor.legal_name}
+
+
+def _award_status(award: Award) -> str:
+    """The OCDS award status codelist's word for the award's stage."""
+    return {
+        Award.Status.FINAL: "active",
+        Award.Status.WITHDRAWN: "cancelled",
+    }.get(award.status, "pending")
+
+
+def _awards(award: Award, *, status: str | None = None) -> list[dict]:
+    row = {
+        "id": f"award-{award.pk}",
+        "title": str(award.challenge.title),
+        "status": status or _award_status(award),
+        "date": ocds_date(award.notified_at),
+        "suppliers": [_supplier(award)],
+    }
+    if award.status == Award.Status.WITHDRAWN and award.withdrawal_reason:
+        row["description"] = award.withdrawal_reason
+    if award.status == Award.Status.FINAL:
+        row["value"] = _value(award.proposal.price_envelope.amount)
+    return [row]
+
+
+def _contract_ids(award: Award) -> dict:
+    return {"id": f"contract-{award.pk}", "awardID": f"award-{award.pk}"}
+
+
+def _contracts(award: Award) -> list[dict]:
+    return [
+        {
+            **_contract_ids(award),
+            "title": str(award.challenge.title),
+            "status": "active",
+            "value": _value(award.proposal.price_envelope.amount),
+            "dateSigned": ocds_date(award.finalised_at),
+        }
+    ]
+
+
+def _parties(award: Award | None) -> list[dict]:
+    parties = [{**_buyer(), "roles": ["buyer", "procuringEntity"]}]
+    if award is not None:
+        parties.append({**_supplier(award), "roles": ["supplier"]})
+    return parties
+
+
+def _planning(challenge: Challenge) -> dict:
+    planning = {"rationale": challenge.problem}
+    if challenge.budget_max is not None:
+        planning["budget"] = {
+            "description": f"{challenge.budget_min or 0} to {challenge.budget_max} {CURRENCY}",
+            "amount": _value(challenge.budget_max),
+        }
+    return planning
+
+
+def _release(challenge: Challenge, *, release_id: str, date, tags: list[str], **sections) -> dict:
+    release = {
+        "ocid": ocid(challenge),
+        "id": f"{ocid(challenge)}-{release_id}",
+        "date": ocds_date(date),
+        "tag": tags,
+        "initiationType": "tender",
+        "language": settings.LANGUAGE_CODE,
+        "buyer": _buyer(),
+    }
+    release.update({key: value for key, value in sections.items() if value})
+    return release
+
+
+# One builder per public stage -------------------------------------------------------------------
+
+
+def tender_release(challenge: Challenge) -> dict:
+    """Publication: the challenge as it was published."""
+    return _release(
+        challenge,
+        release_id="tender",
+        date=challenge.published_at,
+        tags=["planning", "tender"],
+        planning=_planning(challenge),
+        tender=_tender(challenge),
+        parties=_parties(None),
+    )
+
+
+def amendment_release(challenge: Challenge, addendum: Addendum) -> dict:
+    """An addendum issued: the tender with its new dates and the amendment."""
+    if addendum.new_questions_deadline:
+        challenge.questions_deadline = addendum.new_questions_deadline
+    if addendum.new_submission_deadline:
+        challenge.submission_deadline = addendum.new_submission_deadline
+    return _release(
+        challenge,
+        release_id=f"addendum-{addendum.number}",
+        date=addendum.issued_at,
+        tags=["tenderAmendment"],
+        tender=_tender(challenge),
+    )
+
+
+def clarification_release(challenge: Challenge, question: Question) -> dict:
+    """An answer published to everyone: the tender with one more clarification."""
+    return _release(
+        challenge,
+        release_id=f"clarification-{question.pk}",
+        date=question.answered_at,
+        tags=["tenderUpdate"],
+        tender=_tender(challenge),
+    )
+
+
+def closing_release(challenge: Challenge) -> dict:
+    """The deadline passed: the tender with the number of proposals received."""
+    return _release(
+        challenge,
+        release_id="closing",
+        date=challenge.closed_at,
+        tags=["tenderUpdate"],
+        tender=_tender(challenge),
+    )
+
+
+def end_release(challenge: Challenge, *, date) -> dict:
+    """Cancelled, or ended without an award."""
+    cancelled = challenge.status == Challenge.Status.CANCELLED
+    return _release(
+        challenge,
+        release_id="cancellation" if cancelled else "no-award",
+        date=date,
+        tags=["tenderCancellation"] if cancelled else ["tenderUpdate"],
+        tender=_tender(challenge),
+    )
+
+
+def award_release(award: Award, *, status: str | None = None) -> dict:
+    """The result letters went out: the award as announced, still pending."""
+    return _release(
+        award.challenge,
+        release_id=f"award-{award.pk}",
+        date=award.notified_at,
+        tags=["award"],
+        parties=_parties(award),
+        awards=_awards(award, status=status),
+    )
+
+
+def award_withdrawal_release(award: Award) -> dict:
+    return _release(
+        award.challenge,
+        release_id=f"award-{award.pk}-withdrawal",
+        date=award.withdrawn_at,
+        tags=["awardCancellation"],
+        parties=_parties(award),
+        awards=_awards(award),
+    )
+
+
+def contract_release(award: Award) -> dict:
+    """The award is final and the challenge awarded: the tender is complete, the value public."""
+    return _release(
+        award.challenge,
+        release_id=f"contract-{award.pk}",
+        date=award.finalised_at,
+        tags=["tenderUpdate", "awardUpdate", "contract"],
+        tender=_tender(award.challenge),
+        parties=_parties(award),
+        awards=_awards(award),
+        contracts=_contracts(award),
+    )
+
+
+def implementation_release(pilot: Pilot, *, step: str, date) -> dict:
+    """A pilot step: the contract's implementation with its milestones as they stand."""
+    contract = _contract_ids(pilot.award)
+    milestones = pilot.ocds_milestones()
+    if milestones:
+        contract["implementation"] = {"milestones": milestones}
+    return _release(
+        pilot.challenge,
+        release_id=f"pilot-{pilot.pk}-{step}",
+        date=date,
+        tags=["implementation"],
+        contracts=[contract],
+    )
+
+
+def current_releases(challenge: Challenge) -> list[dict]:
+    """Every stage reached so far, each built from today's state: only for challenges published
+    before releases were stored when they happened (the data migration), never to serve."""
+    if not is_published(challenge):
+        return []
+    result = [tender_release(challenge)]
+    for addendum in challenge.addenda.filter(status=Addendum.Status.ISSUED).order_by("number"):
+        result.append(amendment_release(challenge, addendum))
+    if challenge.closed_at is not None:
+        result.append(closing_release(challenge))
+    award = announced_award(challenge)
+    if award is not None:
+        withdrawn = award.status == Award.Status.WITHDRAWN
+        # As announced: the withdrawal is a release of its own, dated when it happened.
+        result.append(award_release(award, status="pending" if withdrawn else None))
+        if withdrawn:
+            result.append(award_withdrawal_release(award))
+        if award.status == Award.Status.FINAL:
+            result.append(contract_release(award))
+    if challenge.status in (Challenge.Status.CANCELLED, Challenge.Status.NOT_AWARDED):
+        result.append(end_release(challenge, date=challenge.updated_at))
+    return sorted(result, key=lambda release: release["date"])
+
+
+# Validation against the official schema, offline -------------------------------------------------
+
+
+@cache
+def _registry() -> Registry:
+    resources = []
+    for name in (
+        "release-schema.json",
+        "release-package-schema.json",
+        "record-package-schema.json",
+        "versioned-release-validation-schema.json",
+    ):
+        contents = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+        resources.append(
+            (contents["id"], Resource.from_contents(contents, default_specification=DRAFT4))
+        )
+    return Registry().with_resources(resources)
+
+
+def release_schema() -> dict:
+    return json.loads((SCHEMA_DIR / "release-schema.json").read_text(encoding="utf-8"))
+
+
+def _validator(name: str) -> Draft4Validator:
+    schema = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+    return Draft4Validator(schema, registry=_registry())
+
+
+def validation_errors(package: dict, *, kind: str = "release") -> list[str]:
+    """The official schema's complaints about a release (or record) package; empty when valid."""
+    validator = _validator(f"{kind}-package-schema.json")
+    return [
+        f"{'/'.join(str(p) for p in error.absolute_path)}: {error.message}"
+        for error in sorted(validator.iter_errors(package), key=lambda e: list(e.absolute_path))
+    ]
