@@ -137,6 +137,11 @@ STORAGES = {
     },
 }
 
+# The audit chain's head is published at checkpoints (core.audit): every hour by default, each
+# shown once transactions running at its time have committed (the grace).
+AUDIT_CHECKPOINT_MINUTES = env.int("AUDIT_CHECKPOINT_MINUTES", default=60)
+AUDIT_CHECKPOINT_GRACE_MINUTES = env.int("AUDIT_CHECKPOINT_GRACE_MINUTES", default=5)
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="procurement@localhost")
 

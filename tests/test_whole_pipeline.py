@@ -22,9 +22,10 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from challenges.models import Challenge
+from core.models import AuditEntry
 from evaluation.models import Evaluation
 from procurement import ocds
-from procurement.models import AuditEntry, Award, Milestone, Pilot
+from procurement.models import Award, Milestone, Pilot
 from procurement.tasks import chronograph_tick
 from tests.factories import valid_business_number
 from vendors.models import Proposal

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from challenges.models import Challenge
 from core.errors import PermissionDenied, TransitionRefused
+from core.models import AuditEntry
 from core.workflow import (
     allowed_transitions,
     denied_message,
@@ -13,7 +14,6 @@ from core.workflow import (
     transition_problems,
     transition_run,
 )
-from procurement.models import AuditEntry
 from tests.factories import set_status
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from challenges.models import Challenge, CommunityInput, EngagementActivity, Question
-from procurement.models import AuditEntry
+from core.models import AuditEntry
 from tests.e2e.conftest import sign_in
 from tests.factories import (
     PASSWORD,

@@ -18,6 +18,8 @@ from challenges.models import (
     ReferenceCounter,
     ResponseQuestion,
 )
+from core.audit import audit_verify
+from core.models import AuditEntry
 from evaluation.models import (
     ConsensusScore,
     Evaluation,
@@ -27,10 +29,8 @@ from evaluation.models import (
     ScoreRevision,
     ScreeningResult,
 )
-from procurement.audit import audit_verify
 from procurement.management.commands.seed_demo import DEMO_PASSWORD, STREETLIGHTS
 from procurement.models import (
-    AuditEntry,
     Award,
     DebriefRequest,
     Measurement,
