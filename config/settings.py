@@ -137,8 +137,8 @@ STORAGES = {
     },
 }
 
-# The audit chain's head is published at checkpoints (core.audit): every hour by default, each
-# shown once transactions running at its time have committed (the grace).
+# The audit chain's head is published at checkpoints (core.audit_chain): every hour by default,
+# each shown once transactions running at its time have committed (the grace).
 AUDIT_CHECKPOINT_MINUTES = env.int("AUDIT_CHECKPOINT_MINUTES", default=60)
 AUDIT_CHECKPOINT_GRACE_MINUTES = env.int("AUDIT_CHECKPOINT_GRACE_MINUTES", default=5)
 

@@ -1,5 +1,5 @@
 """The published head of the audit chain: a page, JSON and an Atom feed, for anyone to keep
-(DESIGN.md §2: outsiders vouch for history). No sequence numbers: see core.audit.Checkpoint."""
+(DESIGN.md §2: outsiders vouch for history). No sequence numbers: see audit_chain.Checkpoint."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -10,7 +10,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
-from .audit import audit_checkpoints
+from .audit_chain import audit_checkpoints
 
 FEED_LENGTH = 24
 

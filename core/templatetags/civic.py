@@ -23,8 +23,8 @@ def audit_change_rows(entry):
 
 @register.simple_tag
 def audit_head():
-    """The latest published checkpoint of the audit chain (core.audit.audit_checkpoints)."""
-    from core.audit import audit_checkpoints
+    """The latest published checkpoint of the audit chain (core.audit_chain.audit_checkpoints)."""
+    from core.audit_chain import audit_checkpoints
 
     return audit_checkpoints(count=1)[0]
 

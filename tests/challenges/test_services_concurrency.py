@@ -10,7 +10,7 @@ from django_fsm.signals import pre_transition
 
 from challenges import services
 from challenges.models import Addendum, Challenge
-from core.audit import audit_verify
+from core.audit_chain import audit_verify
 from core.errors import TransitionRefused
 from core.models import AuditEntry
 from tests.factories import (

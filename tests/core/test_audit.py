@@ -10,7 +10,8 @@ from django.db import DatabaseError, connection, transaction
 
 from challenges import services
 from challenges.models import Challenge, Question
-from core.audit import _digest, _hashed_fields, audit_history, audit_verify
+from core.audit import audit_history
+from core.audit_chain import _digest, _hashed_fields, audit_verify
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
 from core.models import AppendOnlyError, AuditChainHead, AuditEntry
 from tests.factories import AddendumFactory, QuestionFactory, complete_plan, set_status

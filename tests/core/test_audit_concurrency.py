@@ -6,7 +6,8 @@ import pytest
 from django.db import connections
 
 from challenges import services
-from core.audit import audit_append, audit_verify
+from core.audit import audit_append
+from core.audit_chain import audit_verify
 from core.models import AuditChainHead, AuditEntry
 from tests.factories import ChallengeFactory
 

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from core.audit import audit_verify
+from core.audit_chain import audit_verify
 from core.models import AuditEntry
 from evaluation.models import Evaluation, RankingEntry
 from vendors.selectors import price_envelope_for

@@ -13,7 +13,7 @@ import time_machine
 from django.urls import reverse
 
 from challenges import services as challenge_services
-from core.audit import audit_verify
+from core.audit_chain import audit_verify
 from core.errors import PermissionDenied, TransitionRefused
 from core.models import AuditEntry
 from core.workflow import allowed_transitions, transition_run

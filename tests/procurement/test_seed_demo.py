@@ -18,7 +18,7 @@ from challenges.models import (
     ReferenceCounter,
     ResponseQuestion,
 )
-from core.audit import audit_verify
+from core.audit_chain import audit_verify
 from core.models import AuditEntry
 from evaluation.models import (
     ConsensusScore,

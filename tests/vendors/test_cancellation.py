@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from challenges import services as challenge_services
 from challenges.models import Challenge
-from core.audit import audit_verify
+from core.audit_chain import audit_verify
 from core.errors import PermissionDenied, TransitionRefused
 from core.models import AuditEntry
 from core.workflow import transition_names, transition_run

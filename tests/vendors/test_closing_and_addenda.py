@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 
 from challenges import services as challenge_services
-from core.audit import audit_verify
+from core.audit_chain import audit_verify
 from core.errors import TransitionRefused
 from core.models import AuditEntry
 from core.workflow import transition_run

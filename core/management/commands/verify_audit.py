@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.audit import Problem, audit_verify
+from core.audit_chain import Problem, audit_verify
 
 
 class Command(BaseCommand):
