@@ -200,9 +200,11 @@ def test_the_audit_trail_records_the_steps_as_the_people_who_took_them():
     entries = AuditEntry.objects.filter(object_id=str(approved.pk), content_type__model="challenge")
 
     assert list(entries.values_list("transition", "actor_label")) == [
+        ("create", approved.owner.username),
         ("open_co_design", approved.owner.username),
         ("submit_for_review", approved.owner.username),
         ("approve", "approver"),
+        ("schedule", approved.owner.username),  # the timeline set after approval
     ]
     count, breaks = audit_verify()
     assert count == AuditEntry.objects.count() > 0
