@@ -32,6 +32,10 @@ def fsm_field_names(model) -> list[str]:
     return [field.name for field in model._meta.concrete_fields if isinstance(field, FSMFieldMixin)]
 
 
+# The entry's reason: the trail says where a change was made (stored as written, not translated).
+ADMIN_REASON = "Changed in the administration site."
+
+
 def _reload(obj):
     return type(obj)._default_manager.filter(pk=obj.pk).first() if obj.pk else None
 
@@ -45,14 +49,14 @@ class AuditedAdminMixin:
         obj._audit_before = audit_values(stored) if stored else None
         super().save_model(request, obj, form, change)
         if obj._audit_before is None:
-            audit_created(obj=obj, actor=request.user, reason=_admin_reason())
+            audit_created(obj=obj, actor=request.user, reason=ADMIN_REASON)
         else:
             audit_change(
                 obj=obj,
                 actor=request.user,
                 action="update",
                 changes=audit_diff(obj._audit_before, obj),
-                reason=_admin_reason(),
+                reason=ADMIN_REASON,
             )
 
     def save_related(self, request, form, formsets, change):
@@ -66,7 +70,7 @@ class AuditedAdminMixin:
                 actor=request.user,
                 action="update",
                 changes=audit_diff(before, obj),
-                reason=_admin_reason(),
+                reason=ADMIN_REASON,
             )
 
     def save_formset(self, request, form, formset, change):
@@ -75,32 +79,28 @@ class AuditedAdminMixin:
         }
         for inline in formset.deleted_forms:
             if inline.instance.pk:
-                audit_deleted(obj=inline.instance, actor=request.user, reason=_admin_reason())
+                audit_deleted(obj=inline.instance, actor=request.user, reason=ADMIN_REASON)
         super().save_formset(request, form, formset, change)
         for inline in formset.new_objects:
-            audit_created(obj=inline, actor=request.user, reason=_admin_reason())
+            audit_created(obj=inline, actor=request.user, reason=ADMIN_REASON)
         for inline, _fields in formset.changed_objects:
             audit_change(
                 obj=inline,
                 actor=request.user,
                 action="update",
                 changes=audit_diff(stored.get(inline.pk, {}), inline),
-                reason=_admin_reason(),
+                reason=ADMIN_REASON,
             )
 
     def delete_model(self, request, obj):
-        audit_deleted(obj=obj, actor=request.user, reason=_admin_reason())
+        audit_deleted(obj=obj, actor=request.user, reason=ADMIN_REASON)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
-                audit_deleted(obj=obj, actor=request.user, reason=_admin_reason())
+                audit_deleted(obj=obj, actor=request.user, reason=ADMIN_REASON)
             super().delete_queryset(request, queryset)
-
-
-def _admin_reason() -> str:
-    return "Changed in the administration site."
 
 
 class AuditedAdmin(AuditedAdminMixin, admin.ModelAdmin):
@@ -205,7 +205,7 @@ class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
                     actor=request.user,
                     action="update",
                     changes=audit_diff(before, user),
-                    reason=_admin_reason(),
+                    reason=ADMIN_REASON,
                 )
         return response
 
