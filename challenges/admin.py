@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from core import roles
-from core.admin import StateReadOnlyAdmin, ViewOnlyAdmin, ViewOnlyInline
+from core.admin import AuditedAdmin, ViewOnlyAdmin, ViewOnlyInline
 
 from .models import (
     Addendum,
@@ -27,7 +27,7 @@ from .models import (
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ["name", "slug", "challenge_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -69,7 +69,7 @@ class QuestionInline(ViewOnlyInline):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(StateReadOnlyAdmin):
+class ChallengeAdmin(AuditedAdmin):
     list_display = [
         "reference",
         "title",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.audit import audit_change, audit_created, audit_deleted, audit_diff, audit_values
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import require
 from core.predicates import is_staff_member
@@ -94,6 +95,7 @@ def challenge_create(*, actor, owner=None, **data) -> Challenge:
     full_clean_or_invalid(challenge, exclude=["reference"])
     challenge.reference = _next_reference()
     challenge.save()
+    audit_created(obj=challenge, actor=actor, fields=("owner", *CHALLENGE_EDITABLE_FIELDS))
     return challenge
 
 
@@ -109,9 +111,11 @@ def challenge_update(*, challenge: Challenge, actor, **data) -> Challenge:
             "After publication, issue an addendum."
         ),
     )
+    before = audit_values(challenge, CHALLENGE_EDITABLE_FIELDS)
     _assign(challenge, data, CHALLENGE_EDITABLE_FIELDS)
     full_clean_or_invalid(challenge)
     challenge.save()
+    audit_change(obj=challenge, actor=actor, action="update", changes=audit_diff(before, challenge))
     return challenge
 
 
@@ -130,10 +134,14 @@ def challenge_schedule(
             "After publication, issue an addendum."
         ),
     )
+    before = audit_values(challenge, ("questions_deadline", "submission_deadline"))
     challenge.questions_deadline = questions_deadline
     challenge.submission_deadline = submission_deadline
     full_clean_or_invalid(challenge)
     challenge.save(update_fields=["questions_deadline", "submission_deadline", "updated_at"])
+    audit_change(
+        obj=challenge, actor=actor, action="schedule", changes=audit_diff(before, challenge)
+    )
     return challenge
 
 
@@ -152,9 +160,11 @@ def engagement_activity_add(*, challenge: Challenge, actor, **data) -> Engagemen
         _("Engagement activities are recorded by the challenge's owner during co-design."),
     )
     activity = EngagementActivity(challenge=challenge, recorded_by=actor)
-    _assign(activity, data, ("kind", "held_on", "participants", "groups_reached", "summary"))
+    fields = ("kind", "held_on", "participants", "groups_reached", "summary")
+    _assign(activity, data, fields)
     full_clean_or_invalid(activity)
     activity.save()
+    audit_created(obj=activity, actor=actor, fields=fields)
     return activity
 
 
@@ -168,9 +178,11 @@ def community_input_add(*, challenge: Challenge, actor, **data) -> CommunityInpu
         _("Community input is open while the challenge is in co-design, to signed-in residents."),
     )
     community_input = CommunityInput(challenge=challenge, author=actor)
-    _assign(community_input, data, ("kind", "body", "neighbourhood"))
+    fields = ("kind", "body", "neighbourhood")
+    _assign(community_input, data, fields)
     full_clean_or_invalid(community_input)
     community_input.save()
+    audit_created(obj=community_input, actor=actor, fields=fields)
     return community_input
 
 
@@ -202,6 +214,7 @@ def question_ask(*, challenge: Challenge, actor, body: str) -> Question:
     question = Question(challenge=challenge, asked_by=actor, body=(body or "").strip())
     full_clean_or_invalid(question)
     question.save()
+    audit_created(obj=question, actor=actor, fields=("body",))
     return question
 
 
@@ -222,13 +235,11 @@ def addendum_create(*, challenge: Challenge, actor, **data) -> Addendum:
         _("Addenda are written by the challenge's owner while it is open for proposals."),
     )
     addendum = Addendum(challenge=challenge, created_by=actor)
-    _assign(
-        addendum,
-        data,
-        ("title", "body", "changes_terms", "new_questions_deadline", "new_submission_deadline"),
-    )
+    fields = ("title", "body", "changes_terms", "new_questions_deadline", "new_submission_deadline")
+    _assign(addendum, data, fields)
     full_clean_or_invalid(addendum, exclude=["number"])
     addendum.save()
+    audit_created(obj=addendum, actor=actor, fields=fields)
     return addendum
 
 
@@ -239,6 +250,7 @@ def addendum_issue(*, addendum: Addendum, actor) -> Addendum:
         challenge = Challenge.objects.select_for_update().get(pk=addendum.challenge_id)
         number = (challenge.addenda.aggregate(last=Max("number"))["last"] or 0) + 1
         addendum = transition_run(instance=addendum, name="issue", actor=actor, number=number)
+        before = audit_values(challenge, ("questions_deadline", "submission_deadline"))
         changed = []
         if addendum.new_questions_deadline:
             challenge.questions_deadline = addendum.new_questions_deadline
@@ -248,6 +260,13 @@ def addendum_issue(*, addendum: Addendum, actor) -> Addendum:
             changed.append("submission_deadline")
         if changed:
             challenge.save(update_fields=[*changed, "updated_at"])
+            audit_change(
+                obj=challenge,
+                actor=actor,
+                action="schedule",
+                changes=audit_diff(before, challenge),
+                reason=f"Addendum {number}",
+            )
         transaction.on_commit(lambda: addendum_issued.send(sender=Addendum, addendum=addendum))
     return addendum
 
@@ -306,6 +325,7 @@ def response_question_add(*, challenge: Challenge, actor, **data) -> ResponseQue
     _assign(question, data, RESPONSE_QUESTION_FIELDS)
     _clean_response_question(question)
     question.save()
+    audit_created(obj=question, actor=actor, fields=(*RESPONSE_QUESTION_FIELDS, "order"))
     return question
 
 
@@ -313,15 +333,18 @@ def response_question_add(*, challenge: Challenge, actor, **data) -> ResponseQue
 def response_question_change(*, question: ResponseQuestion, actor, **data) -> ResponseQuestion:
     """Change the fields given; its place in the list stays (see response_question_move)."""
     question = _locked_response_question(question, actor)
+    before = audit_values(question, RESPONSE_QUESTION_FIELDS)
     _assign(question, data, RESPONSE_QUESTION_FIELDS)
     _clean_response_question(question)
     question.save()
+    audit_change(obj=question, actor=actor, action="update", changes=audit_diff(before, question))
     return question
 
 
 @transaction.atomic
 def response_question_remove(*, question: ResponseQuestion, actor) -> None:
     question = _locked_response_question(question, actor)
+    audit_deleted(obj=question, actor=actor, fields=(*RESPONSE_QUESTION_FIELDS, "order"))
     try:
         # Answers hold on to their question (PROTECT): a vendor's work is never lost silently.
         # Vendors answer only once the challenge is published, when the questions are fixed
@@ -363,8 +386,11 @@ def response_question_move(
         )
         raise InvalidInput(message, field_errors={"direction": [message]})
     questions[index], questions[target] = questions[target], questions[index]
+    before = audit_values(question, ("order",))
     _renumber(questions)
-    return next(row for row in questions if row.pk == question.pk)
+    moved = next(row for row in questions if row.pk == question.pk)
+    audit_change(obj=moved, actor=actor, action="move", changes=audit_diff(before, moved))
+    return moved
 
 
 def _renumber(questions: list[ResponseQuestion]) -> None:

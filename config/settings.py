@@ -132,6 +132,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "core.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "core.throttling.client_ip"
 AXES_VERBOSE = False
+# Only failures count towards a lockout; successful sign-ins are not logged (nothing needs them).
+AXES_DISABLE_ACCESS_LOG = True
 # Reverse proxies in front of the site that append the client's address to X-Forwarded-For
 # (0: the client connects directly and REMOTE_ADDR is its address).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -163,6 +165,11 @@ STORAGES = {
         )
     },
 }
+
+# The audit chain's head is published at checkpoints (core.audit_chain): every hour by default,
+# each shown once transactions running at its time have committed (the grace).
+AUDIT_CHECKPOINT_MINUTES = env.int("AUDIT_CHECKPOINT_MINUTES", default=60)
+AUDIT_CHECKPOINT_GRACE_MINUTES = env.int("AUDIT_CHECKPOINT_GRACE_MINUTES", default=5)
 
 # E-mail: EMAIL_URL (e.g. smtp+tls://user:password@mail.example.org:587) or EMAIL_BACKEND. The
 # console backend, the development default, writes receipts and sign-up and invitation links

@@ -10,6 +10,7 @@ urlpatterns = [
     path("vendors/", include("vendors.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("accounts/", include("core.urls")),
+    path("audit/", include("core.audit_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -18,6 +18,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from .audit import connect_audit_receivers
+
+        connect_audit_receivers()
         # Sent per app with models; core has none, so hang on auth, which owns the groups.
         post_migrate.connect(
             ensure_roles,

@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Max, Min, Prefetch, QuerySet, StdDev
 from django.http import Http404
 
 from challenges.models import Challenge
+from core.audit import audit_history_of
 from core.permissions import can
 from core.predicates import is_evaluator, is_staff_member
 from vendors import sealing
@@ -346,6 +347,8 @@ class ConsensusCell:
     mean: Decimal | None
     stddev: Decimal | None  # population standard deviation
     consensus: ConsensusScore | None = None
+    # The consensus score's values so far, oldest first, from the audit trail.
+    history: list = field(default_factory=list)
 
     @property
     def has_outliers(self) -> bool:
@@ -389,6 +392,7 @@ def consensus_sheet(*, evaluation: Evaluation, user) -> list[ConsensusCell]:
         (c.proposal_id, c.criterion_id): c
         for c in ConsensusScore.objects.filter(evaluation=evaluation)
     }
+    history = audit_history_of(list(consensus.values()))
     criteria = list(evaluation.plan.criteria.filter(kind=Criterion.Kind.RATED))
     labels = proposal_labels(evaluation)
     proposal_ids = sorted(
@@ -423,6 +427,7 @@ def consensus_sheet(*, evaluation: Evaluation, user) -> list[ConsensusCell]:
                     mean=stats.get("mean"),
                     stddev=stats.get("stddev"),
                     consensus=consensus.get(key),
+                    history=history.get(consensus[key].pk, []) if key in consensus else [],
                 )
             )
     return cells

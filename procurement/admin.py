@@ -1,55 +1,11 @@
-"""The audit trail in the admin: searchable, never editable (DESIGN.md §5)."""
+"""Notifications and reminder deliveries in the admin: records, never editable."""
 
 from django.contrib import admin
 
 from core.admin import ViewOnlyAdmin
 
 from . import selectors
-from .models import AuditChainHead, AuditEntry, Notification, ReminderDelivery
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ViewOnlyAdmin):
-    list_display = [
-        "sequence",
-        "occurred_at",
-        "actor_label",
-        "object_label",
-        "transition",
-        "source",
-        "target",
-    ]
-    list_filter = ["transition", ("content_type", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["object_label", "object_id", "actor_label", "reason", "digest"]
-    date_hierarchy = "occurred_at"
-    # Counting a long trail on every page load is slow and says nothing useful.
-    show_full_result_count = False
-
-    def get_queryset(self, request):
-        return selectors.audit_entries_visible().select_related("content_type")
-
-    readonly_fields = [
-        "sequence",
-        "occurred_at",
-        "actor",
-        "actor_label",
-        "content_type",
-        "object_id",
-        "object_label",
-        "transition",
-        "source",
-        "target",
-        "reason",
-        "metadata",
-        "previous_digest",
-        "digest",
-    ]
-
-
-@admin.register(AuditChainHead)
-class AuditChainHeadAdmin(ViewOnlyAdmin):
-    list_display = ["__str__", "last_sequence", "last_digest"]
-    readonly_fields = ["last_sequence", "last_digest"]
+from .models import Notification, ReminderDelivery
 
 
 @admin.register(Notification)

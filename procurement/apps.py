@@ -10,7 +10,7 @@ class ProcurementConfig(AppConfig):
         from core.workflow import register_transition_effect, register_transition_guard
 
         from . import (
-            receivers,  # (connects the audit trail)
+            receivers,
             rules,  # noqa: F401  (registers the award and pilot permissions)
         )
         from .audiences import register_builtin_audiences

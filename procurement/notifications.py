@@ -12,10 +12,10 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from core import roles
+from core.audit import last_reason
 from core.timefmt import format_local
 from core.workflow import register_transition_effect
 
-from .audit import last_reason
 from .message import Message
 from .models import Notification
 from .services.notifications import notifications_create

@@ -27,7 +27,6 @@ from evaluation.models import Evaluation, PanelAssignment
 from vendors import sealing
 
 from .models import (
-    AuditEntry,
     Award,
     Measurement,
     Milestone,
@@ -36,28 +35,6 @@ from .models import (
     Pilot,
     ReminderDelivery,
 )
-
-
-def audit_history(*, obj, include_related_to_challenge: bool = False) -> QuerySet[AuditEntry]:
-    """The entries about `obj`; for a challenge, optionally those of its questions and addenda.
-
-    Proposals are not part of a challenge's history: their steps would reveal, before closing,
-    that proposals exist and how many (sealing).
-    """
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    condition = Q(content_type=content_type, object_id=str(obj.pk))
-    if include_related_to_challenge:
-        condition |= Q(metadata__challenge_id=obj.pk, content_type__app_label="challenges")
-    return AuditEntry.objects.filter(condition).select_related("content_type").order_by("sequence")
-
-
-def audit_entries_visible() -> QuerySet[AuditEntry]:
-    """The whole trail as back-office screens may show it: vendors' entries stay sealed until
-    their challenge closes, for admins too."""
-    sealed_challenges = list(sealing.sealed_challenges().values_list("pk", flat=True))
-    return AuditEntry.objects.exclude(
-        content_type__app_label="vendors", metadata__challenge_id__in=sealed_challenges
-    )
 
 
 def notifications_for_admin() -> QuerySet[Notification]:

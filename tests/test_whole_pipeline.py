@@ -22,9 +22,10 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from challenges.models import Challenge
+from core.models import AuditEntry
 from evaluation.models import Evaluation
 from opendata import ocds
-from procurement.models import AuditEntry, Award, Milestone, Pilot
+from procurement.models import Award, Milestone, Pilot
 from procurement.tasks import chronograph_tick
 from tests.factories import valid_business_number
 from vendors.models import Proposal
@@ -532,10 +533,15 @@ def assert_public_facts(reference, dave) -> None:
         assert private not in text
 
 
-def trail(obj) -> list[tuple[str, str, str, str]]:
-    entries = AuditEntry.objects.filter(
+def entries_about(obj):
+    return AuditEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).order_by("sequence")
+
+
+def trail(obj) -> list[tuple[str, str, str, str]]:
+    """The steps taken on `obj`; plain edits (no state before or after) are left out."""
+    entries = entries_about(obj).exclude(source="", target="")
     return [(e.transition, e.source, e.target, e.actor_label) for e in entries]
 
 
@@ -547,6 +553,9 @@ def assert_audit(reference, alice) -> None:
     )
 
     challenge = Challenge.objects.get(reference=reference)
+    created = entries_about(challenge).first()
+    assert (created.transition, created.actor_label) == ("create", "alice")
+    assert created.metadata["changes"]["title"]["after"] == challenge.title
     assert trail(challenge) == [
         ("open_co_design", "draft", "co_design", "alice"),
         ("submit_for_review", "co_design", "in_review", "alice"),
@@ -587,8 +596,9 @@ def assert_audit(reference, alice) -> None:
         ("adopt", "in_review", "adopted", "alice"),
     ]
 
-    # Staff read the challenge's part of the trail on its history page, with its co-design
-    # input, questions and addenda in between (proposals stay out of it: sealing).
+    # Staff read the challenge's part of the trail on its history page: its co-design input,
+    # questions and addenda, then its evaluation, award and pilot (proposals stay out of it:
+    # sealing; scores too: the evaluation's rule says who sees them).
     history = browser(alice).get(f"/challenges/{reference}/history/")
     assert history.status_code == 200
     shown = re.findall(
@@ -604,8 +614,30 @@ def assert_audit(reference, alice) -> None:
         ("issue", "draft", "issued"),
         ("close", "published", "closed"),
         ("start_evaluation", "closed", "evaluating"),
+        ("start_screening", "setup", "screening"),
+        ("accept", "invited", "accepted"),
+        ("accept", "invited", "accepted"),
+        ("start_scoring", "screening", "scoring"),
+        ("submit", "accepted", "submitted"),
+        ("submit", "accepted", "submitted"),
+        ("open_consensus", "scoring", "consensus"),
+        ("lock_consensus", "consensus", "consensus"),
+        ("open_prices", "consensus", "prices_opened"),
+        ("rank", "prices_opened", "ranked"),
+        ("decide", "ranked", "decided"),
+        ("recommend", "", "recommended"),
+        ("approve", "recommended", "approved"),
+        ("notify", "approved", "notified"),
+        ("start_standstill", "notified", "standstill"),
+        ("finalise", "standstill", "final"),
         ("award", "evaluating", "awarded"),
+        ("plan", "", "planned"),
+        ("start", "planned", "active"),
+        ("open_review", "active", "in_review"),
+        ("adopt", "in_review", "adopted"),
     ]
+    # Plain edits are there too, field by field.
+    assert "title:" in history.content.decode()
 
 
 # The journey -------------------------------------------------------------------------------------

@@ -10,10 +10,12 @@ class VendorsConfig(AppConfig):
         from core.workflow import register_transition_effect
 
         from . import rules  # noqa: F401  (permissions used by the transitions)
+        from .audit import register_audit_rules
         from .challenge_page import register_challenge_page
         from .services import proposals_close, proposals_require_reconfirmation
         from .services.closing import proposals_cancel
 
+        register_audit_rules()
         register_challenge_page()
         # Closing a challenge receives or lapses its proposals in the same transaction.
         register_transition_effect("challenges.Challenge", "close", proposals_close)

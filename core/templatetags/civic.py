@@ -14,6 +14,22 @@ def user_can(user, perm, obj=None):
 
 
 @register.filter
+def audit_change_rows(entry):
+    """An audit entry's field changes (field, before, after, withheld)."""
+    from core.audit import audit_changes
+
+    return audit_changes(entry)
+
+
+@register.simple_tag
+def audit_head():
+    """The latest published checkpoint of the audit chain (core.audit_chain.audit_checkpoints)."""
+    from core.audit_chain import audit_checkpoints
+
+    return audit_checkpoints(count=1)[0]
+
+
+@register.filter
 def local_datetime(value):
     """A date and time in the municipality's zone, with the zone named."""
     return format_local(value)

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import audit_change
 from core.errors import InvalidInput
 from core.permissions import require
 
@@ -52,6 +53,7 @@ def consensus_record(
         errors["rationale"] = [str(exc)]
     if errors:
         raise InvalidInput([m for ms in errors.values() for m in ms], field_errors=errors)
+    previous = ConsensusScore.objects.filter(proposal=proposal, criterion=criterion).first()
     score, _created = ConsensusScore.objects.update_or_create(
         proposal=proposal,
         criterion=criterion,
@@ -62,5 +64,20 @@ def consensus_record(
             "rationale": rationale,
             "recorded_by": actor,
         },
+    )
+    # The trail is the consensus score's history: every value it had, who set it and when.
+    before = (previous.points, previous.rationale) if previous else (None, None)
+    audit_change(
+        obj=score,
+        actor=actor,
+        action="update" if previous else "create",
+        changes={
+            name: (old, new)
+            for name, old, new in zip(
+                ("points", "rationale"), before, (score.points, score.rationale), strict=True
+            )
+            if old != new
+        },
+        metadata={"challenge_id": evaluation.challenge_id},
     )
     return score

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_change, audit_created, audit_deleted
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import require
 from core.predicates import is_evaluator
@@ -19,6 +20,7 @@ PANEL_OPEN_STATES = (
     Evaluation.Status.SCREENING,
     Evaluation.Status.SCORING,
 )
+ASSIGNMENT_FIELDS = ("evaluator", "due_at", "is_chair")
 OWNER_ONLY = _("Only the challenge's owner, a member of municipal staff, can change the panel.")
 
 
@@ -99,7 +101,7 @@ def panel_assign(
         raise InvalidInput([m for ms in errors.values() for m in ms], field_errors=errors)
     try:
         with transaction.atomic():
-            return PanelAssignment.objects.create(
+            assignment = PanelAssignment.objects.create(
                 evaluation=evaluation,
                 evaluator=evaluator,
                 due_at=due_at,
@@ -108,6 +110,8 @@ def panel_assign(
             )
     except IntegrityError as exc:
         raise InvalidInput(_("The panel changed at the same time; reload and try again.")) from exc
+    audit_created(obj=assignment, actor=actor, fields=ASSIGNMENT_FIELDS)
+    return assignment
 
 
 @transaction.atomic
@@ -120,6 +124,7 @@ def panel_unassign(*, assignment: PanelAssignment, actor) -> None:
         raise InvalidInput(
             _("Only an invitation not yet answered can be taken back; this one was answered.")
         )
+    audit_deleted(obj=assignment, actor=actor, fields=ASSIGNMENT_FIELDS)
     assignment.delete()
 
 
@@ -133,9 +138,15 @@ def panel_set_chair(*, assignment: PanelAssignment, actor) -> PanelAssignment:
     assignment = PanelAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.status == PanelAssignment.Status.RECUSED:
         raise InvalidInput(_("A member who recused cannot chair the panel."))
-    evaluation.assignments.exclude(pk=assignment.pk).filter(is_chair=True).exclude(
-        status=PanelAssignment.Status.RECUSED
-    ).update(is_chair=False)
+    previous_chairs = evaluation.assignments.exclude(pk=assignment.pk).filter(is_chair=True)
+    previous_chairs = list(previous_chairs.exclude(status=PanelAssignment.Status.RECUSED))
+    for previous in previous_chairs:
+        audit_change(obj=previous, actor=actor, action="chair", changes={"is_chair": (True, False)})
+    PanelAssignment.objects.filter(pk__in=[p.pk for p in previous_chairs]).update(is_chair=False)
+    if not assignment.is_chair:
+        audit_change(
+            obj=assignment, actor=actor, action="chair", changes={"is_chair": (False, True)}
+        )
     PanelAssignment.objects.filter(pk=assignment.pk).update(is_chair=True)
     assignment.refresh_from_db()
     return assignment

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
+from core.audit import audit_change, audit_created, audit_deleted, audit_diff, audit_values
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import require
 from core.timefmt import format_local
@@ -24,6 +25,7 @@ DEFAULT_TIE_BREAK_ORDER = [
 ORDER_LIMIT = 32767
 CRITERION_FIELDS = ("kind", "name", "description", "weight", "max_points", "order")
 MAX_POINTS_LIMIT = 1000
+PLAN_FIELDS = ("minimum_technical_score", "combination", "tie_break_order")
 
 
 def frozen_message(plan: EvaluationPlan) -> str:
@@ -234,6 +236,7 @@ def plan_save(
     plan = EvaluationPlan.objects.select_for_update().filter(challenge=challenge).first()
     plan_require_editable(challenge=challenge, actor=actor, plan=plan)
     cleaned = _clean_plan_fields(minimum_technical_score, combination, tie_break_order)
+    before = audit_values(plan, PLAN_FIELDS) if plan is not None else None
     if plan is None:
         plan = EvaluationPlan(
             challenge=challenge, tie_break_order=list(DEFAULT_TIE_BREAK_ORDER), updated_by=actor
@@ -242,6 +245,10 @@ def plan_save(
         setattr(plan, name, value)
     plan.updated_by = actor
     plan.save()
+    if before is None:
+        audit_created(obj=plan, actor=actor, fields=PLAN_FIELDS)
+    else:
+        audit_change(obj=plan, actor=actor, action="update", changes=audit_diff(before, plan))
     return plan
 
 
@@ -251,7 +258,9 @@ def criterion_add(*, plan: EvaluationPlan, actor, **data) -> Criterion:
     rated and price), max_points (rated), order. Field errors are keyed by those names."""
     plan = _lock_plan(plan)
     plan_require_editable(challenge=plan.challenge, actor=actor, plan=plan)
-    return _save_criterion(plan, Criterion(plan=plan), _clean_criterion(data))
+    criterion = _save_criterion(plan, Criterion(plan=plan), _clean_criterion(data))
+    _audit_criterion_created(criterion, actor)
+    return criterion
 
 
 @transaction.atomic
@@ -259,14 +268,25 @@ def criterion_update(*, criterion: Criterion, actor, **data) -> Criterion:
     plan = _lock_plan(criterion.plan)
     plan_require_editable(challenge=plan.challenge, actor=actor, plan=plan)
     criterion = Criterion.objects.get(pk=criterion.pk, plan=plan)
-    return _save_criterion(plan, criterion, _clean_criterion(data, current=criterion))
+    before = audit_values(criterion, CRITERION_FIELDS)
+    criterion = _save_criterion(plan, criterion, _clean_criterion(data, current=criterion))
+    audit_change(
+        obj=criterion,
+        actor=actor,
+        action="update",
+        changes=audit_diff(before, criterion),
+        metadata={"challenge_id": plan.challenge_id},
+    )
+    return criterion
 
 
 @transaction.atomic
 def criterion_remove(*, criterion: Criterion, actor) -> None:
     plan = _lock_plan(criterion.plan)
     plan_require_editable(challenge=plan.challenge, actor=actor, plan=plan)
-    Criterion.objects.filter(pk=criterion.pk, plan=plan).delete()
+    for removed in Criterion.objects.filter(pk=criterion.pk, plan=plan):
+        _audit_criterion_deleted(removed, actor)
+        removed.delete()
 
 
 @transaction.atomic
@@ -290,13 +310,33 @@ def plan_define(
         combination=combination,
         tie_break_order=tie_break_order if tie_break_order is not None else DEFAULT_TIE_BREAK_ORDER,
     )
+    for removed in plan.criteria.all():
+        _audit_criterion_deleted(removed, actor)
     plan.criteria.all().delete()
     for position, data in enumerate(criteria, start=1):
         cleaned = _clean_criterion(data)
         if cleaned["order"] is None:
             cleaned["order"] = position
-        _save_criterion(plan, Criterion(plan=plan), cleaned)
+        _audit_criterion_created(_save_criterion(plan, Criterion(plan=plan), cleaned), actor)
     return plan
+
+
+def _audit_criterion_created(criterion: Criterion, actor) -> None:
+    audit_created(
+        obj=criterion,
+        actor=actor,
+        fields=CRITERION_FIELDS,
+        metadata={"challenge_id": criterion.plan.challenge_id},
+    )
+
+
+def _audit_criterion_deleted(criterion: Criterion, actor) -> None:
+    audit_deleted(
+        obj=criterion,
+        actor=actor,
+        fields=CRITERION_FIELDS,
+        metadata={"challenge_id": criterion.plan.challenge_id},
+    )
 
 
 def _plan_problems(challenge: Challenge, missing: str) -> list[str]:

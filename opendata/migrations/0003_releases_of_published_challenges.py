@@ -22,7 +22,8 @@ class Migration(migrations.Migration):
         ("challenges", "0003_challenge_next_due_at"),
         ("vendors", "0003_proposal_cancelled_from_alter_proposal_status"),
         ("evaluation", "0002_plan_approved_digest"),
-        ("procurement", "0010_notification_sealed_with"),
+        ("procurement", "0011_audit_trail_moves_to_core"),
+        ("core", "0003_audit_refuses_truncate"),
     ]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

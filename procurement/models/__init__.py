@@ -1,4 +1,3 @@
-from .audit import AppendOnlyError, AuditChainHead, AuditEntry
 from .award import Award, DebriefRequest
 from .chronograph import ChronographStep
 from .notifications import Notification, OutgoingEmail, PersonPreferences
@@ -6,9 +5,6 @@ from .pilot import Measurement, Milestone, OutcomeIndicator, Pilot
 from .reminders import ReminderDelivery
 
 __all__ = [
-    "AppendOnlyError",
-    "AuditChainHead",
-    "AuditEntry",
     "Award",
     "ChronographStep",
     "DebriefRequest",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from challenges.models import Challenge
 from challenges.services import challenge_transition
 from core import roles
+from core.audit import audit_append, last_reason
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import require
 from core.timefmt import format_local
@@ -28,7 +29,6 @@ from evaluation.models import Criterion, Evaluation, RankingEntry
 from vendors.models import Proposal, VendorMembership
 from vendors.services import proposal_evaluate
 
-from ..audit import audit_append, last_reason
 from ..message import Message
 from ..models import Award, DebriefRequest, Notification
 from .notifications import notifications_create

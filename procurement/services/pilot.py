@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.audit import audit_append, audit_change, audit_created, audit_diff, audit_values
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import require
 from core.workflow import transition_run
 
-from ..audit import audit_append
 from ..models import Award, Measurement, Milestone, OutcomeIndicator, Pilot
 
 MANAGE_ONLY = _("Only the challenge's owner, a member of municipal staff, can manage its pilot.")
@@ -22,6 +22,11 @@ def _full_clean(obj) -> None:
         obj.full_clean(exclude=["pilot", "indicator", "recorded_by"])
     except ValidationError as exc:
         raise InvalidInput(exc.messages, field_errors=getattr(exc, "message_dict", {})) from exc
+
+
+def _filed(pilot: Pilot) -> dict:
+    """A pilot's rows are filed under its challenge in the audit trail."""
+    return {"metadata": {"challenge_id": pilot.challenge_id}}
 
 
 def _editable(pilot: Pilot, actor) -> Pilot:
@@ -65,6 +70,7 @@ def milestone_add(*, pilot: Pilot, actor, title: str, due_on) -> Milestone:
     milestone = Milestone(pilot=pilot, title=(title or "").strip(), due_on=due_on)
     _full_clean(milestone)
     milestone.save()
+    audit_created(obj=milestone, actor=actor, fields=("title", "due_on"), **_filed(pilot))
     return milestone
 
 
@@ -90,6 +96,13 @@ def milestone_mark_done(*, milestone: Milestone, actor, done_on) -> Milestone:
         )
     milestone.done_on = done_on
     milestone.save(update_fields=["done_on"])
+    audit_change(
+        obj=milestone,
+        actor=actor,
+        action="done",
+        changes={"done_on": (None, done_on)},
+        **_filed(milestone.pilot),
+    )
     return milestone
 
 
@@ -104,6 +117,12 @@ def indicator_add(*, pilot: Pilot, actor, **data) -> OutcomeIndicator:
         setattr(indicator, field, data.get(field))
     _full_clean(indicator)
     indicator.save()
+    audit_created(
+        obj=indicator,
+        actor=actor,
+        fields=("name", "unit", "baseline", "target", "success_measure"),
+        **_filed(pilot),
+    )
     return indicator
 
 
@@ -123,6 +142,12 @@ def measurement_record(
     )
     _full_clean(measurement)
     measurement.save()
+    audit_created(
+        obj=measurement,
+        actor=actor,
+        fields=("indicator", "value", "measured_on", "source_note"),
+        **_filed(pilot),
+    )
     return measurement
 
 
@@ -137,6 +162,8 @@ def pilot_end(*, pilot: Pilot, actor, name: str, lessons_learned: str, reason: s
     if name not in ("adopt", "conclude", "terminate"):
         raise InvalidInput(_("This is not a way to end a pilot."))
     pilot = _editable(pilot, actor)
+    before = audit_values(pilot, ("lessons_learned",))
     Pilot.objects.filter(pk=pilot.pk).update(lessons_learned=(lessons_learned or "").strip())
     pilot.refresh_from_db()
+    audit_change(obj=pilot, actor=actor, action="update", changes=audit_diff(before, pilot))
     return transition_run(instance=pilot, name=name, actor=actor, reason=reason)

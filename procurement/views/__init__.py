@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from challenges.views import visible_challenge
+from core.audit import audit_history
 from core.permissions import require
 from core.tokens import token_digest
 
 from .. import calendar, selectors
 from ..forms import PreferencesForm
 from ..models import Notification, PersonPreferences
-from ..selectors import audit_history
 from ..services import (
     calendar_token_regenerate,
     notification_mark_read,

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from challenges.models import Addendum, Challenge, CommunityInput, EngagementActivity, Question
-from procurement.models import AuditEntry
+from core.models import AuditEntry
 
 
 def _snapshot():

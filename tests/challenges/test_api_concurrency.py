@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from procurement.models import AuditEntry
+from core.models import AuditEntry
 from tests.factories import EngagementActivityFactory, set_status
 
 

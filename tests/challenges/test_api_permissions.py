@@ -6,7 +6,7 @@ Nobody's refusal changes anything: the stored rows and the audit trail stay as t
 import pytest
 
 from challenges.models import Addendum, Challenge, CommunityInput, EngagementActivity, Question
-from procurement.models import AuditEntry
+from core.models import AuditEntry
 from tests.factories import (
     AddendumFactory,
     ChallengeFactory,

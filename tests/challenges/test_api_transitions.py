@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from challenges.models import Addendum, CommunityInput, Question
-from procurement.models import AuditEntry
+from core.models import AuditEntry
 from tests.factories import (
     AddendumFactory,
     CommunityInputFactory,

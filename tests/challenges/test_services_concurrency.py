@@ -10,9 +10,9 @@ from django_fsm.signals import pre_transition
 
 from challenges import services
 from challenges.models import Addendum, Challenge
+from core.audit_chain import audit_verify
 from core.errors import TransitionRefused
-from procurement.audit import audit_verify
-from procurement.models import AuditEntry
+from core.models import AuditEntry
 from tests.factories import (
     AddendumFactory,
     EngagementActivityFactory,

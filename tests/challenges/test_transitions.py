@@ -12,9 +12,9 @@ from challenges.checks import register_publication_check, unregister_publication
 from challenges.models import Addendum, Challenge, CommunityInput, Question
 from challenges.signals import addendum_issued
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
+from core.models import AuditEntry
 from core.timefmt import format_local
 from core.workflow import allowed_transitions
-from procurement.models import AuditEntry
 from tests.factories import (
     AddendumFactory,
     ChallengeFactory,

@@ -6,6 +6,7 @@ from django_fsm import can_proceed
 
 from challenges.models import Challenge
 from core.errors import PermissionDenied, TransitionRefused
+from core.models import AuditEntry
 from core.workflow import (
     allowed_transitions,
     denied_message,
@@ -16,7 +17,6 @@ from core.workflow import (
     transition_run,
     unregister_transition_guard,
 )
-from procurement.models import AuditEntry
 from tests.factories import complete_plan, set_status
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from challenges.models import Addendum, Challenge
-from procurement.models import AuditEntry
+from core.models import AuditEntry
 from tests.e2e.conftest import local_input, sign_in
 from tests.factories import (
     PASSWORD,

@@ -4,6 +4,7 @@ request whose effects are rolled back (so one world serves every persona's attem
 from django.db import transaction
 from rest_framework.test import APIClient
 
+from core.models import AuditEntry
 from evaluation.models import (
     ConsensusScore,
     Criterion,
@@ -16,7 +17,6 @@ from evaluation.models import (
     ScoreRevision,
     ScreeningResult,
 )
-from procurement.models import AuditEntry
 from vendors.models import Proposal
 
 MODELS = [

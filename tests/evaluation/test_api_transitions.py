@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from core.models import AuditEntry
 from evaluation.models import (
     ConsensusScore,
     Evaluation,
@@ -19,7 +20,6 @@ from evaluation.models import (
     ScoreRevision,
     ScreeningResult,
 )
-from procurement.models import AuditEntry
 from tests.evaluation.api_helpers import client_for, ev, plan_url, snapshot
 from tests.evaluation.conftest import assignment_of, passes, record_consensus, score_everything
 from tests.factories import UserFactory, set_status

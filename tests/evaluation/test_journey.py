@@ -6,9 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core.audit_chain import audit_verify
+from core.models import AuditEntry
 from evaluation.models import Evaluation, RankingEntry
-from procurement.audit import audit_verify
-from procurement.models import AuditEntry
 from vendors.selectors import price_envelope_for
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
+from core.models import AuditEntry
 from evaluation import selectors, services
 from evaluation.models import PanelAssignment, ScoreRevision
-from procurement.models import AuditEntry
 from tests.evaluation.conftest import accept, assignment_of, score_everything
 from tests.factories import UserFactory, VendorMembershipFactory, panel_member
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from core.errors import InvalidInput, PermissionDenied
+from core.models import AuditEntry
 from evaluation import services
 from evaluation.models import ConsensusScore, Score, ScoreRevision, ScreeningResult
-from procurement.models import AuditEntry
 from tests.evaluation.conftest import assignment_of, passes, score_everything
 from tests.factories import ChallengeFactory, ProposalFactory, set_status
 from vendors.models import Proposal

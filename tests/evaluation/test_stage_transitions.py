@@ -4,10 +4,10 @@ import pytest
 
 from challenges import services as challenge_services
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
+from core.models import AuditEntry
 from core.workflow import allowed_transitions
 from evaluation import services
 from evaluation.models import Evaluation, RankingEntry
-from procurement.models import AuditEntry
 from tests.evaluation.conftest import accept, passes, record_consensus, score_everything
 from tests.factories import set_status
 from vendors.models import Proposal

@@ -9,8 +9,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
 from core.errors import InvalidInput, TransitionRefused
+from core.models import AuditEntry
 from procurement.chronograph import chronograph_run_due
-from procurement.models import AuditEntry, Award, DebriefRequest, Notification
+from procurement.models import Award, DebriefRequest, Notification
 from procurement.services import award as services
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)
 

@@ -13,12 +13,13 @@ import time_machine
 from django.urls import reverse
 
 from challenges import services as challenge_services
+from core.audit_chain import audit_verify
 from core.errors import PermissionDenied, TransitionRefused
+from core.models import AuditEntry
 from core.workflow import allowed_transitions, transition_run
 from opendata import ocds, packages
-from procurement.audit import audit_verify
 from procurement.chronograph import chronograph_run_due
-from procurement.models import AuditEntry, Award, ChronographStep, DebriefRequest, Notification
+from procurement.models import Award, ChronographStep, DebriefRequest, Notification
 from procurement.services import award as services
 from tests.factories import ProposalFactory, UserFactory, VendorMembershipFactory, set_status
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)

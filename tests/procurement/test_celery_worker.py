@@ -14,9 +14,10 @@ from django.utils import timezone
 from challenges import services as challenge_services
 from challenges.models import Challenge
 from config.celery import app as celery_app
+from core.models import AuditEntry
 from procurement import tasks
 from procurement.chronograph import chronograph_reschedule
-from procurement.models import AuditEntry, Notification, ReminderDelivery
+from procurement.models import Notification, ReminderDelivery
 from tests.factories import QuestionFactory, UserFactory, VendorMembershipFactory
 from vendors import services as vendor_services
 from vendors.models import Proposal

@@ -12,8 +12,9 @@ import pytest
 from django.utils import timezone
 
 from challenges.models import Challenge
+from core.models import AuditEntry
 from procurement import tasks
-from procurement.models import AuditEntry, Notification, ReminderDelivery
+from procurement.models import Notification, ReminderDelivery
 from tests.factories import UserFactory, VendorMembershipFactory
 from vendors import services as vendor_services
 

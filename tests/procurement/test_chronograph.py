@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from challenges import services as challenge_services
 from challenges.models import Challenge
 from core.errors import TransitionRefused
+from core.models import AuditEntry
 from procurement.chronograph import chronograph_run_due, scheduled_models
-from procurement.models import AuditEntry, ChronographStep, Notification
+from procurement.models import ChronographStep, Notification
 from tests.factories import AddendumFactory, ChallengeFactory, QuestionFactory
 from vendors import services as vendor_services
 from vendors.models import Proposal

@@ -8,8 +8,9 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from challenges.models import Challenge
+from core.models import AuditEntry
 from procurement.chronograph import chronograph_run_due
-from procurement.models import AuditEntry, Notification, ReminderDelivery
+from procurement.models import Notification, ReminderDelivery
 from procurement.services import reminders_deliver_due
 from tests.factories import UserFactory, VendorMembershipFactory
 from vendors import services as vendor_services

@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.timezone import get_default_timezone
 
 from core.errors import InvalidInput, TransitionRefused
+from core.models import AuditEntry
 from opendata import ocds, packages
-from procurement.models import AuditEntry, Pilot
+from procurement.models import Pilot
 from procurement.services import award as award_services
 from procurement.services import pilot as services
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)

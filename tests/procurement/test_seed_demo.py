@@ -18,6 +18,8 @@ from challenges.models import (
     ReferenceCounter,
     ResponseQuestion,
 )
+from core.audit_chain import audit_verify
+from core.models import AuditEntry
 from evaluation.models import (
     ConsensusScore,
     Evaluation,
@@ -27,10 +29,8 @@ from evaluation.models import (
     ScoreRevision,
     ScreeningResult,
 )
-from procurement.audit import audit_verify
 from procurement.management.commands.seed_demo import DEMO_PASSWORD, STREETLIGHTS
 from procurement.models import (
-    AuditEntry,
     Award,
     DebriefRequest,
     Measurement,
@@ -200,9 +200,11 @@ def test_the_audit_trail_records_the_steps_as_the_people_who_took_them():
     entries = AuditEntry.objects.filter(object_id=str(approved.pk), content_type__model="challenge")
 
     assert list(entries.values_list("transition", "actor_label")) == [
+        ("create", approved.owner.username),
         ("open_co_design", approved.owner.username),
         ("submit_for_review", approved.owner.username),
         ("approve", "approver"),
+        ("schedule", approved.owner.username),  # the timeline set after approval
     ]
     count, breaks = audit_verify()
     assert count == AuditEntry.objects.count() > 0

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.conf import settings
 
-from procurement.models import AuditEntry
+from core.models import AuditEntry
 from tests.factories import (
     ChallengeFactory,
     EngagementActivityFactory,

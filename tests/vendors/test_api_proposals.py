@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core import roles
-from procurement.models import AuditEntry
+from core.models import AuditEntry
 from tests.factories import (
     ChallengeFactory,
     EngagementActivityFactory,

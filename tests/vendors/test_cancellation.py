@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from challenges import services as challenge_services
 from challenges.models import Challenge
+from core.audit_chain import audit_verify
 from core.errors import PermissionDenied, TransitionRefused
+from core.models import AuditEntry
 from core.workflow import transition_names, transition_run
 from evaluation import services as evaluation_services
 from evaluation.models import Evaluation, PanelAssignment, RankingEntry
-from procurement.audit import audit_verify
-from procurement.models import AuditEntry
 from tests.factories import (
     PriceEnvelopeFactory,
     ProposalFactory,

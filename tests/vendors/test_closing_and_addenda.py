@@ -7,10 +7,11 @@ import time_machine
 from django.core import mail
 
 from challenges import services as challenge_services
+from core.audit_chain import audit_verify
 from core.errors import TransitionRefused
+from core.models import AuditEntry
 from core.workflow import transition_run
-from procurement.audit import audit_verify
-from procurement.models import AuditEntry, Notification
+from procurement.models import Notification
 from tests.factories import VendorMembershipFactory
 from tests.vendors.conftest import close, fill_in
 from vendors import services

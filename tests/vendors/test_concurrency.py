@@ -8,8 +8,8 @@ import time_machine
 from django.db import connection
 
 from core.errors import TransitionRefused
+from core.models import AuditEntry
 from core.timefmt import format_local
-from procurement.models import AuditEntry
 from tests.vendors.conftest import close
 from vendors import services
 from vendors.models import Proposal, ProposalReceipt

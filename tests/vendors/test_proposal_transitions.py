@@ -8,8 +8,8 @@ from django.core import mail
 from django.db import IntegrityError, transaction
 
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
+from core.models import AuditEntry
 from core.workflow import allowed_transitions, transition_run
-from procurement.models import AuditEntry
 from tests.factories import ChallengeFactory, ProposalFactory, set_status
 from tests.vendors.conftest import close, fill_in
 from vendors import services

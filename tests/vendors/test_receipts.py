@@ -100,7 +100,7 @@ def test_a_receipt_digest_cannot_be_matched_by_guessing_the_price_without_the_sa
 
 
 def test_the_salt_stays_out_of_the_audit_trail(submitted):
-    from procurement.models import AuditEntry
+    from core.models import AuditEntry
 
     submitted.refresh_from_db()
     entry = AuditEntry.objects.filter(transition="submit").latest("sequence")

@@ -18,11 +18,11 @@ def test_the_admin_trail_hides_proposal_steps_until_closing_even_from_admins(
     client, root, submitted
 ):
     client.force_login(root)
-    page = client.get("/admin/procurement/auditentry/")
+    page = client.get("/admin/core/auditentry/")
     assert page.status_code == 200
     assert str(submitted.public_id) not in page.content.decode()
 
     with time_machine.travel(submitted.challenge.submission_deadline, tick=False):
         close(submitted.challenge)
-    page = client.get("/admin/procurement/auditentry/")
+    page = client.get("/admin/core/auditentry/")
     assert str(submitted.public_id) in page.content.decode()

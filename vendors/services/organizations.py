@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import roles
+from core.audit import audit_change, audit_created, audit_deleted, audit_diff, audit_values
 from core.errors import InvalidInput, PermissionDenied
 from core.permissions import require
 from core.timefmt import format_local
@@ -32,6 +33,9 @@ VENDOR_EDITABLE_FIELDS = (
     *VendorOrganization.SOCIAL_ATTRIBUTES,
 )
 _SPACED_TEXT = ("legal_name", "operating_name", "street_address", "city")
+
+
+MEMBERSHIP_FIELDS = ("vendor", "user", "role")
 
 
 def _assign_vendor(vendor: VendorOrganization, data: dict) -> dict[str, list[str]]:
@@ -105,8 +109,12 @@ def vendor_register(*, actor, **data) -> VendorOrganization:
     vendor = VendorOrganization()
     _validate_vendor(vendor, _assign_vendor(vendor, data))
     _save_vendor(vendor)
-    VendorMembership.objects.create(vendor=vendor, user=actor, role=VendorMembership.Role.OWNER)
+    membership = VendorMembership.objects.create(
+        vendor=vendor, user=actor, role=VendorMembership.Role.OWNER
+    )
     _grant_vendor_role(actor)
+    audit_created(obj=vendor, actor=actor)
+    audit_created(obj=membership, actor=actor, fields=MEMBERSHIP_FIELDS)
     return vendor
 
 
@@ -119,8 +127,10 @@ def vendor_update(*, vendor: VendorOrganization, actor, **data) -> VendorOrganiz
         vendor,
         _("Only an owner of the organization can change its details."),
     )
+    before = audit_values(vendor)
     _validate_vendor(vendor, _assign_vendor(vendor, data))
     _save_vendor(vendor)
+    audit_change(obj=vendor, actor=actor, action="update", changes=audit_diff(before, vendor))
     return vendor
 
 
@@ -162,6 +172,7 @@ def vendor_invite(
         vendor=vendor, email=email, role=role, invited_by=actor
     )
     invitation.save()
+    audit_created(obj=invitation, actor=actor, fields=("vendor", "email", "role", "expires_at"))
     invitation.token = token
     emails.queue_invitation(invitation=invitation, token=token)
     return invitation
@@ -211,6 +222,7 @@ def invitation_accept(*, token: str, actor) -> VendorMembership:
     membership, created = VendorMembership.objects.get_or_create(
         vendor=invitation.vendor, user=actor, defaults={"role": invitation.role}
     )
+    before = audit_values(membership, MEMBERSHIP_FIELDS) if not created else None
     if not created and invitation.role == VendorMembership.Role.OWNER:
         membership.role = VendorMembership.Role.OWNER
         membership.save(update_fields=["role"])
@@ -218,6 +230,18 @@ def invitation_accept(*, token: str, actor) -> VendorMembership:
     invitation.accepted_by = actor
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     _grant_vendor_role(actor)
+    audit_change(
+        obj=invitation,
+        actor=actor,
+        action="accept",
+        changes={"accepted_at": (None, invitation.accepted_at)},
+    )
+    if created:
+        audit_created(obj=membership, actor=actor, fields=MEMBERSHIP_FIELDS)
+    else:
+        audit_change(
+            obj=membership, actor=actor, action="update", changes=audit_diff(before, membership)
+        )
     return membership
 
 
@@ -253,6 +277,7 @@ def membership_remove(*, membership: VendorMembership, actor) -> None:
     if membership.role == VendorMembership.Role.OWNER:
         _ensure_an_owner_remains(membership.vendor_id, leaving=membership)
     user = membership.user
+    audit_deleted(obj=membership, actor=actor, fields=MEMBERSHIP_FIELDS)
     membership.delete()
     _revoke_vendor_role_if_unused(user)
 
@@ -272,6 +297,10 @@ def membership_change_role(*, membership: VendorMembership, actor, role: str) ->
         )
     if membership.role == VendorMembership.Role.OWNER and role != membership.role:
         _ensure_an_owner_remains(membership.vendor_id, leaving=membership)
+    before = audit_values(membership, ("role",))
     membership.role = role
     membership.save(update_fields=["role"])
+    audit_change(
+        obj=membership, actor=actor, action="update", changes=audit_diff(before, membership)
+    )
     return membership

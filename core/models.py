@@ -1,3 +1,5 @@
+"""The platform's own tables: the audit trail every app writes to (DESIGN.md §2, §5)."""
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -19,7 +21,8 @@ class AuditChainHead(models.Model):
 
 
 class AuditEntry(models.Model):
-    """An append-only, hash-chained record of one transition (DESIGN.md §5)."""
+    """An append-only, hash-chained record of one write: a transition, or a plain change whose
+    fields (before, after) are in `metadata["changes"]` (DESIGN.md §5)."""
 
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     occurred_at = models.DateTimeField(db_index=True, editable=False)
@@ -47,7 +50,11 @@ class AuditEntry(models.Model):
         ordering = ["sequence"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
-        indexes = [models.Index(fields=["content_type", "object_id", "sequence"])]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "sequence"], name="core_audit_object_idx"
+            )
+        ]
 
     def __str__(self):
         return f"#{self.sequence} {self.object_label}: {self.source} → {self.target}"

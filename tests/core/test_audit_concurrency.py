@@ -6,8 +6,9 @@ import pytest
 from django.db import connections
 
 from challenges import services
-from procurement.audit import audit_append, audit_verify
-from procurement.models import AuditChainHead, AuditEntry
+from core.audit import audit_append
+from core.audit_chain import audit_verify
+from core.models import AuditChainHead, AuditEntry
 from tests.factories import ChallengeFactory
 
 # As every transactional test here: rows the migrations made (roles) come back after the flush.

@@ -10,10 +10,10 @@ from django.db import DatabaseError, connection, transaction
 
 from challenges import services
 from challenges.models import Challenge, Question
+from core.audit import audit_history
+from core.audit_chain import _digest, _hashed_fields, audit_verify
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
-from procurement.audit import _digest, _hashed_fields, audit_verify
-from procurement.models import AppendOnlyError, AuditChainHead, AuditEntry
-from procurement.selectors import audit_history
+from core.models import AppendOnlyError, AuditChainHead, AuditEntry
 from tests.factories import AddendumFactory, QuestionFactory, complete_plan, set_status
 
 pytestmark = pytest.mark.django_db
@@ -37,18 +37,14 @@ def raw(sql, params=()):
     with connection.cursor() as cursor:
         # Deferred foreign-key checks pending in the test's transaction would block ALTER TABLE.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(
-            "ALTER TABLE procurement_auditentry DISABLE TRIGGER procurement_auditentry_append_only"
-        )
+        cursor.execute("ALTER TABLE core_auditentry DISABLE TRIGGER core_auditentry_append_only")
         cursor.execute(sql, params)
-        cursor.execute(
-            "ALTER TABLE procurement_auditentry ENABLE TRIGGER procurement_auditentry_append_only"
-        )
+        cursor.execute("ALTER TABLE core_auditentry ENABLE TRIGGER core_auditentry_append_only")
 
 
-def verify_fails(capsys):
+def verify_fails(capsys, *args):
     with pytest.raises(CommandError) as failed:
-        call_command("verify_audit")
+        call_command("verify_audit", *args)
     return str(failed.value), capsys.readouterr().err
 
 
@@ -117,8 +113,9 @@ def test_a_whole_lifecycle_writes_one_entry_per_step(challenge, alice, carol, da
         )
     challenge.refresh_from_db()
     assert challenge.status == Challenge.Status.EVALUATING
-    # Starting the challenge's evaluation also starts its screening: one more entry.
-    assert audit_verify() == (len(steps) + 1, [])
+    # Starting the challenge's evaluation also starts its screening: one more entry; and the
+    # engagement activity is one.
+    assert audit_verify() == (len(steps) + 2, [])
 
 
 def test_entries_about_questions_and_addenda_carry_their_challenge(
@@ -209,48 +206,85 @@ def test_verify_audit_passes_an_empty_trail(db, capsys):
     assert "0 entries verified" in capsys.readouterr().out
 
 
-def test_verify_audit_reports_a_tampered_entry(three_entries, capsys):
-    raw("UPDATE procurement_auditentry SET reason = %s WHERE sequence = 2", ["Nothing to see."])
+def test_verify_audit_reports_a_modified_entry(three_entries, capsys):
+    raw("UPDATE core_auditentry SET reason = %s WHERE sequence = 2", ["Nothing to see."])
 
     summary, details = verify_fails(capsys)
 
-    assert summary == "The audit chain is broken in 1 place(s) (3 entries checked)."
-    assert details.strip() == "Entry 2: content does not match its digest"
+    assert summary == (
+        "The audit chain is broken in 1 place(s): 1 modified, 0 deleted, 0 inserted "
+        "(3 entries checked)."
+    )
+    assert details.strip() == "Entry 2 modified: content does not match its digest"
+
+
+def test_verify_audit_reports_a_modified_entry_whose_digest_was_recomputed(three_entries, capsys):
+    second = AuditEntry.objects.get(sequence=2)
+    second.reason = "Nothing to see."
+    raw(
+        "UPDATE core_auditentry SET reason = %s, digest = %s WHERE sequence = 2",
+        [second.reason, _digest(_hashed_fields(second))],
+    )
+
+    summary, details = verify_fails(capsys)
+
+    assert "1 modified, 0 deleted, 0 inserted" in summary
+    assert details.strip() == (
+        "Entry 2 modified: its digest changed: the next entry links to another one"
+    )
 
 
 def test_verify_audit_reports_an_entry_whose_digest_was_edited(three_entries, capsys):
-    raw("UPDATE procurement_auditentry SET digest = %s WHERE sequence = 3", ["f" * 64])
+    raw("UPDATE core_auditentry SET digest = %s WHERE sequence = 3", ["f" * 64])
 
     summary, details = verify_fails(capsys)
 
-    assert "Entry 3: content does not match its digest" in details
+    assert "Entry 3 modified: content does not match its digest" in details
     # The head still remembers the true digest of the last entry.
-    assert "Entry 3: the chain's head is at entry 3" in details
+    assert "Entry 3 modified: its digest changed: the chain's head names another one" in details
+
+
+def test_verify_audit_reports_an_entry_whose_link_was_rewritten(three_entries, capsys):
+    second = AuditEntry.objects.get(sequence=2)
+    second.previous_digest = "0" * 64
+    forged = _digest(_hashed_fields(second))
+    raw(
+        "UPDATE core_auditentry SET previous_digest = %s, digest = %s WHERE sequence = 2",
+        ["0" * 64, forged],
+    )
+
+    summary, details = verify_fails(capsys)
+
+    # Its links to both neighbours are broken: the entry itself was rewritten, not its neighbours.
+    assert details.strip() == "Entry 2 modified: its link was rewritten"
+    assert "content does not match" not in details
 
 
 def test_verify_audit_reports_a_deleted_entry(three_entries, capsys):
-    raw("DELETE FROM procurement_auditentry WHERE sequence = 2")
+    raw("DELETE FROM core_auditentry WHERE sequence = 2")
 
     summary, details = verify_fails(capsys)
 
-    assert "(2 entries checked)" in summary
-    assert "Entry 3: expected sequence 2 (entries missing)" in details
-    assert "Entry 3: does not link to the previous entry" in details
+    assert summary == (
+        "The audit chain is broken in 1 place(s): 0 modified, 1 deleted, 0 inserted "
+        "(2 entries checked)."
+    )
+    assert details.strip() == "Entry 3 deleted: entry 2 is missing before it"
 
 
 def test_verify_audit_reports_the_last_entry_deleted(three_entries, capsys):
-    raw("DELETE FROM procurement_auditentry WHERE sequence = 3")
+    raw("DELETE FROM core_auditentry WHERE sequence = 3")
 
     summary, details = verify_fails(capsys)
 
     assert details.strip() == (
-        "Entry 3: the chain's head is at entry 3 but the entries end at 2 "
+        "Entry 3 deleted: the chain's head is at entry 3 but the entries end at 2 "
         "(entries missing at the end)"
     )
 
 
 def test_verify_audit_reports_every_entry_deleted(three_entries, capsys):
-    raw("DELETE FROM procurement_auditentry")
+    raw("DELETE FROM core_auditentry")
 
     summary, details = verify_fails(capsys)
 
@@ -258,21 +292,80 @@ def test_verify_audit_reports_every_entry_deleted(three_entries, capsys):
     assert "the entries end at 0" in details
 
 
-def test_verify_audit_reports_a_broken_link_even_with_a_recomputed_digest(three_entries, capsys):
-    second = AuditEntry.objects.get(sequence=2)
-    second.previous_digest = "0" * 64
-    forged = _digest(_hashed_fields(second))
-    raw(
-        "UPDATE procurement_auditentry SET previous_digest = %s, digest = %s WHERE sequence = 2",
-        ["0" * 64, forged],
+def forge_entry(*, sequence, previous_digest, reason="Approved without review."):
+    """A row that looks like the application's: a well-formed entry with its own digest."""
+    template = AuditEntry.objects.get(sequence=1)
+    template.sequence, template.previous_digest, template.reason = (
+        sequence,
+        previous_digest,
+        reason,
     )
+    template.digest = _digest(_hashed_fields(template))
+    raw(
+        "INSERT INTO core_auditentry (sequence, occurred_at, actor_id, actor_label, "
+        "content_type_id, object_id, object_label, transition, source, target, reason, metadata, "
+        "previous_digest, digest) SELECT %s, occurred_at, actor_id, actor_label, content_type_id, "
+        "object_id, object_label, transition, source, target, %s, metadata, %s, %s "
+        "FROM core_auditentry WHERE sequence = 1",
+        [sequence, reason, previous_digest, template.digest],
+    )
+    return template
+
+
+def test_verify_audit_reports_an_entry_inserted_after_the_head(three_entries, capsys):
+    forge_entry(sequence=4, previous_digest=three_entries[2].digest)
 
     summary, details = verify_fails(capsys)
 
-    assert "Entry 2: does not link to the previous entry" in details
-    # The forged digest no longer matches what entry 3 links to.
-    assert "Entry 3: does not link to the previous entry" in details
-    assert "content does not match" not in details
+    assert "0 modified, 0 deleted, 1 inserted" in summary
+    assert details.strip() == "Entry 4 inserted: after the chain's head (entry 3)"
+
+
+def test_verify_audit_reports_a_row_replaced_by_a_forged_one(three_entries, capsys):
+    # The forger removes entry 2 and puts a row of their own in its place, linked to entry 1.
+    raw("DELETE FROM core_auditentry WHERE sequence = 2")
+    forge_entry(sequence=2, previous_digest=three_entries[0].digest)
+
+    summary, details = verify_fails(capsys)
+
+    # Entry 3 still links to the true entry 2, so the forged one stands out.
+    assert "Entry 2 modified: its digest changed: the next entry links to another one" in details
+
+
+def test_verify_audit_reports_an_entry_inserted_between_two_others(three_entries, capsys):
+    # Numbers moved up to make room, as a forger rewriting sequence numbers would.
+    raw("UPDATE core_auditentry SET sequence = sequence + 10 WHERE sequence >= 2")
+    forge_entry(sequence=2, previous_digest=three_entries[0].digest)
+
+    summary, details = verify_fails(capsys)
+
+    assert "Entry 2 inserted: the next entry links past it, to the entry before it" in details
+    assert "1 inserted" in summary
+
+
+def test_verify_audit_against_a_kept_head_passes_while_history_is_intact(three_entries, capsys):
+    kept = three_entries[1].digest
+
+    call_command("verify_audit", against=kept)
+
+    assert capsys.readouterr().out.strip() == (
+        f"Audit chain intact: 3 entries verified. The kept head {kept} is part of it."
+    )
+
+
+def test_verify_audit_against_a_kept_head_finds_history_rewritten_with_new_digests(
+    three_entries, capsys
+):
+    """Emptying the trail and resetting the head passes a plain check; a kept head does not."""
+    kept = three_entries[2].digest
+    raw("DELETE FROM core_auditentry")
+    raw("UPDATE core_auditchainhead SET last_sequence = 0, last_digest = ''")
+    call_command("verify_audit")
+    assert "Audit chain intact: 0 entries verified." in capsys.readouterr().out
+
+    summary, details = verify_fails(capsys, "--against", kept)
+
+    assert f"Deleted: no entry has the kept digest {kept}" in details
 
 
 # Append-only
@@ -281,16 +374,20 @@ def test_verify_audit_reports_a_broken_link_even_with_a_recomputed_digest(three_
 @pytest.mark.parametrize(
     "sql",
     [
-        "UPDATE procurement_auditentry SET reason = 'edited'",
-        "DELETE FROM procurement_auditentry",
+        "UPDATE core_auditentry SET reason = 'edited'",
+        "DELETE FROM core_auditentry",
+        "TRUNCATE core_auditentry",
+        "TRUNCATE core_auditentry CASCADE",
     ],
 )
-def test_the_database_refuses_to_change_or_delete_entries(three_entries, sql):
+def test_the_database_refuses_to_change_delete_or_truncate_entries(three_entries, sql):
     with (
         pytest.raises(DatabaseError, match="audit entries are append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
+        # Deferred foreign-key checks pending in the test's transaction would block TRUNCATE.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(sql)
 
     assert AuditEntry.objects.count() == 3

@@ -1,0 +1,293 @@
+"""The audit trail: every write, by every app, appended in the caller's transaction to one
+hash-chained table (the chain itself, its verification and its published head: audit_chain).
+
+Transitions are recorded by the `post_transition` receiver below. Plain edits are recorded by
+the service that makes them, with `audit_change` (fields, before, after), and admin edits by
+`core.admin.AuditedAdmin`.
+"""
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_fsm.signals import post_transition
+
+from .audit_chain import _digest, _hashed_fields
+from .models import AuditChainHead, AuditEntry
+
+SYSTEM_LABEL = "system"
+
+
+class _Encoder(DjangoJSONEncoder):
+    def default(self, o):
+        # Full precision (DjangoJSONEncoder keeps milliseconds only): a deadline moved by less
+        # than a second is still a change.
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _json_ready(value):
+    return json.loads(json.dumps(value, cls=_Encoder))
+
+
+def audit_append(
+    *,
+    obj,
+    transition: str,
+    source: str,
+    target: str,
+    actor=None,
+    reason: str = "",
+    metadata: dict | None = None,
+) -> AuditEntry:
+    """Append one entry; must run inside the transaction of the change it records."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_append must run inside the transaction it records.")
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    entry = AuditEntry(
+        sequence=head.last_sequence + 1,
+        # Microseconds dropped so the stored value and the hashed one are identical everywhere.
+        occurred_at=timezone.now().replace(microsecond=0),
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=actor.get_username() if getattr(actor, "pk", None) else SYSTEM_LABEL,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_label=str(obj)[:300],
+        transition=transition,
+        source=str(source),
+        target=str(target),
+        reason=reason or "",
+        metadata=_json_ready(metadata or {}),
+        previous_digest=head.last_digest,
+    )
+    entry.digest = _digest(_hashed_fields(entry))
+    entry.save()
+    head.last_sequence = entry.sequence
+    head.last_digest = entry.digest
+    head.save(update_fields=["last_sequence", "last_digest"])
+    return entry
+
+
+# Plain edits ---------------------------------------------------------------------------------
+
+# Models whose field values never go into an entry, only the names of the fields that changed:
+# a vendor's answers and prices are sealed when written, and an entry is kept for ever. Filled by
+# the owning apps' AppConfig.ready() (imports run one way). Keyed by "app_label.modelname".
+_WITHHELD_VALUES: dict[str, set[str] | None] = {}
+
+
+def register_withheld_values(model_label: str, fields: Iterable[str] | None = None) -> None:
+    """Never write the values of `fields` of this model (all its fields when None)."""
+    _WITHHELD_VALUES[model_label.lower()] = None if fields is None else set(fields)
+
+
+def _withheld(obj, field: str) -> bool:
+    label = obj._meta.concrete_model._meta.label_lower
+    if label not in _WITHHELD_VALUES:
+        return False
+    fields = _WITHHELD_VALUES[label]
+    return fields is None or field in fields
+
+
+def audit_values(obj, fields: Iterable[str] | None = None) -> dict:
+    """The current values of `fields` (every concrete field when None), as an entry stores them:
+    a related row by its primary key."""
+    # By default a last-modified stamp is left out: it only repeats the entry's own time.
+    names = (
+        list(fields)
+        if fields is not None
+        else [
+            f.name
+            for f in obj._meta.concrete_fields
+            if not f.primary_key and not getattr(f, "auto_now", False)
+        ]
+    )
+    values = {}
+    for name in names:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            related = field.value_from_object(obj) if obj.pk else []
+            values[name] = sorted(str(row.pk) for row in related)
+        else:
+            values[name] = field.value_from_object(obj)
+    return _json_ready(values)
+
+
+def audit_diff(before: dict, obj) -> dict[str, tuple]:
+    """The fields of `before` (from audit_values) whose value `obj` no longer has."""
+    after = audit_values(obj, before.keys())
+    return {name: (before[name], after[name]) for name in before if before[name] != after[name]}
+
+
+def audit_change(
+    *,
+    obj,
+    actor,
+    action: str,
+    changes: dict[str, tuple],
+    reason: str = "",
+    metadata: dict | None = None,
+) -> AuditEntry | None:
+    """Record a plain write to `obj` (action: e.g. "create", "update", "delete", "schedule") with
+    each changed field's value before and after; nothing when nothing changed. Values of sealed
+    fields are never written, only that they changed. Rows that belong to a challenge are filed
+    under it (metadata challenge_id), so the challenge's history shows them."""
+    if not changes:
+        return None
+    recorded = {}
+    for name, (before, after) in changes.items():
+        if _withheld(obj, name):
+            recorded[name] = {"withheld": True}
+        else:
+            recorded[name] = {"before": before, "after": after}
+    metadata = {"changes": recorded, **(metadata or {})}
+    if getattr(obj, "challenge_id", None) and "challenge_id" not in metadata:
+        metadata["challenge_id"] = obj.challenge_id
+    return audit_append(
+        obj=obj,
+        transition=action,
+        # A plain edit has no state to go from or to.
+        source="",
+        target="",
+        actor=actor,
+        reason=reason,
+        metadata=metadata,
+    )
+
+
+def audit_created(*, obj, actor, fields: Iterable[str] | None = None, **kwargs):
+    """audit_change for a new row: every field in `fields` from nothing to its value."""
+    values = audit_values(obj, fields)
+    changes = {name: (None, value) for name, value in values.items()}
+    return audit_change(obj=obj, actor=actor, action="create", changes=changes, **kwargs)
+
+
+def audit_deleted(*, obj, actor, fields: Iterable[str] | None = None, **kwargs):
+    """audit_change for a row about to be deleted (call before the delete: it needs the pk)."""
+    values = audit_values(obj, fields)
+    changes = {name: (value, None) for name, value in values.items()}
+    return audit_change(obj=obj, actor=actor, action="delete", changes=changes, **kwargs)
+
+
+# Transitions ---------------------------------------------------------------------------------
+
+# Arguments a transition takes that describe who and why, not what to record as metadata.
+_NOT_METADATA = {"by", "reason"}
+
+
+def audit_transition(sender, instance, name, source, target, **kwargs):
+    method_kwargs = kwargs.get("method_kwargs") or {}
+    metadata = {k: v for k, v in method_kwargs.items() if k not in _NOT_METADATA}
+    # Rows that belong to a challenge carry it, so the challenge's history shows them too.
+    if getattr(instance, "challenge_id", None):
+        metadata["challenge_id"] = instance.challenge_id
+    audit_append(
+        obj=instance,
+        transition=name,
+        source=source,
+        target=target,
+        actor=method_kwargs.get("by"),
+        reason=method_kwargs.get("reason", ""),
+        metadata=metadata,
+    )
+
+
+def connect_audit_receivers() -> None:
+    post_transition.connect(audit_transition, dispatch_uid="core_audit_transition")
+
+
+# Reading the trail ---------------------------------------------------------------------------
+
+
+def last_reason(obj, transition: str) -> str:
+    """The reason given the last time `obj` went through `transition` ("" if never). For steps
+    whose model keeps no field for it (a challenge ending without an award)."""
+    entry = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+            object_id=str(obj.pk),
+            transition=transition,
+        )
+        .order_by("-sequence")
+        .first()
+    )
+    return entry.reason if entry else ""
+
+
+def audit_history(*, obj, include_related_to_challenge: bool = False) -> QuerySet[AuditEntry]:
+    """The entries about `obj`; for a challenge, optionally those of the challenge's own
+    records (questions, addenda, input, plan, evaluation) filed under it.
+
+    Proposals (the vendors app) are never part of a challenge's history: their steps would
+    reveal, before closing, that proposals exist and how many (sealing). Nor are scores: who may
+    see them is the evaluation's rule, and the consensus sheet shows their history.
+    """
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    condition = Q(content_type=content_type, object_id=str(obj.pk))
+    if include_related_to_challenge:
+        condition |= (
+            Q(metadata__challenge_id=obj.pk)
+            & ~Q(content_type__app_label="vendors")
+            & ~Q(content_type__app_label="evaluation", content_type__model__contains="score")
+        )
+    return (
+        audit_entries_visible()
+        .filter(condition)
+        .select_related("content_type")
+        .order_by("sequence")
+    )
+
+
+# What staff screens (the admin included) must not show yet: each function returns a Q of
+# entries to leave out now. The vendors app registers the sealing rule for proposals.
+_CONCEALMENTS: list[Callable[[], Q]] = []
+
+
+def register_audit_concealment(concealed: Callable[[], Q]) -> None:
+    if concealed not in _CONCEALMENTS:
+        _CONCEALMENTS.append(concealed)
+
+
+def audit_entries_visible() -> QuerySet[AuditEntry]:
+    """The whole trail as back-office screens may show it: sealed entries (a proposal before its
+    challenge closes) are left out, for admins too."""
+    entries = AuditEntry.objects.all()
+    for concealed in _CONCEALMENTS:
+        entries = entries.exclude(concealed())
+    return entries
+
+
+def audit_history_of(objects: list) -> dict:
+    """The entries about each of `objects` (rows of one model), oldest first, by primary key; in
+    one query."""
+    if not objects:
+        return {}
+    content_type = ContentType.objects.get_for_model(objects[0], for_concrete_model=True)
+    by_id = {str(obj.pk): obj.pk for obj in objects}
+    history: dict = {}
+    entries = AuditEntry.objects.filter(
+        content_type=content_type, object_id__in=list(by_id)
+    ).order_by("sequence")
+    for entry in entries:
+        history.setdefault(by_id[entry.object_id], []).append(entry)
+    return history
+
+
+def audit_changes(entry: AuditEntry) -> list[dict]:
+    """An entry's field changes as rows (field, before, after, withheld) for pages."""
+    changes = (entry.metadata or {}).get("changes") or {}
+    return [
+        {
+            "field": name,
+            "before": change.get("before"),
+            "after": change.get("after"),
+            "withheld": bool(change.get("withheld")),
+        }
+        for name, change in changes.items()
+    ]
