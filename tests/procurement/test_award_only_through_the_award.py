@@ -8,8 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.models import AuditEntry
 from procurement.chronograph import chronograph_run_due
-from procurement.models import AuditEntry, Award
+from procurement.models import Award
 from procurement.services import award as services
 from tests.factories import set_status
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)
