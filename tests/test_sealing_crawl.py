@@ -171,6 +171,7 @@ _VOLATILE = [
     re.compile(r'(name="notification" value=")\d+'),
 ]
 
+
 def normalised(body: str) -> str:
     for pattern in _VOLATILE:
         body = pattern.sub(r"\1~", body)

@@ -31,3 +31,5 @@ def register_audit_rules() -> None:
     for model in ("proposalanswer", "proposaldocument", "priceenvelope"):
         register_withheld_values(f"vendors.{model}")
     register_withheld_values("vendors.vendorinvitation", ["token_digest"])
+    # A draft's writes are recorded on the proposal by envelope part, never with what was written.
+    register_withheld_values("vendors.proposal", ["answers", "price", "documents"])

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import audit_change, audit_diff
 from core.errors import InvalidInput, PermissionDenied
 from core.permissions import can
 from vendors.models import Proposal
@@ -159,6 +160,11 @@ def scores_save(
             elif score.points == points and score.rationale == rationale:
                 saved.append(score)
                 continue
+            before = (
+                dict.fromkeys(("points", "rationale"))
+                if score._state.adding
+                else {"points": score.points, "rationale": score.rationale}
+            )
             score.points = points
             score.rationale = rationale
             score.max_points = criterion.max_points
@@ -175,6 +181,14 @@ def scores_save(
                     reason=reason,
                     changed_by=actor,
                 )
+            audit_change(
+                obj=score,
+                actor=actor,
+                action="score",
+                changes=audit_diff(before, score),
+                reason=reason,
+                metadata={"challenge_id": evaluation.challenge_id, "proposal": proposal.pk},
+            )
             saved.append(score)
     return saved
 

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.audit import audit_change
 from core.errors import InvalidInput
 from core.permissions import require
 from vendors.models import Proposal
@@ -94,6 +95,19 @@ def screening_record(
                 recorded_by=actor,
             )
             for criterion_id, (passed, note) in cleaned.items()
+        )
+        audit_change(
+            obj=proposal,
+            actor=actor,
+            action="screen",
+            changes={
+                f"criterion {mandatory[criterion_id].name}": (
+                    None,
+                    {"passed": passed, "note": note},
+                )
+                for criterion_id, (passed, note) in cleaned.items()
+            },
+            metadata={"challenge_id": evaluation.challenge_id},
         )
         failed = [
             f"{mandatory[criterion_id].name}: {note}"

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import InvalidInput, PermissionDenied, TransitionRefused
 from core.models import AuditEntry
 from evaluation import services
 from evaluation.models import Criterion
-from tests.evaluation.conftest import record_consensus
+from tests.evaluation.conftest import assignment_of, record_consensus
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_a_refused_plan_edit_records_nothing(published, alice, bob):
     rated = plan.criteria.filter(kind="rated").first()
     before = AuditEntry.objects.count()
 
-    with pytest.raises(InvalidInput):  # frozen at publication
+    with pytest.raises(TransitionRefused):  # frozen with the statement
         services.criterion_update(criterion=rated, actor=alice, weight=1)
     with pytest.raises(PermissionDenied):
         services.plan_save(challenge=published, actor=bob, combination="average")
@@ -158,3 +158,61 @@ def test_a_refused_consensus_score_records_nothing(consensus, grace):
 
     assert AuditEntry.objects.count() == before
     assert Decimal(0) == consensus.acme.consensus_scores.count()
+
+
+def test_each_score_and_each_change_to_it_is_recorded(scoring, frank):
+    assignment = assignment_of(scoring, frank)
+    criterion = scoring.criteria()[0]
+    score = services.score_save(
+        assignment=assignment,
+        actor=frank,
+        proposal=scoring.acme,
+        criterion=criterion,
+        points="7",
+        rationale="Clear plan.",
+    )
+    services.score_save(
+        assignment=assignment,
+        actor=frank,
+        proposal=scoring.acme,
+        criterion=criterion,
+        points="8",
+        rationale="Clear plan.",
+    )
+
+    first, second = entries_about("score")
+    assert (first.actor, first.transition, first.object_id) == (frank, "score", str(score.pk))
+    assert changes(first) == {"points": (None, "7.00"), "rationale": (None, "Clear plan.")}
+    assert changes(second) == {"points": ("7.00", "8.00")}
+    assert second.metadata["challenge_id"] == scoring.evaluation.challenge_id
+
+
+def test_a_refused_score_records_nothing(scoring, frank):
+    assignment = assignment_of(scoring, frank)
+    with pytest.raises(InvalidInput):
+        services.score_save(
+            assignment=assignment,
+            actor=frank,
+            proposal=scoring.acme,
+            criterion=scoring.criteria()[0],
+            points="99",
+            rationale="Too many.",
+        )
+    assert entries_about("score") == []
+
+
+def test_screening_records_each_criterions_result_and_note(screening, alice):
+    services.screening_record(
+        evaluation=screening.evaluation,
+        proposal=screening.acme,
+        actor=alice,
+        results={
+            c.pk: {"passed": True, "note": "Stores data in Canada."}
+            for c in screening.criteria("mandatory")
+        },
+    )
+    (screened,) = AuditEntry.objects.filter(transition="screen")
+    assert (screened.actor, screened.object_id) == (alice, str(screening.acme.pk))
+    assert [after for _before, after in changes(screened).values()] == [
+        {"passed": True, "note": "Stores data in Canada."} for _c in screening.criteria("mandatory")
+    ]

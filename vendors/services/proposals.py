@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, ResponseQuestion
+from core.audit import audit_change, audit_created
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
 from core.permissions import can
 from core.workflow import allowed_transitions, transition_run
@@ -110,9 +111,21 @@ def proposal_start(*, challenge: Challenge, vendor: VendorOrganization, actor) -
         raise InvalidInput(duplicate)
     try:
         with transaction.atomic():
-            return Proposal.objects.create(challenge=challenge, vendor=vendor, created_by=actor)
+            proposal = Proposal.objects.create(challenge=challenge, vendor=vendor, created_by=actor)
     except IntegrityError as exc:
         raise InvalidInput(duplicate) from exc
+    audit_created(obj=proposal, actor=actor, fields=["challenge", "vendor", "status"])
+    return proposal
+
+
+def _audit_envelope(
+    proposal: Proposal, actor, action: str, part: str, metadata: dict | None = None
+) -> None:
+    # What was written stays sealed in the entry (vendors.audit withholds these values), and
+    # the entry itself is hidden from staff screens until the challenge closes.
+    audit_change(
+        obj=proposal, actor=actor, action=action, changes={part: (None, None)}, metadata=metadata
+    )
 
 
 def _question_id(key) -> int | None:
@@ -160,6 +173,10 @@ def proposal_save_answers(*, proposal: Proposal, actor, answers: Mapping) -> Pro
         else:
             ProposalAnswer.objects.filter(proposal=proposal, question_id=question_id).delete()
     proposal.save(update_fields=["updated_at"])
+    if cleaned:
+        _audit_envelope(
+            proposal, actor, "save_answers", "answers", metadata={"questions": sorted(cleaned)}
+        )
     return proposal
 
 
@@ -196,6 +213,7 @@ def price_envelope_save(*, proposal: Proposal, actor, amount, breakdown=None) ->
         defaults={"amount": total, "breakdown": lines, "updated_by": actor},
     )
     proposal.save(update_fields=["updated_at"])
+    _audit_envelope(proposal, actor, "save_price", "price")
     return envelope
 
 
@@ -252,6 +270,9 @@ def document_upload(*, proposal: Proposal, actor, title: str, upload) -> Proposa
         document.file.delete(save=False)
         raise
     proposal.save(update_fields=["updated_at"])
+    _audit_envelope(
+        proposal, actor, "add_document", "documents", metadata={"document": document.pk}
+    )
     return document
 
 
@@ -264,6 +285,9 @@ def document_remove(*, document: ProposalDocument, actor) -> ProposalDocument:
         raise InvalidInput(_("This version of the document was already replaced or removed."))
     document.removed_at = timezone.now()
     document.save(update_fields=["removed_at"])
+    _audit_envelope(
+        document.proposal, actor, "remove_document", "documents", metadata={"document": document.pk}
+    )
     return document
 
 
