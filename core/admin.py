@@ -225,7 +225,14 @@ class AuditedGroupAdmin(AuditedAdminMixin, GroupAdmin):
     pass
 
 
-for _model, _admin_class in ((get_user_model(), AuditedUserAdmin), (Group, AuditedGroupAdmin)):
-    if admin.site.is_registered(_model):
-        admin.site.unregister(_model)
+# The admins of the packages the site uses (accounts and groups, sign-in lockouts), registered
+# before ours, are audited too: whoever clears a lockout or edits an account leaves a trace.
+_AUDITED_CLASSES = {get_user_model(): AuditedUserAdmin, Group: AuditedGroupAdmin}
+for _model, _model_admin in list(admin.site._registry.items()):
+    if isinstance(_model_admin, AuditedAdminMixin):
+        continue
+    _admin_class = _AUDITED_CLASSES.get(_model) or type(
+        f"Audited{type(_model_admin).__name__}", (AuditedAdminMixin, type(_model_admin)), {}
+    )
+    admin.site.unregister(_model)
     admin.site.register(_model, _admin_class)
