@@ -133,6 +133,7 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     # Review needs a complete evaluation plan (its own journey is the evaluation's), so it is
     # written directly.
     complete_plan(challenge)
+    staff.reload()
     staff.get_by_role("button", name="Submit for review").click()
     expect_status(staff, "The challenge is now “In review”")
     # Four eyes: the author is offered no approval.
