@@ -230,7 +230,7 @@ def plan_save(
     """Create the challenge's plan, or change its settings; None leaves a setting as it is.
 
     New plans default to consensus, a minimum of 0 and the tie-break order technical score,
-    price, recorded draw. Refused once the plan is frozen (InvalidInput, nothing changed).
+    price, recorded draw. Refused from review on (TransitionRefused, nothing changed).
     """
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     plan = EvaluationPlan.objects.select_for_update().filter(challenge=challenge).first()

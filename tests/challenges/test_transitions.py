@@ -8,7 +8,12 @@ import time_machine
 from django.utils import timezone
 
 from challenges import services
-from challenges.checks import register_publication_check, unregister_publication_check
+from challenges.checks import (
+    register_publication_check,
+    register_review_check,
+    unregister_publication_check,
+    unregister_review_check,
+)
 from challenges.models import Addendum, Challenge, CommunityInput, Question
 from challenges.signals import addendum_issued
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
@@ -155,6 +160,27 @@ def test_it_needs_no_activity_when_the_setting_is_zero(challenge, alice, setting
 
     challenge.refresh_from_db()
     assert challenge.status == Challenge.Status.IN_REVIEW
+
+
+def test_a_registered_review_check_blocks_review_with_its_message(co_design_challenge, alice):
+    state = {"complete": False}
+
+    def check(challenge):
+        return [] if state["complete"] else ["Complete the evaluation plan before review."]
+
+    register_review_check(check)
+    try:
+        with pytest.raises(TransitionRefused) as refused:
+            run(co_design_challenge, alice, "submit_for_review")
+        assert refused.value.messages == ["Complete the evaluation plan before review."]
+        assert_unchanged(co_design_challenge, Challenge.Status.CO_DESIGN)
+
+        state["complete"] = True
+        run(co_design_challenge, alice, "submit_for_review")
+    finally:
+        unregister_review_check(check)
+    co_design_challenge.refresh_from_db()
+    assert co_design_challenge.status == Challenge.Status.IN_REVIEW
 
 
 def test_it_refuses_review_for_another_staff_member(co_design_challenge, bob):

@@ -122,6 +122,10 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     residents_said = resident.get_by_role("region", name="What residents told us")
     expect(residents_said).not_to_contain_text(INPUT)
 
+    # Review needs a complete evaluation plan (its own journey is the evaluation's), so it is
+    # written directly.
+    complete_plan(challenge)
+
     # Staff moderates the input, then submits the challenge for review.
     staff.reload()
     pending = staff.get_by_role("region", name="Awaiting moderation")
@@ -130,10 +134,6 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     expect_status(staff, "Input published.")
     residents_said = staff.get_by_role("region", name="What residents told us")
     expect(residents_said).to_contain_text(INPUT)
-    # Review needs a complete evaluation plan (its own journey is the evaluation's), so it is
-    # written directly.
-    complete_plan(challenge)
-    staff.reload()
     staff.get_by_role("button", name="Submit for review").click()
     expect_status(staff, "The challenge is now “In review”")
     # Four eyes: the author is offered no approval.
@@ -143,6 +143,10 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     approver = new_page()
     sign_in(approver, "carol", PASSWORD)
     approver.goto(challenge.get_absolute_url())
+    # The approver approves the evaluation plan with the statement, and sees it with its digest.
+    under_review = approver.get_by_role("region", name="Evaluation plan under review")
+    expect(under_review).to_contain_text("Team and experience")
+    expect(under_review.locator("code.digest")).to_have_count(1)
     approver.get_by_role("button", name="Approve").click()
     expect_status(approver, "The challenge is now “Approved”")
 
