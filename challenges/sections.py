@@ -9,6 +9,8 @@ of that app let the reader see.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from core.permissions import can
 
 # Where on the page a link or section goes.
@@ -40,6 +42,11 @@ class ChallengeSection:
     context: Callable[[object, object], dict | None]
     slot: str = "main"
     order: int = 100
+
+
+def page_of(view_name: str) -> Callable[[object], str]:
+    """A link's `url`: the named page of this challenge (its reference is the one argument)."""
+    return lambda challenge: reverse(view_name, args=[challenge.reference])
 
 
 def visible_by(perm: str) -> Callable[[object, object], bool]:

@@ -2,13 +2,13 @@
 the plan the approver approves with its digest), and for staff the evaluation itself once the
 challenge is published."""
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from challenges.models import Challenge
 from challenges.sections import (
     ChallengeLink,
     ChallengeSection,
+    page_of,
     register_link,
     register_section,
     visible_by,
@@ -18,10 +18,6 @@ from core.permissions import can
 from . import selectors
 from .models import Criterion
 from .ranking import TIE_BREAK_LABELS
-
-
-def _page(name):
-    return lambda challenge: reverse(f"evaluation:{name}", args=[challenge.reference])
 
 
 def plan_facts(plan) -> dict:
@@ -67,7 +63,7 @@ def register_challenge_page() -> None:
         ChallengeLink(
             name="evaluation.plan",
             label=_("Evaluation plan"),
-            url=_page("plan"),
+            url=page_of("evaluation:plan"),
             visible=visible_by("evaluation.view_plan"),
             group="follow",
             order=20,
@@ -78,7 +74,7 @@ def register_challenge_page() -> None:
         ChallengeLink(
             name="evaluation.published_plan",
             label=_("How proposals are evaluated"),
-            url=_page("plan"),
+            url=page_of("evaluation:plan"),
             visible=visible_by("evaluation.read_published_plan"),
             group="follow",
             order=20,
@@ -88,7 +84,7 @@ def register_challenge_page() -> None:
         ChallengeLink(
             name="evaluation.overview",
             label=_("Evaluation"),
-            url=_page("overview"),
+            url=page_of("evaluation:overview"),
             visible=visible_by("evaluation.view_overview"),
             group="follow",
             order=30,

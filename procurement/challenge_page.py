@@ -9,6 +9,7 @@ from challenges.models import Challenge
 from challenges.sections import (
     ChallengeLink,
     ChallengeSection,
+    page_of,
     register_link,
     register_section,
     visible_by,
@@ -16,10 +17,6 @@ from challenges.sections import (
 from core.permissions import can
 
 from .models import Award
-
-
-def _page(name):
-    return lambda challenge: reverse(f"procurement:{name}", args=[challenge.reference])
 
 
 def _result_letter(request, challenge) -> dict | None:
@@ -45,14 +42,14 @@ def register_challenge_page() -> None:
         ChallengeLink(
             name="procurement.history",
             label=_("History"),
-            url=_page("challenge_history"),
+            url=page_of("procurement:challenge_history"),
             visible=visible_by("challenges.view_challenge_history"),
             group="manage",
         ),
         ChallengeLink(
             name="procurement.award",
             label=_("Award"),
-            url=_page("award"),
+            url=page_of("procurement:award"),
             visible=visible_by("procurement.follow_award_stage"),
             group="follow",
             order=40,
@@ -60,7 +57,7 @@ def register_challenge_page() -> None:
         ChallengeLink(
             name="procurement.award_decision",
             label=_("Award: recommend from the ranking"),
-            url=_page("award"),
+            url=page_of("procurement:award"),
             visible=visible_by("procurement.join_award_decision"),
             group="follow",
             order=40,
@@ -68,7 +65,7 @@ def register_challenge_page() -> None:
         ChallengeLink(
             name="procurement.pilot",
             label=_("Pilot"),
-            url=_page("pilot"),
+            url=page_of("procurement:pilot"),
             visible=visible_by("procurement.follow_pilot_stage"),
             group="follow",
             order=50,
@@ -76,7 +73,7 @@ def register_challenge_page() -> None:
         ChallengeLink(
             name="procurement.outcomes",
             label=_("Outcomes: what was bought, and whether it worked"),
-            url=_page("outcomes"),
+            url=page_of("procurement:outcomes"),
             visible=visible_by("procurement.view_outcomes"),
             group="public",
             order=10,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from challenges.sections import (
     ChallengeLink,
     ChallengeSection,
+    page_of,
     register_link,
     register_section,
     visible_by,
@@ -40,7 +41,7 @@ def register_challenge_page() -> None:
         ChallengeLink(
             name="vendors.received_proposals",
             label=_("Proposals received"),
-            url=lambda challenge: reverse("vendors:received_proposals", args=[challenge.reference]),
+            url=page_of("vendors:received_proposals"),
             visible=visible_by("vendors.view_received_proposals"),
             group="follow",
             order=10,
