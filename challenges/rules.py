@@ -49,13 +49,13 @@ def is_schedulable(user, obj):
 @rules.predicate
 def is_in_co_design(user, obj):
     challenge = _challenge(obj)
-    return challenge is not None and challenge.status == Challenge.Status.CO_DESIGN
+    return challenge is not None and challenge.in_consultation
 
 
 @rules.predicate
 def is_open_for_proposals(user, obj):
     challenge = _challenge(obj)
-    return challenge is not None and challenge.status == Challenge.Status.PUBLISHED
+    return challenge is not None and challenge.open_for_proposals
 
 
 @rules.predicate

@@ -216,6 +216,16 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         return reverse("challenges:detail", kwargs={"reference": self.reference})
 
     @property
+    def in_consultation(self) -> bool:
+        """Co-design: residents read the draft and give their input."""
+        return self.status == self.Status.CO_DESIGN
+
+    @property
+    def open_for_proposals(self) -> bool:
+        """Published: vendors ask questions and submit proposals until the deadline."""
+        return self.status == self.Status.PUBLISHED
+
+    @property
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATES or (
             self.status == self.Status.CANCELLED and self.published_at is not None
