@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -38,6 +40,10 @@ class Notification(models.Model):
         NOT_WANTED = "not_wanted", _("Not wanted (preference or no address)")
         FAILED = "failed", _("Failed")
 
+    # The inbox names a notification by this, not by its row number: row numbers come from one
+    # sequence shared by everyone's notifications, so a gap between two of one's own would tell
+    # that someone else was notified meanwhile (before a deadline, that someone is bidding).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )

@@ -1,6 +1,8 @@
 """Procurement pages. The challenge history lives here because it reads the audit trail, which
 `challenges` may not import (imports run one way, DESIGN.md §2)."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -66,8 +68,12 @@ def inbox(request):
                 % {"count": count},
             )
         else:
+            try:
+                public_id = uuid.UUID(str(request.POST.get("notification") or ""))
+            except ValueError as exc:
+                raise Http404 from exc
             notification = get_object_or_404(
-                Notification, pk=request.POST.get("notification") or 0, recipient=request.user
+                Notification, public_id=public_id, recipient=request.user
             )
             notification_mark_read(notification=notification, actor=request.user)
             if request.POST.get("open") and url_has_allowed_host_and_scheme(

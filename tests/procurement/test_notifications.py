@@ -267,7 +267,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(client, chall
     client.force_login(dave)
 
     response = client.post(
-        reverse("procurement:inbox"), {"notification": notification.pk, "open": "1"}
+        reverse("procurement:inbox"), {"notification": notification.public_id, "open": "1"}
     )
 
     notification.refresh_from_db()
@@ -280,11 +280,34 @@ def test_nobody_marks_another_persons_notification(client, dave, erin):
     notification = pending_notification(dave)
     client.force_login(erin)
 
-    response = client.post(reverse("procurement:inbox"), {"notification": notification.pk})
+    response = client.post(reverse("procurement:inbox"), {"notification": notification.public_id})
 
     notification.refresh_from_db()
     assert response.status_code == 404
     assert notification.read_at is None
+
+
+@pytest.mark.parametrize("given", [None, "", "12", "not-an-id"])
+def test_the_inbox_answers_not_found_to_a_notification_it_cannot_read(client, dave, given):
+    notification = pending_notification(dave)
+    client.force_login(dave)
+
+    data = {} if given is None else {"notification": given}
+    response = client.post(reverse("procurement:inbox"), data)
+
+    notification.refresh_from_db()
+    assert response.status_code == 404
+    assert notification.read_at is None
+
+
+def test_the_inbox_names_notifications_without_their_row_numbers(client, dave):
+    notification = pending_notification(dave)
+    client.force_login(dave)
+
+    page = client.get(reverse("procurement:inbox")).content.decode()
+
+    assert f'name="notification" value="{notification.public_id}"' in page
+    assert f'value="{notification.pk}"' not in page
 
 
 def test_mark_all_as_read(client, dave, erin):
