@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist: one process per core, each on its own test database (test_<name>_gw0, ...);
+# a test file stays on one worker so its module-scoped data is built once.
+TEST_WORKERS ?= auto
 
 .PHONY: run test install install-dev lock lint format worker beat migrate demo screenshots clean
 
@@ -63,7 +66,7 @@ test: $(DEV_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/pytest --create-db $(PYTEST_ARGS)
+	$(BIN)/pytest --create-db -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

@@ -1,6 +1,7 @@
 """A real Celery worker against a real Redis for the chronograph and reminder paths.
 
-The Redis database is a spare one (CELERY_TEST_REDIS_URL, default db 5) emptied before each test.
+The Redis database is a spare one (CELERY_TEST_REDIS_URL, default db 5) emptied before each test;
+under pytest-xdist each worker takes the next one (gw0 db 5, gw1 db 6, ...), never a shared one.
 Tests fail, never skip, when Redis is not running: `make test` and CI start it.
 """
 
@@ -19,7 +20,15 @@ from kombu import pools
 
 from config.celery import app as celery_app
 
-REDIS_TEST_URL = os.environ.get("CELERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+def _redis_test_url() -> str:
+    base = os.environ.get("CELERY_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    server, _slash, db = base.rpartition("/")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"{server}/{int(db or 0) + int(worker.removeprefix('gw') or 0)}"
+
+
+REDIS_TEST_URL = _redis_test_url()
 # Nothing listens here: publishing to it fails the way it does when Redis is down.
 CLOSED_BROKER_URL = "redis://127.0.0.1:1/5"
 ROOT = Path(__file__).resolve().parents[2]
