@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from .models import AuditChainHead, AuditEntry
@@ -227,11 +227,31 @@ def audit_checkpoint_at(taken_at: datetime) -> Checkpoint:
     return Checkpoint(taken_at=taken_at, digest=entry["digest"] if entry else "")
 
 
+def _checkpoints_at(times: list[datetime]) -> list[Checkpoint]:
+    """`audit_checkpoint_at` for each time, in one query (a scalar subquery per time)."""
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    digest, occurred_at, sequence = (
+        connection.ops.quote_name(AuditEntry._meta.get_field(name).column)
+        for name in ("digest", "occurred_at", "sequence")
+    )
+    # Only the model's own, quoted names are put in the text; the times are parameters.
+    head = (
+        f"(SELECT {digest} FROM {table} WHERE {occurred_at} < %s ORDER BY {sequence} DESC LIMIT 1)"  # noqa: S608, E501
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join([head] * len(times)),
+            [connection.ops.adapt_datetimefield_value(t) for t in times],
+        )
+        row = cursor.fetchone()
+    return [Checkpoint(taken_at=t, digest=d or "") for t, d in zip(times, row, strict=True)]
+
+
 def audit_checkpoints(*, count: int = 1, now: datetime | None = None) -> list[Checkpoint]:
     """The latest `count` checkpoints, newest first, one per interval (a setting); a checkpoint
     whose digest is the same as the one before it is left out (nothing was written)."""
     latest = _checkpoint_time(now or timezone.now())
-    checkpoints = [audit_checkpoint_at(latest - i * _interval()) for i in range(count + 1)]
+    checkpoints = _checkpoints_at([latest - i * _interval() for i in range(count + 1)])
     kept = [
         checkpoint
         for checkpoint, older in zip(checkpoints, checkpoints[1:], strict=False)

@@ -40,10 +40,25 @@ def _evaluation(obj):
 
 
 def assignment_for(evaluation, user) -> PanelAssignment | None:
-    """The user's place on the panel, if any (read fresh: it changes as the evaluator acts)."""
+    """The user's place on the panel, if any (read fresh: it changes as the evaluator acts),
+    unless the evaluation was read for one request's pages (`remember_panel_places`)."""
     if evaluation is None or not getattr(user, "is_authenticated", False):
         return None
-    return PanelAssignment.objects.filter(evaluation=evaluation, evaluator_id=user.pk).first()
+    remembered = getattr(evaluation, "_panel_places", None)
+    if remembered is not None and user.pk in remembered:
+        return remembered[user.pk]
+    assignment = PanelAssignment.objects.filter(evaluation=evaluation, evaluator_id=user.pk).first()
+    if remembered is not None:
+        remembered[user.pk] = assignment
+    return assignment
+
+
+def remember_panel_places(evaluation: Evaluation) -> Evaluation:
+    """Read each person's place on this evaluation's panel once. A page asks it many times (its
+    rules, its selectors, its template) while nothing changes it; only an evaluation read for
+    one request may remember: services lock and read their own copy, so they read it fresh."""
+    evaluation._panel_places = {}
+    return evaluation
 
 
 @rules.predicate

@@ -9,7 +9,17 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Max, Min, Prefetch, QuerySet, StdDev
+from django.db.models import (
+    Avg,
+    Count,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    StdDev,
+    Subquery,
+)
 from django.http import Http404
 
 from challenges.models import Challenge
@@ -32,7 +42,14 @@ from .models import (
     ScreeningResult,
 )
 from .ranking import TIE_BREAK_LABELS, technical_standing
-from .rules import ACTIVE, SCORE_VISIBILITY, Viewer, revealed, viewer_of
+from .rules import (
+    ACTIVE,
+    SCORE_VISIBILITY,
+    Viewer,
+    remember_panel_places,
+    revealed,
+    viewer_of,
+)
 
 # An individual score is flagged when it is further than this share of the criterion's maximum
 # from the median of the panel's scores for the same proposal and criterion. The median of all
@@ -119,6 +136,25 @@ def evaluation_for_challenge(*, challenge: Challenge, user) -> Evaluation | None
     )
     if evaluation is None:
         return None
+    return _shown_to(evaluation, user)
+
+
+def evaluation_by_reference(*, reference: str, user) -> Evaluation | None:
+    """The evaluation of the challenge `reference`, read with its challenge and plan at once,
+    for those who may see the challenge and whom `evaluation_for_challenge` lets in."""
+    evaluation = (
+        Evaluation.objects.select_related("challenge__owner", "challenge__department", "plan")
+        .filter(challenge__reference=reference)
+        .first()
+    )
+    if evaluation is None or not can(user, "challenges.view_challenge", evaluation.challenge):
+        return None
+    return _shown_to(evaluation, user)
+
+
+def _shown_to(evaluation: Evaluation, user) -> Evaluation | None:
+    # Read for this request's page or API answer: the viewer's place is read once.
+    remember_panel_places(evaluation)
     viewer, assignment = viewer_of(evaluation, user)
     if viewer != Viewer.NOBODY or (
         assignment is not None and assignment.status == PanelAssignment.Status.INVITED
@@ -185,18 +221,22 @@ def anonymised_label(index: int) -> str:
     return f"Proposal {letters}"
 
 
+def _received(evaluation: Evaluation) -> QuerySet[Proposal]:
+    """The challenge's received proposals in label order: by their random public ids."""
+    return Proposal.objects.filter(
+        sealing.unsealed_q("challenge__"),
+        challenge_id=evaluation.challenge_id,
+        status__in=Proposal.RECEIVED_STATES,
+    ).order_by("public_id")
+
+
+def _labels(ids) -> dict[int, str]:
+    return {pk: anonymised_label(i) for i, pk in enumerate(ids)}
+
+
 def proposal_labels(evaluation: Evaluation) -> dict[int, str]:
     """Stable labels by the proposals' random public ids, so they reveal no submission order."""
-    ids = (
-        Proposal.objects.filter(
-            sealing.unsealed_q("challenge__"),
-            challenge_id=evaluation.challenge_id,
-            status__in=Proposal.RECEIVED_STATES,
-        )
-        .order_by("public_id")
-        .values_list("pk", flat=True)
-    )
-    return {pk: anonymised_label(i) for i, pk in enumerate(ids)}
+    return _labels(_received(evaluation).values_list("pk", flat=True))
 
 
 @dataclass
@@ -224,12 +264,9 @@ def proposals_for_panel(*, evaluation: Evaluation, user) -> list[PanelProposal]:
     if not is_evaluator(user) or evaluation.status == Evaluation.Status.SETUP:
         return []
     declared = assignment.status in ACTIVE
+    # Every received proposal, in label order: their labels come from the same read.
     proposals = (
-        Proposal.objects.filter(
-            sealing.unsealed_q("challenge__"),
-            challenge_id=evaluation.challenge_id,
-            status__in=SCREENED_IN,
-        )
+        _received(evaluation)
         .select_related("vendor")
         .prefetch_related(
             Prefetch(
@@ -250,7 +287,8 @@ def proposals_for_panel(*, evaluation: Evaluation, user) -> list[PanelProposal]:
                 to_attr="current_documents",
             )
         )
-    labels = proposal_labels(evaluation)
+    proposals = list(proposals)
+    labels = _labels(p.pk for p in proposals)
     result = [
         PanelProposal(
             label=labels[p.pk],
@@ -262,6 +300,7 @@ def proposals_for_panel(*, evaluation: Evaluation, user) -> list[PanelProposal]:
             documents=list(p.current_documents) if declared else [],
         )
         for p in proposals
+        if p.status in SCREENED_IN
     ]
     return sorted(result, key=lambda item: (len(item.label), item.label))
 
@@ -363,6 +402,24 @@ def _outliers(points: list[Decimal], max_points: int) -> list[bool]:
     return [abs(value - middle) > threshold for value in points]
 
 
+def _consensus_proposals(evaluation: Evaluation) -> tuple[dict[int, str], list[int]]:
+    """The labels, and the proposals that passed screening (the evaluation's qualified ones)
+    in label order: the consensus sheet's rows."""
+    received = list(_received(evaluation).values_list("pk", "status"))
+    labels = _labels(pk for pk, _status in received)
+    proposal_ids = sorted(
+        (pk for pk, status in received if status in PASSED_SCREENING),
+        key=lambda pk: (len(labels.get(pk, "")), labels.get(pk, "")),
+    )
+    return labels, proposal_ids
+
+
+def consensus_position(*, evaluation: Evaluation, proposal_id: int) -> int | None:
+    """Where a proposal stands on the consensus sheet (0 first), to find its page."""
+    _labels, proposal_ids = _consensus_proposals(evaluation)
+    return proposal_ids.index(proposal_id) if proposal_id in proposal_ids else None
+
+
 def consensus_sheet(*, evaluation: Evaluation, user) -> list[ConsensusCell]:
     """Per proposal and rated criterion: the submitted scores visible to `user`, their spread
     (min, max, mean, population stddev, from the database) and outliers flagged, with the
@@ -373,32 +430,41 @@ def consensus_sheet(*, evaluation: Evaluation, user) -> list[ConsensusCell]:
     submitted = scores_visible(evaluation=evaluation, user=user).filter(
         assignment__status=PanelAssignment.Status.SUBMITTED
     )
-    spread = {
-        (row["proposal_id"], row["criterion_id"]): row
-        for row in submitted.order_by()
+    # Each score comes with its cell's spread, computed by the database in the same query.
+    cell = (
+        submitted.filter(proposal_id=OuterRef("proposal_id"), criterion_id=OuterRef("criterion_id"))
+        .order_by()
         .values("proposal_id", "criterion_id")
-        .annotate(
-            count=Count("pk"),
-            low=Min("points"),
-            high=Max("points"),
-            mean=Avg("points"),
-            stddev=StdDev("points", sample=False),
-        )
-    }
+    )
+
+    def of_cell(aggregate):
+        return Subquery(cell.annotate(value=aggregate).values("value"))
+
+    spread: dict[tuple[int, int], dict] = {}
     scores: dict[tuple[int, int], list[Score]] = {}
-    for score in submitted.order_by("assignment__evaluator__username", "pk"):
-        scores.setdefault((score.proposal_id, score.criterion_id), []).append(score)
+    for score in submitted.annotate(
+        cell_count=of_cell(Count("pk")),
+        cell_low=of_cell(Min("points")),
+        cell_high=of_cell(Max("points")),
+        cell_mean=of_cell(Avg("points")),
+        cell_stddev=of_cell(StdDev("points", sample=False)),
+    ).order_by("assignment__evaluator__username", "pk"):
+        key = (score.proposal_id, score.criterion_id)
+        scores.setdefault(key, []).append(score)
+        spread[key] = {
+            "count": score.cell_count,
+            "low": score.cell_low,
+            "high": score.cell_high,
+            "mean": score.cell_mean,
+            "stddev": score.cell_stddev,
+        }
     consensus = {
         (c.proposal_id, c.criterion_id): c
         for c in ConsensusScore.objects.filter(evaluation=evaluation)
     }
     history = audit_history_of(list(consensus.values()))
     criteria = list(evaluation.plan.criteria.filter(kind=Criterion.Kind.RATED))
-    labels = proposal_labels(evaluation)
-    proposal_ids = sorted(
-        evaluation.qualified_proposals().values_list("pk", flat=True),
-        key=lambda pk: (len(labels.get(pk, "")), labels.get(pk, "")),
-    )
+    labels, proposal_ids = _consensus_proposals(evaluation)
     cells = []
     for proposal_id in proposal_ids:
         for criterion in criteria:

@@ -8,6 +8,7 @@ before closing. The official schemas are kept in `ocds_schema/` (Apache-2.0) so 
 offline.
 """
 
+import copy
 import json
 from datetime import UTC
 from decimal import Decimal
@@ -82,7 +83,7 @@ def _documents(challenge: Challenge) -> list[dict]:
         }
     ]
     # The answer is published to everyone; the asker stays anonymous (DESIGN.md §3).
-    for question in challenge.questions.filter(status=Question.Status.ANSWERED).order_by("pk"):
+    for question in _answered_questions(challenge):
         documents.append(
             {
                 "id": f"clarification-{question.pk}",
@@ -103,8 +104,22 @@ def _amendments(challenge: Challenge) -> list[dict]:
             "rationale": addendum.title,
             "description": addendum.body,
         }
-        for addendum in challenge.addenda.filter(status=Addendum.Status.ISSUED).order_by("number")
+        for addendum in _issued_addenda(challenge)
     ]
+
+
+def _answered_questions(challenge: Challenge):
+    read = getattr(challenge, "_ocds_answered_questions", None)
+    if read is not None:
+        return read
+    return challenge.questions.filter(status=Question.Status.ANSWERED).order_by("pk")
+
+
+def _issued_addenda(challenge: Challenge):
+    read = getattr(challenge, "_ocds_issued_addenda", None)
+    if read is not None:
+        return read
+    return challenge.addenda.filter(status=Addendum.Status.ISSUED).order_by("number")
 
 
 def _tender(challenge: Challenge) -> dict:
@@ -338,8 +353,13 @@ def current_releases(challenge: Challenge) -> list[dict]:
     before releases were stored when they happened (the data migration), never to serve."""
     if not is_published(challenge):
         return []
+    # Every release below repeats the tender: its answers and addenda are read once, on a copy
+    # (the caller's challenge keeps reading afresh).
+    challenge = copy.copy(challenge)
+    challenge._ocds_answered_questions = list(_answered_questions(challenge))
+    challenge._ocds_issued_addenda = list(_issued_addenda(challenge))
     result = [tender_release(challenge)]
-    for addendum in challenge.addenda.filter(status=Addendum.Status.ISSUED).order_by("number"):
+    for addendum in challenge._ocds_issued_addenda:
         result.append(amendment_release(challenge, addendum))
     if challenge.closed_at is not None:
         result.append(closing_release(challenge))

@@ -41,7 +41,7 @@ from .models import (
     VendorMembership,
     VendorOrganization,
 )
-from .rules import is_vendor_member, members_only
+from .rules import is_vendor_member, members_only, remember_vendor_roles
 from .serializers import (
     DocumentInput,
     DocumentOutput,
@@ -364,9 +364,12 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VendorAP
         return selectors.proposals_for_vendor_user(self.request.user)
 
     def get_object(self):
-        proposal = selectors.proposal_for_user(
-            public_id=_uuid(self.kwargs["id"]), user=self.request.user
-        )
+        read = selectors.proposal_for_user
+        if self.request.method in ("GET", "HEAD"):
+            # Reading: the person's roles and the proposal's answers are read once.
+            remember_vendor_roles(self.request.user)
+            read = selectors.proposal_for_editor
+        proposal = read(public_id=_uuid(self.kwargs["id"]), user=self.request.user)
         self.check_object_permissions(self.request, proposal)
         if self.action in VENDOR_STEPS:
             # Before the transition's own refusal, which speaks of members only: a member who

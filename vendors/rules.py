@@ -46,11 +46,26 @@ def _proposal(obj):
 def _membership_role(user, vendor_id):
     if vendor_id is None or not getattr(user, "is_authenticated", False):
         return None
-    return (
+    remembered = getattr(user, "_vendor_roles", None)
+    if remembered is not None and vendor_id in remembered:
+        return remembered[vendor_id]
+    role = (
         VendorMembership.objects.filter(vendor_id=vendor_id, user_id=user.pk)
         .values_list("role", flat=True)
         .first()
     )
+    if remembered is not None:
+        remembered[vendor_id] = role
+    return role
+
+
+def remember_vendor_roles(user):
+    """Read the person's role in each vendor once. A proposal's page asks it many times (every
+    step's permission, every sealed read) while nothing changes it; only the person of one
+    request may remember (`request.user`), never an object a service or a test keeps."""
+    if getattr(user, "is_authenticated", False):
+        user._vendor_roles = {}
+    return user
 
 
 @rules.predicate

@@ -6,11 +6,11 @@ is `vendors.sealing`; these reads ask it. Lookups that may not be seen raise Htt
 answer as for a proposal that does not exist.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from challenges.models import Challenge
+from challenges.models import Challenge, ResponseQuestion
 from core.permissions import can
 
 from . import sealing
@@ -92,6 +92,28 @@ def proposal_for_user(*, public_id, user) -> Proposal:
     """One proposal, or Http404 for anyone who may not see it (as if it did not exist)."""
     proposal = (
         Proposal.objects.select_related("challenge", "vendor").filter(public_id=public_id).first()
+    )
+    if proposal is None or not can(user, "vendors.view_proposal", proposal):
+        raise Http404
+    return proposal
+
+
+def proposal_for_editor(*, public_id, user) -> Proposal:
+    """`proposal_for_user`, read with what its page and its submission's guard ask: the
+    answers, the challenge's questions and whether a price is entered (fixed for this read:
+    a step reads the proposal afresh)."""
+    proposal = (
+        Proposal.objects.select_related("challenge", "vendor")
+        .annotate(has_price_envelope=Exists(PriceEnvelope.objects.filter(proposal=OuterRef("pk"))))
+        .prefetch_related(
+            "answers",
+            Prefetch(
+                "challenge__response_questions",
+                queryset=ResponseQuestion.objects.order_by("order", "id"),
+            ),
+        )
+        .filter(public_id=public_id)
+        .first()
     )
     if proposal is None or not can(user, "vendors.view_proposal", proposal):
         raise Http404

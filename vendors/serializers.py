@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from challenges import selectors as challenge_selectors
 from core.permissions import can
 from core.workflow import allowed_transitions
 
@@ -239,7 +238,8 @@ class ProposalDetailOutput(ProposalListOutput):
             a.question_id: a.text
             for a in selectors.proposal_answers(proposal=proposal, user=self._user())
         }
-        questions = challenge_selectors.challenge_response_questions(challenge=proposal.challenge)
+        # In their order (the model's); read with the proposal when it was read for its page.
+        questions = proposal.challenge.response_questions.all()
         return [
             {
                 "question": q.pk,

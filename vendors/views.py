@@ -45,6 +45,7 @@ from .rules import (
     is_municipal,
     is_vendor_member,
     members_only,
+    remember_vendor_roles,
 )
 
 # The vendor-side steps offered as buttons on the proposal page, with their services.
@@ -71,10 +72,10 @@ def _is_member(user, proposal) -> bool:
     return can(user, "vendors.submit_proposal", proposal)
 
 
-def _member_proposal(user, public_id) -> Proposal:
+def _member_proposal(user, public_id, *, read=selectors.proposal_for_user) -> Proposal:
     """A proposal its vendor's members act on; 404 for whoever may not see it at all, 403 with a
     sentence for staff who may read it after closing but not act for the vendor."""
-    proposal = selectors.proposal_for_user(public_id=public_id, user=user)
+    proposal = read(public_id=public_id, user=user)
     require(user, "vendors.submit_proposal", proposal, members_only(user, proposal))
     return proposal
 
@@ -341,7 +342,8 @@ def proposal_start(request, reference):
 
 def _editor_context(request, proposal, *, form=None, document_form=None):
     user = request.user
-    questions = list(challenge_selectors.challenge_response_questions(challenge=proposal.challenge))
+    # The questions as read with the proposal (`selectors.proposal_for_editor`), in their order.
+    questions = list(proposal.challenge.response_questions.all())
     answers = {
         a.question_id: a.text for a in selectors.proposal_answers(proposal=proposal, user=user)
     }
@@ -381,7 +383,8 @@ def _editor_context(request, proposal, *, form=None, document_form=None):
 
 @login_required
 def proposal_edit(request, public_id):
-    proposal = selectors.proposal_for_user(public_id=public_id, user=request.user)
+    remember_vendor_roles(request.user)
+    proposal = selectors.proposal_for_editor(public_id=public_id, user=request.user)
     if not _is_member(request.user, proposal):
         if is_vendor_member(request.user, proposal):
             # A member who became municipal staff keeps reading, and is told why no more than that.
@@ -475,7 +478,13 @@ def document_download(request, public_id):
 
 @login_required
 def proposal_submit(request, public_id):
-    proposal = _member_proposal(request.user, public_id)
+    if request.method != "POST":
+        # Reading the page: the person's roles and the proposal's answers are read once.
+        remember_vendor_roles(request.user)
+    read = (
+        selectors.proposal_for_user if request.method == "POST" else selectors.proposal_for_editor
+    )
+    proposal = _member_proposal(request.user, public_id, read=read)
     if request.method == "POST":
         try:
             proposal = services.proposal_submit(proposal=proposal, actor=request.user)
@@ -538,6 +547,7 @@ def proposal_step(request, public_id, name):
 @login_required
 def proposal_technical(request, public_id):
     """The technical envelope, read-only: answers and documents, never the price."""
+    remember_vendor_roles(request.user)
     proposal = selectors.proposal_for_user(public_id=public_id, user=request.user)
     context = {
         "proposal": proposal,
@@ -557,6 +567,7 @@ def _receipt(request, public_id, number):
 
     Numbered per proposal rather than by database id, which would reveal how many receipts the
     whole site has issued."""
+    remember_vendor_roles(request.user)
     proposal = selectors.proposal_for_user(public_id=public_id, user=request.user)
     receipts = list(selectors.proposal_receipts(proposal=proposal, user=request.user))
     if not receipts:

@@ -24,8 +24,7 @@ def visible_challenge(user, reference: str) -> Challenge:
 
 def visible_evaluation(user, reference: str):
     """The evaluation for staff and panel members who have not recused; 404 for the rest."""
-    challenge = visible_challenge(user, reference)
-    evaluation = selectors.evaluation_for_challenge(challenge=challenge, user=user)
+    evaluation = selectors.evaluation_by_reference(reference=reference, user=user)
     if evaluation is None:
         raise Http404
     return evaluation

@@ -1,11 +1,14 @@
 """Consensus, opened prices and the ranking: the pages after every evaluator has submitted."""
 
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +32,14 @@ CHART_GAP = 6
 CHART_GROUP_GAP = 28
 
 
+# Proposals per page of the consensus sheet.
+CONSENSUS_PAGE_SIZE = 10
+
+
+def _sheet_url(reference, page: str, anchor: str) -> str:
+    return reverse("evaluation:consensus", kwargs={"reference": reference}) + f"{page}#{anchor}"
+
+
 def _consensus_evaluation(user, reference):
     evaluation = visible_evaluation(user, reference)
     viewer, assignment = viewer_of(evaluation, user)
@@ -48,11 +59,40 @@ def _may_record(evaluation, user) -> bool:
     )
 
 
+@dataclass
+class _SheetProposal:
+    proposal_id: int
+    label: str
+    cells: list = field(default_factory=list)
+
+
+def _by_proposal(cells) -> list[_SheetProposal]:
+    proposals: list[_SheetProposal] = []
+    for cell in cells:
+        if not proposals or proposals[-1].proposal_id != cell.proposal_id:
+            proposals.append(_SheetProposal(cell.proposal_id, cell.label))
+        proposals[-1].cells.append(cell)
+    return proposals
+
+
+def _sheet_page(proposals, request, bound):
+    """The page of proposals to show: the one asked for, or the one whose form was refused."""
+    paginator = Paginator(proposals, CONSENSUS_PAGE_SIZE)
+    number = request.GET.get("page")
+    if bound:
+        at = next((i for i, p in enumerate(proposals) if p.proposal_id == bound[0][0]), 0)
+        number = at // CONSENSUS_PAGE_SIZE + 1
+    return paginator.get_page(number)
+
+
 def _render_consensus(request, evaluation, *, bound=None):
     user = request.user
     cells = selectors.consensus_sheet(evaluation=evaluation, user=user)
     may_record = _may_record(evaluation, user)
-    for cell in cells:
+    # The sheet shows a page of proposals at a time (every criterion of each), so it stays a
+    # page a chair can read and submit without script however many proposals there are.
+    page = _sheet_page(_by_proposal(cells), request, bound)
+    for cell in (c for proposal in page.object_list for c in proposal.cells):
         if not may_record:
             continue
         key = (cell.proposal_id, cell.criterion.pk)
@@ -80,7 +120,8 @@ def _render_consensus(request, evaluation, *, bound=None):
     context = {
         "challenge": evaluation.challenge,
         "evaluation": evaluation,
-        "cells": cells,
+        "page": page,
+        "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "may_record": may_record,
         "may_lock": may_lock,
         "lock_problems": lock_problems,
@@ -107,6 +148,8 @@ def consensus_record(request, reference, proposal_id, criterion_id):
         auto_id=f"id_consensus_{proposal_id}_{criterion_id}_%s",
     )
     anchor = f"cell-{proposal_id}-{criterion_id}"
+    position = selectors.consensus_position(evaluation=evaluation, proposal_id=proposal_id)
+    page = f"?page={position // CONSENSUS_PAGE_SIZE + 1}" if position else ""
     if form.is_valid():
         try:
             services.consensus_record(
@@ -120,11 +163,11 @@ def consensus_record(request, reference, proposal_id, criterion_id):
         except InvalidInput as exc:
             if not exc.field_errors.keys() & {"points", "rationale"}:
                 refused(request, exc)
-                return back("consensus", reference, anchor)
+                return redirect(_sheet_url(reference, page, anchor))
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Consensus score recorded."))
-            return back("consensus", reference, anchor)
+            return redirect(_sheet_url(reference, page, anchor))
     return _render_consensus(request, evaluation, bound=((proposal_id, criterion_id), form))
 
 

@@ -5,7 +5,7 @@ call services (DESIGN.md §2)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -233,6 +233,8 @@ def _letter_for(user, reference):
     award = award_services.live_award(challenge)
     if award is None or award.status not in Award.ANNOUNCED_STATES:
         raise Http404
+    # The challenge just read is the award's: its page and its letter need not read it again.
+    award.challenge = challenge
     if not can(user, "procurement.request_debrief", award):
         raise Http404
     vendor_ids = VendorMembership.objects.filter(user_id=user.pk).values("vendor_id")
@@ -249,6 +251,8 @@ def _letter_for(user, reference):
 
 
 def _render_letter(request, award, proposal, *, form=None):
+    # The ranking is read once, for this page and for the letter it shows.
+    prefetch_related_objects([award], "evaluation__ranking_entries")
     entries = {e.proposal_id: e for e in award.evaluation.ranking_entries.all()}
     debrief = DebriefRequest.objects.filter(award=award, proposal=proposal).first()
     may_debrief = award.debrief_window_open and debrief is None and proposal.pk != award.proposal_id

@@ -193,7 +193,11 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
                     )
                     % {"question": question.prompt, "words": words, "limit": question.max_words}
                 )
-        if not Proposal.objects.filter(pk=self.pk, price_envelope__isnull=False).exists():
+        # Read with the proposal by the editor's page (`selectors.proposal_for_editor`), else now.
+        has_price = getattr(self, "has_price_envelope", None)
+        if has_price is None:
+            has_price = Proposal.objects.filter(pk=self.pk, price_envelope__isnull=False).exists()
+        if not has_price:
             problems.append(_("Enter your price in the price envelope."))
         return problems
 
