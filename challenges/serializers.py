@@ -23,16 +23,20 @@ from .services import CHALLENGE_EDITABLE_FIELDS, MOVE_DIRECTIONS, RESPONSE_QUEST
 
 
 class IdentityHiddenMixin:
-    """Drops `identity_fields` unless the view put `show_identity=True` in the context."""
+    """Leaves out `identity_fields` unless the view put `show_identity=True` in the context.
+
+    They are left out before they are read: a listing for the public never loads who wrote
+    each row (one user query a row). The schema still documents them (as not required).
+    """
 
     identity_fields: tuple[str, ...] = ()
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self.context.get("show_identity"):
-            for name in self.identity_fields:
-                data.pop(name, None)
-        return data
+    @property
+    def _readable_fields(self):
+        hidden = () if self.context.get("show_identity") else self.identity_fields
+        for field in super()._readable_fields:
+            if field.field_name not in hidden:
+                yield field
 
 
 # Challenges

@@ -8,7 +8,6 @@ from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidInput, TransitionRefused
+from core.pagination import paginate
 from core.permissions import can, require
 from core.workflow import allowed_transitions, transition_names, transition_problems
 
@@ -145,18 +145,17 @@ def _back(challenge, anchor: str = ""):
 def board(request):
     form = BoardFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    challenges = selectors.challenge_list(user=request.user, **filters)
-    paginator = Paginator(challenges, BOARD_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    pager = paginate(
+        request, selectors.challenge_board(user=request.user, **filters), per_page=BOARD_PAGE_SIZE
+    )
+    page = pager["page"]
+    # The counts are read for this page only, not joined into the query that pages and counts.
+    page.object_list = selectors.challenge_list_counts(page.object_list)
     context = {
         "form": form,
         "page": page,
-        "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "ellipsis": paginator.ELLIPSIS,
+        "pager": pager,
         "filtered": any(filters.values()),
-        "query": query.urlencode(),
     }
     return render(request, "challenges/board.html", context)
 

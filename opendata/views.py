@@ -8,19 +8,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from challenges.models import Challenge
+from core.pagination import paginate
 from core.spreadsheet import csv_response
 from procurement.models import Award
 from procurement.selectors import announced_q, is_published
 
 from . import ocds, packages, selectors
 
+# Rows of the index per page; the CSV and the API give the whole list.
+INDEX_PAGE_SIZE = 25
+
 
 def index(request):
-    return render(
-        request,
-        "opendata/open_data.html",
-        {"challenges": selectors.open_data_challenges()},
-    )
+    pager = paginate(request, selectors.open_data_index(), per_page=INDEX_PAGE_SIZE)
+    return render(request, "opendata/open_data.html", {"pager": pager, "page": pager["page"]})
 
 
 def _published(reference) -> Challenge:
