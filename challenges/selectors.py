@@ -1,6 +1,6 @@
 """Reads for challenges: every list a page or endpoint shows comes from here."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from core.predicates import is_admin, is_approver, is_staff_member
@@ -110,21 +110,31 @@ def challenge_board(
     return qs.select_related("department").only(*LIST_COLUMNS).order_by(*LIST_ORDER)
 
 
+def _counts_by_challenge(rows, ids, kind: str):
+    return (
+        rows.filter(challenge_id__in=ids)
+        .order_by()
+        .values("challenge_id")
+        .annotate(kind=Value(kind), n=Count("pk"))
+        .values_list("challenge_id", "kind", "n")
+    )
+
+
 def challenge_list_counts(challenges) -> list[Challenge]:
-    """Sets `answered_question_count` and `issued_addendum_count` on a page of challenges."""
+    """Sets `answered_question_count` and `issued_addendum_count` on a page of challenges.
+
+    One query for the page's rows alone, however deep the page.
+    """
     challenges = list(challenges)
     counts = {}
     if challenges:
-        counts = {
-            pk: (answered, issued)
-            for pk, answered, issued in Challenge.objects.filter(
-                pk__in=[c.pk for c in challenges]
-            ).values_list("pk", _count_of(_answered_questions()), _count_of(_issued_addenda()))
-        }
+        ids = [c.pk for c in challenges]
+        answered = _counts_by_challenge(_answered_questions(), ids, "answered")
+        issued = _counts_by_challenge(_issued_addenda(), ids, "issued")
+        counts = {(pk, kind): n for pk, kind, n in answered.union(issued, all=True)}
     for challenge in challenges:
-        challenge.answered_question_count, challenge.issued_addendum_count = counts.get(
-            challenge.pk, (0, 0)
-        )
+        challenge.answered_question_count = counts.get((challenge.pk, "answered"), 0)
+        challenge.issued_addendum_count = counts.get((challenge.pk, "issued"), 0)
     return challenges
 
 
@@ -141,7 +151,7 @@ def challenge_list(
         mine=mine,
     )
     return (
-        qs.select_related("department", "owner")
+        qs.select_related("department")
         .annotate(
             answered_question_count=_count_of(_answered_questions()),
             issued_addendum_count=_count_of(_issued_addenda()),
