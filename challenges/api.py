@@ -106,8 +106,11 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         return None if page is None else selectors.challenge_list_counts(page)
 
     def filter_queryset(self, queryset):
-        # The filters are list parameters; a challenge's own URL ignores them.
-        if self.action != "list":
+        # The filters are list parameters; a challenge's own URL ignores them. Without any, the
+        # list is `get_queryset()` as it is (the filter set would build the same one).
+        if self.action != "list" or not (
+            ChallengeFilter.base_filters.keys() & self.request.query_params.keys()
+        ):
             return queryset
         return super().filter_queryset(queryset)
 

@@ -49,6 +49,14 @@ def _moment(value):
     return None if value is None else _MOMENT_FIELD.to_representation(value)
 
 
+# Amounts in CAD as the model's decimal fields give them (a string with two decimals).
+_AMOUNT_FIELD = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+def _amount(value):
+    return None if value is None else _AMOUNT_FIELD.to_representation(value)
+
+
 class DepartmentOutput(serializers.ModelSerializer):
     class Meta:
         model = Department
@@ -122,7 +130,28 @@ class ChallengeDetailOutput(ChallengeListOutput):
         ]
 
     def to_representation(self, challenge):
-        return serializers.ModelSerializer.to_representation(self, challenge)
+        # As for a list row: what the declared fields give, without building 25 fields a request.
+        data = super().to_representation(challenge)
+        data.update(
+            {name: getattr(challenge, name) for name in self.TEXT_FIELDS},
+            budget_min=_amount(challenge.budget_min),
+            budget_max=_amount(challenge.budget_max),
+            **{name: _moment(getattr(challenge, name)) for name in self.MOMENT_FIELDS},
+            allowed_transitions=self.get_allowed_transitions(challenge),
+        )
+        return data
+
+    TEXT_FIELDS = (
+        "problem",
+        "context",
+        "desired_outcomes",
+        "constraints",
+        "success_measures",
+        "affected_communities",
+        "changes_requested_reason",
+        "cancellation_reason",
+    )
+    MOMENT_FIELDS = ("approved_at", "closed_at", "created_at", "updated_at")
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_allowed_transitions(self, challenge) -> list[str]:

@@ -13,8 +13,8 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from challenges.models import Addendum, Challenge, CommunityInput, Question
-from challenges.selectors import challenge_board, challenge_list_counts
-from challenges.serializers import ChallengeListOutput
+from challenges.selectors import challenge_board, challenge_list, challenge_list_counts
+from challenges.serializers import ChallengeDetailOutput, ChallengeListOutput
 from tests.factories import (
     AddendumFactory,
     ChallengeFactory,
@@ -143,6 +143,23 @@ def test_a_list_row_is_what_the_declared_fields_give(alice, department):
 
     assert output.data == generic
     assert generic["status_display"] == "Open for proposals"
+
+
+@pytest.mark.parametrize("status", ["draft", "published", "cancelled"])
+def test_the_challenge_api_gives_what_the_declared_fields_give(rf, alice, department, status):
+    challenge = ChallengeFactory(owner=alice, department=department, budget_min=None)
+    set_status(challenge, status, changes_requested_reason="Say more.")
+    challenge = challenge_list(user=alice).get(pk=challenge.pk)
+    request = rf.get("/")
+    request.user = alice
+
+    output = ChallengeDetailOutput(challenge, context={"request": request})
+    generic = serializers.ModelSerializer.to_representation(output, challenge)
+
+    assert output.data == generic
+    assert generic["budget_min"] is None
+    assert generic["budget_max"] == "150000.00"
+    assert generic["changes_requested_reason"] == "Say more."
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "alice"])
