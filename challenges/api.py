@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from core.api import (
@@ -96,11 +96,21 @@ class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filterset_class = ChallengeFilter
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.challenge_board(user=self.request.user)
         return selectors.challenge_list(user=self.request.user)
 
+    def paginate_queryset(self, queryset):
+        # The counts are read for the page only, not joined into the query that pages and counts.
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.challenge_list_counts(page)
+
     def filter_queryset(self, queryset):
-        # The filters are list parameters; a challenge's own URL ignores them.
-        if self.action != "list":
+        # The filters are list parameters; a challenge's own URL ignores them. Without any, the
+        # list is `get_queryset()` as it is (the filter set would build the same one).
+        if self.action != "list" or not (
+            ChallengeFilter.base_filters.keys() & self.request.query_params.keys()
+        ):
             return queryset
         return super().filter_queryset(queryset)
 
@@ -188,6 +198,10 @@ CHALLENGE_REFERENCE = OpenApiParameter(
 )
 
 
+# What the rules that decide who may read a challenge's rows look at (challenges.rules).
+READ_RULE_COLUMNS = ("reference", "status", "published_at", "owner_id")
+
+
 class ChallengeChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """List and create rows of one challenge; `challenge_permission` says who may read them."""
 
@@ -198,11 +212,13 @@ class ChallengeChildViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_challenge(self) -> Challenge:
         if not hasattr(self, "_challenge"):
-            challenge = (
-                Challenge.objects.select_related("department", "owner")
-                .filter(reference=self.kwargs["challenge_reference"])
-                .first()
-            )
+            challenges = Challenge.objects.filter(reference=self.kwargs["challenge_reference"])
+            if self.request.method in SAFE_METHODS:
+                # A read needs what the rules ask of the challenge, not its statement.
+                challenges = challenges.only(*READ_RULE_COLUMNS)
+            else:
+                challenges = challenges.select_related("department", "owner")
+            challenge = challenges.first()
             if challenge is None or not can(
                 self.request.user, self.challenge_permission, challenge
             ):

@@ -1,6 +1,6 @@
 """Query filters for the challenge list.
 
-The filter set validates and documents the parameters; `selectors.challenge_list` applies them, so
+The filter set validates and documents the parameters; `selectors.challenge_board` applies them, so
 the board page and the API filter the same way and see the same challenges.
 """
 
@@ -8,7 +8,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from .models import Challenge
-from .selectors import challenge_list
+from .selectors import challenge_board
 
 
 class ChallengeFilter(django_filters.FilterSet):
@@ -30,7 +30,7 @@ class ChallengeFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        return challenge_list(
+        return challenge_board(
             user=self.request.user,
             search=(data.get("q") or "").strip(),
             status=data.get("status") or "",

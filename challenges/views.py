@@ -8,7 +8,6 @@ from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidInput, TransitionRefused
+from core.pagination import paginate
 from core.permissions import can, require
 from core.workflow import allowed_transitions, transition_names, transition_problems
 
@@ -106,11 +106,11 @@ def require_to(user, perm: str, obj=None) -> None:
     require(user, perm, obj, str(DENIED[perm]) if perm in DENIED else None)
 
 
-def visible_challenge(user, reference: str) -> Challenge:
+def visible_challenge(user, reference: str, *, queryset=None) -> Challenge:
     """The challenge, or 404 for anyone who may not see it (a 403 would confirm it exists)."""
-    challenge = get_object_or_404(
-        Challenge.objects.select_related("department", "owner"), reference=reference
-    )
+    if queryset is None:
+        queryset = Challenge.objects.select_related("department", "owner")
+    challenge = get_object_or_404(queryset, reference=reference)
     if not can(user, "challenges.view_challenge", challenge):
         raise Http404
     return challenge
@@ -145,24 +145,27 @@ def _back(challenge, anchor: str = ""):
 def board(request):
     form = BoardFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    challenges = selectors.challenge_list(user=request.user, **filters)
-    paginator = Paginator(challenges, BOARD_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    pager = paginate(
+        request, selectors.challenge_board(user=request.user, **filters), per_page=BOARD_PAGE_SIZE
+    )
+    page = pager["page"]
+    # The counts are read for this page only, not joined into the query that pages and counts.
+    page.object_list = selectors.challenge_list_counts(page.object_list)
     context = {
         "form": form,
         "page": page,
-        "page_links": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "ellipsis": paginator.ELLIPSIS,
+        "pager": pager,
         "filtered": any(filters.values()),
-        "query": query.urlencode(),
     }
     return render(request, "challenges/board.html", context)
 
 
 def detail(request, reference):
-    return _render_detail(request, visible_challenge(request.user, reference))
+    # The page shows the department, never the owner's row.
+    challenge = visible_challenge(
+        request.user, reference, queryset=Challenge.objects.select_related("department")
+    )
+    return _render_detail(request, challenge)
 
 
 def _render_detail(request, challenge, *, input_form=None, question_form=None):
@@ -178,7 +181,13 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
             "problems": transition_problems(challenge, step),
         }
 
+    # Every question this reader may see, read once: the answered ones (for everyone) are among
+    # them.
     questions = list(selectors.challenge_questions_for(challenge=challenge, user=user))
+    answered_questions = sorted(
+        (q for q in questions if q.status == Question.Status.ANSWERED),
+        key=lambda q: (q.answered_at, q.asked_at, q.pk),
+    )
     open_questions, own_questions = [], []
     if may["view_question_asker"]:
         open_questions = [q for q in questions if q.status == Question.Status.SUBMITTED]
@@ -188,22 +197,27 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
     elif user.is_authenticated:
         own_questions = [q for q in questions if q.asked_by_id == user.pk]
 
+    # Staff read all input and all addenda in one query each, and the page splits them.
     pending_input = []
     if may["view_pending_communityinput"]:
-        pending_input = list(selectors.challenge_pending_input(challenge=challenge))
+        every_input = list(selectors.challenge_input_for(challenge=challenge, user=user))
+        published_input = [i for i in every_input if i.status == CommunityInput.Status.PUBLISHED]
+        pending_input = [i for i in every_input if i.status == CommunityInput.Status.PENDING]
         for item in pending_input:
             item.moderation_form = ModerationForm(auto_id=f"id_input_{item.pk}_%s")
+    else:
+        published_input = selectors.challenge_published_input(challenge=challenge)
 
     draft_addenda = []
     if may["issue_addendum"]:
-        draft_addenda = list(
-            selectors.challenge_addenda_for(challenge=challenge, user=user).filter(
-                status=Addendum.Status.DRAFT
-            )
-        )
+        every_addendum = list(selectors.challenge_addenda_for(challenge=challenge, user=user))
+        addenda = [a for a in every_addendum if a.status == Addendum.Status.ISSUED]
+        draft_addenda = [a for a in every_addendum if a.status == Addendum.Status.DRAFT]
         for addendum in draft_addenda:
             addendum.can_issue = "issue" in allowed_transitions(addendum, user)
             addendum.problems = [] if addendum.can_issue else transition_problems(addendum, "issue")
+    else:
+        addenda = selectors.challenge_issued_addenda(challenge=challenge)
 
     questions_closed = bool(
         challenge.status == Challenge.Status.PUBLISHED
@@ -233,12 +247,12 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         and challenge.status == Challenge.Status.IN_REVIEW,
         "activities": activities,
         "participants_total": sum(a.participants for a in activities),
-        "published_input": selectors.challenge_published_input(challenge=challenge),
+        "published_input": published_input,
         "pending_input": pending_input,
-        "answered_questions": selectors.challenge_public_questions(challenge=challenge),
+        "answered_questions": answered_questions,
         "open_questions": open_questions,
         "own_questions": own_questions,
-        "addenda": selectors.challenge_issued_addenda(challenge=challenge),
+        "addenda": addenda,
         "response_questions": selectors.challenge_response_questions(challenge=challenge),
         "draft_addenda": draft_addenda,
         "questions_closed": questions_closed,

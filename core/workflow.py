@@ -138,10 +138,12 @@ def allowed_transitions(instance, user) -> list[str]:
     for name in transition_names(type(instance)):
         meta = _meta(instance, name)
         state = meta.field.get_state(instance)
+        # Permission before the guards: a guard may query (open questions, a plan), and most
+        # readers of a page may take no step at all.
         if (
             meta.has_transition(state)
-            and meta.conditions_met(instance, state)
             and meta.has_transition_perm(instance, state, user)
+            and meta.conditions_met(instance, state)
         ):
             result.append(name)
     return result

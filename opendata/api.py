@@ -46,6 +46,8 @@ class OpenDataViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = REFERENCE_PATTERN
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.open_data_index()
         return selectors.open_data_challenges()
 
     def _challenge(self) -> Challenge:

@@ -17,6 +17,15 @@ def open_data_challenges() -> QuerySet[Challenge]:
     )
 
 
+def open_data_index() -> QuerySet[Challenge]:
+    """The published challenges, with only what the index and the list API show of them."""
+    return (
+        open_data_challenges()
+        .select_related(None)
+        .only("reference", "title", "status", "published_at")
+    )
+
+
 def open_data_measurements() -> QuerySet[Measurement]:
     """Measurements of the pilots of published challenges, by challenge, indicator and date."""
     return (

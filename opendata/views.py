@@ -6,21 +6,52 @@ import json
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
+from core.pagination import paginate
 from core.spreadsheet import csv_response
 from procurement.models import Award
 from procurement.selectors import announced_q, is_published
 
 from . import ocds, packages, selectors
 
+# Rows of the index per page; the CSV and the API give the whole list.
+INDEX_PAGE_SIZE = 20
+
+
+# Each row links four pages of its challenge. Reversing each link of each row cost more than the
+# rest of the page: each is reversed once, and every row puts its reference in the placeholder's
+# place (references are letters, digits and hyphens: nothing to quote).
+_PLACEHOLDER = "__reference__"
+_ROW_LINKS = {
+    "page": "challenges:detail",
+    "releases": "opendata:open_data_releases",
+    "record": "opendata:open_data_record",
+    "outcomes": "procurement:outcomes",
+}
+
+
+def _with_links(challenges):
+    links = {key: reverse(name, args=[_PLACEHOLDER]) for key, name in _ROW_LINKS.items()}
+    labels = {
+        "releases": _("Release package of %(reference)s (JSON)"),
+        "record": _("Record of %(reference)s (JSON)"),
+        "outcomes": _("Outcomes of %(reference)s"),
+    }
+    for challenge in challenges:
+        reference = challenge.reference
+        challenge.links = {key: url.replace(_PLACEHOLDER, reference) for key, url in links.items()}
+        challenge.labels = {key: label % {"reference": reference} for key, label in labels.items()}
+    return challenges
+
 
 def index(request):
-    return render(
-        request,
-        "opendata/open_data.html",
-        {"challenges": selectors.open_data_challenges()},
-    )
+    pager = paginate(request, selectors.open_data_index(), per_page=INDEX_PAGE_SIZE)
+    page = pager["page"]
+    page.object_list = _with_links(page.object_list)
+    return render(request, "opendata/open_data.html", {"pager": pager, "page": page})
 
 
 def _published(reference) -> Challenge:

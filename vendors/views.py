@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from challenges import selectors as challenge_selectors
 from challenges.models import Challenge
 from core.errors import InvalidInput, TransitionRefused
+from core.pagination import paginate
 from core.permissions import can, require
 from core.timefmt import format_local
 from core.workflow import allowed_transitions, transition_problems
@@ -109,8 +110,13 @@ def register(request):
     return render(request, "vendors/register.html", {"form": form})
 
 
+# The portal's lists grow with every proposal and every challenge: each is shown a page at a time.
+PORTAL_PROPOSALS_PER_PAGE = 20
+PORTAL_CHALLENGES_PER_PAGE = 10
+
+
 def _open_challenges(user):
-    return challenge_selectors.challenge_list(user=user, status=Challenge.Status.PUBLISHED).filter(
+    return challenge_selectors.challenge_board(user=user, status=Challenge.Status.PUBLISHED).filter(
         submission_deadline__gt=timezone.now()
     )
 
@@ -144,22 +150,41 @@ def _render_portal(request, *, invite_forms=None, status=200):
                 or InviteForm(auto_id=f"id_invite_{vendor.public_id.hex}_%s"),
             }
         )
-    proposals = list(selectors.proposals_for_vendor_user(user))
-    existing = {(p.challenge_id, p.vendor_id): p for p in proposals}
+    proposals_pager = paginate(
+        request,
+        selectors.proposals_for_vendor_user(user),
+        per_page=PORTAL_PROPOSALS_PER_PAGE,
+        param="proposals_page",
+    )
     vendors = [o["vendor"] for o in organizations]
     # Every organization listed is the user's own, so one check covers them all.
     acts_for_vendors = not is_municipal(user)
-    open_challenges = []
+    open_challenges, challenges_pager = [], None
     if vendors and acts_for_vendors:
-        for challenge in _open_challenges(user):
+        challenges_pager = paginate(
+            request,
+            _open_challenges(user),
+            per_page=PORTAL_CHALLENGES_PER_PAGE,
+            param="challenges_page",
+        )
+        open_challenges = list(challenges_pager["page"].object_list)
+        # The organizations' proposals to the challenges of this page, to offer "continue".
+        existing = {
+            (p.challenge_id, p.vendor_id): p
+            for p in selectors.proposals_for_vendor_user(user).filter(
+                challenge__in=[c.pk for c in open_challenges]
+            )
+        }
+        for challenge in open_challenges:
             challenge.responses = [
                 {"vendor": v, "proposal": existing.get((challenge.pk, v.pk))} for v in vendors
             ]
-            open_challenges.append(challenge)
     context = {
         "organizations": organizations,
-        "proposals": proposals,
+        "proposals": list(proposals_pager["page"].object_list),
+        "proposals_pager": proposals_pager,
         "open_challenges": open_challenges,
+        "challenges_pager": challenges_pager,
         "may_register": can(user, "vendors.add_vendororganization"),
         "acts_for_vendors": acts_for_vendors,
     }

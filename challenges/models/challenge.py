@@ -163,7 +163,8 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    # Indexed as the first column of `challenge_list_order`.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # When the chronograph must next look at this challenge (procurement.chronograph keeps it).
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -178,6 +179,14 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
         indexes = [
+            # Every challenge list is in this order (challenges.selectors.LIST_ORDER): a page is
+            # read from the index, backwards, instead of sorting every visible challenge.
+            models.Index(fields=["published_at", "created_at", "id"], name="challenge_list_order"),
+            # The same order within one state (the board's and the API's status filter).
+            models.Index(
+                fields=["status", "published_at", "created_at", "id"],
+                name="challenge_status_list_order",
+            ),
             # The chronograph's scan reads only rows with a due event.
             models.Index(
                 fields=["next_due_at"],
@@ -214,6 +223,11 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("challenges:detail", kwargs={"reference": self.reference})
+
+    def get_status_display(self):
+        # Django's own rebuilds a dict of every (translated) choice on each call; lists call it
+        # once a row.
+        return self.Status(self.status).label
 
     @property
     def in_consultation(self) -> bool:

@@ -87,6 +87,12 @@ class CommunityInput(ConcurrentTransitionMixin, models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("community input")
         verbose_name_plural = _("community input")
+        indexes = [
+            # A challenge's input is listed in this order (pages of the community input API).
+            models.Index(
+                fields=["challenge", "created_at", "id"], name="communityinput_list_order"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.challenge.reference}"

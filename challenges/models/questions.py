@@ -44,6 +44,10 @@ class Question(ConcurrentTransitionMixin, models.Model):
         ordering = ["asked_at", "id"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
+        indexes = [
+            # A challenge's questions are listed in this order (pages of the questions API).
+            models.Index(fields=["challenge", "asked_at", "id"], name="question_list_order"),
+        ]
 
     def __str__(self):
         return f"Question {self.pk} on {self.challenge.reference}"

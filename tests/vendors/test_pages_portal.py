@@ -395,3 +395,38 @@ def test_an_unknown_invitation_link_is_not_found_with_a_sentence(client, mia):
 
     assert response.status_code == 404
     assert "This invitation link is not valid." in response.content.decode()
+
+
+# --- the portal's lists, a page at a time ---------------------------------------------------------
+
+
+def test_the_portal_shows_proposals_and_open_challenges_a_page_at_a_time(
+    client, dave, acme, published_challenge
+):
+    from vendors.views import PORTAL_CHALLENGES_PER_PAGE, PORTAL_PROPOSALS_PER_PAGE
+
+    def open_challenges_with_proposals(total):
+        for _ in range(total - Proposal.objects.filter(vendor=acme).count()):
+            challenge = set_status(ChallengeFactory(owner=published_challenge.owner), "published")
+            services.proposal_start(challenge=challenge, vendor=acme, actor=dave)
+
+    open_challenges_with_proposals(3)
+    few = _portal_queries(client, dave)
+    open_challenges_with_proposals(30)
+    many = _portal_queries(client, dave)
+    with CaptureQueriesContext(connection) as queries:
+        later = client.get(PORTAL, {"proposals_page": 2, "challenges_page": 3})
+
+    assert many == few == len(queries)
+    first = client.get(PORTAL)
+    assert len(first.context["proposals"]) == PORTAL_PROPOSALS_PER_PAGE
+    assert len(first.context["open_challenges"]) == PORTAL_CHALLENGES_PER_PAGE
+    assert len(later.context["proposals"]) == 30 - PORTAL_PROPOSALS_PER_PAGE
+    # 31 open challenges (the fixture's and 30 more), 10 a page.
+    assert len(later.context["open_challenges"]) == PORTAL_CHALLENGES_PER_PAGE
+    text = first.content.decode()
+    assert "proposals_page=2" in text and "challenges_page=2" in text
+    # Each open challenge of the page offers to continue the proposal already started.
+    for challenge in first.context["open_challenges"]:
+        (response,) = challenge.responses
+        assert (response["proposal"] is not None) == (challenge.pk != published_challenge.pk)
