@@ -47,6 +47,29 @@ def notification_email_send(notification_id: int):
 
 
 @shared_task(
+    name="procurement.notification_emails_send",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def notification_emails_send(notification_ids: list[int]):
+    """Send a batch of notifications' e-mails, each under its own lease; one that fails does not
+    stop the others, and the task is retried for the failed ones only."""
+    results, failed = {}, []
+    for notification_id in notification_ids:
+        try:
+            results[notification_id] = send_email(notification_id=notification_id)
+        except Exception as exc:  # noqa: BLE001  (retried below, the others still go out)
+            failed.append((notification_id, exc))
+    if failed:
+        logger.warning("%d notification e-mail(s) failed; retrying them.", len(failed))
+        raise notification_emails_send.retry(args=([pk for pk, _exc in failed],), exc=failed[0][1])
+    return results
+
+
+@shared_task(
     name="procurement.outgoing_email_send",
     autoretry_for=(SMTPException, OSError),
     retry_backoff=True,
