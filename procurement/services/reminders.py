@@ -9,7 +9,7 @@ number of workers, beat ticks or broker restarts.
 
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -36,10 +36,7 @@ def _key(audience, recipient_id, deadline_name, deadline_at, offset_seconds):
     return (audience, recipient_id, deadline_name, deadline_at, offset_seconds)
 
 
-def reminders_plan(*, subject, now=None) -> dict[str, int]:
-    """Bring the planned rows of `subject` in line with its deadlines and audiences now."""
-    now = now or timezone.now()
-    content_type = ContentType.objects.get_for_model(subject, for_concrete_model=True)
+def _wanted(subject) -> dict[tuple, datetime]:
     wanted = {}
     for audience in audiences_for(subject):
         for target in audience.targets(subject):
@@ -53,46 +50,73 @@ def reminders_plan(*, subject, now=None) -> dict[str, int]:
                     seconds,
                 )
                 wanted[key] = target.deadline_at - offset
-    rows = ReminderDelivery.objects.filter(content_type=content_type, object_id=subject.pk).exclude(
-        status=Status.SENT
-    )
-    existing = {
-        _key(r.audience, r.recipient_id, r.deadline_name, r.deadline_at, r.offset_seconds): r
-        for r in rows
-    }
-    cancelled = revived = 0
-    for key, row in existing.items():
-        if row.status == Status.PLANNED and key not in wanted:
-            row.status = Status.CANCELLED
-            row.status_reason = "deadline moved or no longer concerned"
-            row.save(update_fields=["status", "status_reason", "updated_at"])
-            cancelled += 1
-        elif row.status == Status.CANCELLED and key in wanted and row.due_at > now:
-            # The deadline came back to a value it had before.
-            row.status = Status.PLANNED
-            row.status_reason = ""
-            row.save(update_fields=["status", "status_reason", "updated_at"])
-            revived += 1
-    # A reminder whose moment has already passed is not planned late: "7 days left" sent with
-    # two days left would mislead.
-    new = [
-        ReminderDelivery(
-            audience=audience,
-            content_type=content_type,
-            object_id=subject.pk,
-            recipient_id=recipient_id,
-            deadline_name=deadline_name,
-            deadline_at=deadline_at,
-            offset_seconds=seconds,
-            due_at=due_at,
-        )
-        for (audience, recipient_id, deadline_name, deadline_at, seconds), due_at in wanted.items()
-        if due_at > now
-        and (audience, recipient_id, deadline_name, deadline_at, seconds) not in existing
-    ]
-    # Rows already sent for the same key are skipped by the unique constraint.
-    ReminderDelivery.objects.bulk_create(new, ignore_conflicts=True)
-    return {"planned": len(new), "cancelled": cancelled, "revived": revived}
+    return wanted
+
+
+def reminders_plan(*, subject, now=None) -> dict[str, int]:
+    """Bring the planned rows of `subject` in line with its deadlines and audiences now."""
+    return reminders_plan_many(subjects=[subject], now=now)
+
+
+def reminders_plan_many(*, subjects, now=None) -> dict[str, int]:
+    """`reminders_plan` for several subjects: their rows are read, updated and created in a few
+    queries (the audiences are asked once per subject)."""
+    now = now or timezone.now()
+    report = {"planned": 0, "cancelled": 0, "revived": 0}
+    by_type: dict = defaultdict(dict)
+    for subject in subjects:
+        content_type = ContentType.objects.get_for_model(subject, for_concrete_model=True)
+        by_type[content_type][subject.pk] = subject
+    for content_type, of_type in by_type.items():
+        wanted = {pk: _wanted(subject) for pk, subject in of_type.items()}
+        rows = ReminderDelivery.objects.filter(
+            content_type=content_type, object_id__in=list(of_type)
+        ).exclude(status=Status.SENT)
+        existing: dict[int, dict] = defaultdict(dict)
+        for r in rows:
+            key = _key(r.audience, r.recipient_id, r.deadline_name, r.deadline_at, r.offset_seconds)
+            existing[r.object_id][key] = r
+        cancelled, revived = [], []
+        for pk, keyed in existing.items():
+            for key, row in keyed.items():
+                if row.status == Status.PLANNED and key not in wanted[pk]:
+                    cancelled.append(row.pk)
+                elif row.status == Status.CANCELLED and key in wanted[pk] and row.due_at > now:
+                    # The deadline came back to a value it had before.
+                    revived.append(row.pk)
+        if cancelled:
+            ReminderDelivery.objects.filter(pk__in=cancelled).update(
+                status=Status.CANCELLED,
+                status_reason="deadline moved or no longer concerned",
+                updated_at=timezone.now(),
+            )
+        if revived:
+            ReminderDelivery.objects.filter(pk__in=revived).update(
+                status=Status.PLANNED, status_reason="", updated_at=timezone.now()
+            )
+        # A reminder whose moment has already passed is not planned late: "7 days left" sent
+        # with two days left would mislead.
+        new = [
+            ReminderDelivery(
+                audience=key[0],
+                content_type=content_type,
+                object_id=pk,
+                recipient_id=key[1],
+                deadline_name=key[2],
+                deadline_at=key[3],
+                offset_seconds=key[4],
+                due_at=due_at,
+            )
+            for pk, keyed in wanted.items()
+            for key, due_at in keyed.items()
+            if due_at > now and key not in existing[pk]
+        ]
+        # Rows already sent for the same key are skipped by the unique constraint.
+        ReminderDelivery.objects.bulk_create(new, ignore_conflicts=True)
+        report["planned"] += len(new)
+        report["cancelled"] += len(cancelled)
+        report["revived"] += len(revived)
+    return report
 
 
 def _subjects(rows) -> dict[tuple[int, int], object]:
@@ -268,19 +292,31 @@ def _deliver_one_by_one(now, *, limit: int) -> tuple[int, int]:
     return (len(due) if sent else 0), sent
 
 
-def reminders_replan_for(instance) -> None:
-    """Plan again every subject that a saved row (a trigger) may change the audience of."""
-    label = instance._meta.label
-    seen = set()
+def _subjects_to_replan(instances) -> list:
+    """The subjects whose audiences saved rows (triggers) may change, each once."""
     from ..audiences import all_audiences
 
-    for audience in all_audiences():
-        trigger = audience.triggers.get(label)
-        if trigger is None:
-            continue
-        for subject in trigger(instance):
-            if subject is None or (subject._meta.label, subject.pk) in seen:
+    subjects = {}
+    for instance in instances:
+        label = instance._meta.label
+        for audience in all_audiences():
+            trigger = audience.triggers.get(label)
+            if trigger is None:
                 continue
-            key = (subject._meta.label, subject.pk)
-            seen.add(key)
-            reminders_plan(subject=subject)
+            for subject in trigger(instance):
+                if subject is not None:
+                    subjects.setdefault((subject._meta.label, subject.pk), subject)
+    return list(subjects.values())
+
+
+def reminders_replan_for(instance) -> None:
+    """Plan again every subject that a saved row (a trigger) may change the audience of."""
+    for subject in _subjects_to_replan([instance]):
+        reminders_plan(subject=subject)
+
+
+def reminders_replan_many(instances) -> None:
+    """`reminders_replan_for` for many saved rows at once (the end of a batch of steps)."""
+    subjects = _subjects_to_replan(instances)
+    if subjects:
+        reminders_plan_many(subjects=subjects)
