@@ -90,6 +90,9 @@ def guard_condition(method_name: str):
     """A django-fsm condition that passes when the named guard method reports no problems."""
 
     def condition(instance) -> bool:
+        # transition_run asked this guard of the locked row a moment ago: not a second time.
+        if method_name in getattr(instance, "_guards_passed", ()):
+            return True
         return not getattr(instance, method_name)()
 
     condition.__name__ = f"no_{method_name}"
@@ -187,7 +190,12 @@ def _run_locked(locked, name: str, actor, reason: str, kwargs: dict):
             problems,
             allowed=allowed_transitions(locked, actor) if actor is not None else [],
         )
-    getattr(locked, name)(by=actor, reason=reason, **kwargs)
+    guard = _meta(locked, name).get_transition(_meta(locked, name).field.get_state(locked))
+    locked._guards_passed = {guard.custom["guard"]} if "guard" in guard.custom else set()
+    try:
+        getattr(locked, name)(by=actor, reason=reason, **kwargs)
+    finally:
+        del locked._guards_passed
     try:
         locked.save()
     except ConcurrentTransition as exc:

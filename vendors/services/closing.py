@@ -31,6 +31,8 @@ def proposals_close(*, instance: Challenge, actor=None) -> None:
         .order_by("pk")
     )
     for proposal in proposals:
+        proposal.challenge = instance  # what their saves' receivers read, already loaded
+    for proposal in proposals:
         if proposal.status == Proposal.Status.SUBMITTED:
             transition_run(
                 instance=proposal, name="receive", actor=None, reason=reason, locked=True
