@@ -14,6 +14,7 @@ from core.audit_chain import audit_verify
 from core.models import AuditEntry
 from opendata.models import Release
 from opendata.services import on_publish
+from procurement import chronograph
 from procurement.chronograph import chronograph_run_due
 from procurement.models import ChronographStep, Notification, ReminderDelivery
 from procurement.services import reminders_deliver_due
@@ -270,3 +271,25 @@ def test_a_person_no_longer_concerned_is_not_reminded_in_a_batch(clock, challeng
     assert ReminderDelivery.objects.filter(
         recipient=people[1], offset_seconds=2 * 3600, status=Status.CANCELLED
     ).exists()
+
+
+def test_a_tick_past_its_time_budget_leaves_the_other_batches_to_the_next_tick(
+    clock, alice, department, monkeypatch
+):
+    challenges = due_challenges(3, alice, department, clock, drafts=0)
+    clock.move_to(SUBMISSION_DEADLINE)
+    # The tick starts at 0 s; its first batch at 0 s; its second would start at 100 s.
+    readings = [0.0, 0.0, 100.0]
+    monkeypatch.setattr(chronograph, "monotonic", lambda: readings.pop(0) if readings else 100.0)
+
+    first = chronograph_run_due(batch_size=2, budget_seconds=10)
+    second = chronograph_run_due(batch_size=2)
+
+    assert first == {"rows": 2, "steps": 2, "skipped": 0, "errors": 0}
+    assert second == {"rows": 1, "steps": 1, "skipped": 0, "errors": 0}
+    assert (
+        Challenge.objects.filter(
+            pk__in=[c.pk for c in challenges], status=Challenge.Status.CLOSED
+        ).count()
+        == 3
+    )
