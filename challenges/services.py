@@ -145,9 +145,12 @@ def challenge_schedule(
     return challenge
 
 
-def challenge_transition(*, challenge: Challenge, actor, name: str, reason: str = "") -> Challenge:
-    """Run one of the challenge's transitions (open_co_design, submit_for_review, approve, ...)."""
-    return transition_run(instance=challenge, name=name, actor=actor, reason=reason)
+def challenge_transition(
+    *, challenge: Challenge, actor, name: str, reason: str = "", locked: bool = False
+) -> Challenge:
+    """Run one of the challenge's transitions (open_co_design, submit_for_review, approve, ...).
+    `locked`: the caller holds the row's lock already (core.workflow.transition_run)."""
+    return transition_run(instance=challenge, name=name, actor=actor, reason=reason, locked=locked)
 
 
 @transaction.atomic

@@ -90,6 +90,9 @@ def guard_condition(method_name: str):
     """A django-fsm condition that passes when the named guard method reports no problems."""
 
     def condition(instance) -> bool:
+        # transition_run asked this guard of the locked row a moment ago: not a second time.
+        if method_name in getattr(instance, "_guards_passed", ()):
+            return True
         return not getattr(instance, method_name)()
 
     condition.__name__ = f"no_{method_name}"
@@ -163,30 +166,45 @@ def transition_problems(instance, name: str) -> list[str]:
     return problems + registered_guard_problems(instance, name)
 
 
-def transition_run(*, instance, name: str, actor, reason: str = "", **kwargs):
+def transition_run(*, instance, name: str, actor, reason: str = "", locked: bool = False, **kwargs):
     """Run transition `name` on `instance` for `actor` in one transaction; return the saved row.
 
     `actor` is None when the system acts (a scheduled step); permission is then not checked.
+    `locked=True` says the caller already holds the row's lock in the transaction it runs in (a
+    batch of scheduled steps): `instance` is used as it is, without reloading it or a savepoint
+    of its own, and a refusal is raised before anything is written.
     """
-    model = type(instance)
+    if locked:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("transition_run(locked=True) runs inside the lock's transaction.")
+        return _run_locked(instance, name, actor, reason, kwargs)
     with transaction.atomic():
-        locked = model.objects.select_for_update().get(pk=instance.pk)
-        if actor is not None and not permitted(locked, name, actor):
-            raise PermissionDenied(denied_message(locked, name))
-        problems = transition_problems(locked, name)
-        if problems:
-            raise TransitionRefused(
-                problems,
-                allowed=allowed_transitions(locked, actor) if actor is not None else [],
-            )
+        row = type(instance).objects.select_for_update().get(pk=instance.pk)
+        return _run_locked(row, name, actor, reason, kwargs)
+
+
+def _run_locked(locked, name: str, actor, reason: str, kwargs: dict):
+    if actor is not None and not permitted(locked, name, actor):
+        raise PermissionDenied(denied_message(locked, name))
+    problems = transition_problems(locked, name)
+    if problems:
+        raise TransitionRefused(
+            problems,
+            allowed=allowed_transitions(locked, actor) if actor is not None else [],
+        )
+    guard = _meta(locked, name).get_transition(_meta(locked, name).field.get_state(locked))
+    locked._guards_passed = {guard.custom["guard"]} if "guard" in guard.custom else set()
+    try:
         getattr(locked, name)(by=actor, reason=reason, **kwargs)
-        try:
-            locked.save()
-        except ConcurrentTransition as exc:
-            raise TransitionRefused(
-                _("Someone else changed this %(object)s at the same time. Reload and try again.")
-                % {"object": instance._meta.verbose_name}
-            ) from exc
-        for effect in _effects.get((locked._meta.label, name), ()):
-            effect(instance=locked, actor=actor)
+    finally:
+        del locked._guards_passed
+    try:
+        locked.save()
+    except ConcurrentTransition as exc:
+        raise TransitionRefused(
+            _("Someone else changed this %(object)s at the same time. Reload and try again.")
+            % {"object": locked._meta.verbose_name}
+        ) from exc
+    for effect in _effects.get((locked._meta.label, name), ()):
+        effect(instance=locked, actor=actor)
     return locked

@@ -70,12 +70,37 @@ def releases_backfill(*, challenge: Challenge) -> list[Release]:
 
 
 def _store(challenge: Challenge, release: dict) -> None:
+    """`release_store` for a stage's effect, in two queries (what is stored, the insert): a batch
+    of scheduled closings runs it for hundreds of challenges in one transaction."""
     # Nothing about a challenge is public before it is published (tests may set states directly).
     if not is_published(challenge):
         return
-    if release["tag"] != ["planning", "tender"]:
+    stored = dict(Release.objects.filter(challenge=challenge).values_list("release_id", "date"))
+    if not stored and release["tag"] != ["planning", "tender"]:
         releases_backfill(challenge=challenge)
-    release_store(challenge=challenge, release=release)
+        stored = dict(Release.objects.filter(challenge=challenge).values_list("release_id", "date"))
+    if release["id"] in stored:
+        return  # stored once, never built again
+    date = datetime.fromisoformat(release["date"])
+    latest = max(stored.values(), default=None)
+    if latest is not None and latest > date:
+        # As in release_store: never dated before the release it follows.
+        date = latest
+        release = {**release, "date": ocds.ocds_date(latest)}
+    # Another transaction storing the same release first is not an error: its row is kept.
+    Release.objects.bulk_create(
+        [
+            Release(
+                challenge=challenge,
+                ocid=release["ocid"],
+                release_id=release["id"],
+                tags=release["tag"],
+                date=date,
+                data=json.dumps(release, ensure_ascii=False, indent=2),
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def on_publish(*, instance, actor=None):

@@ -49,10 +49,19 @@ class Audience:
     # messages are then sealed with the subject challenge's proposals (vendors.sealing).
     sealed: bool = False
 
+    # Which of several targets still hold, in one query: what a batch of deliveries asks.
+    # By default `concerns` per target, or `targets` once.
+    concerns_many: Callable[[object, list[Target]], Iterable[Target]] | None = None
+
     def still_concerns(self, subject, target: Target) -> bool:
+        return target in self.concerned_among(subject, [target])
+
+    def concerned_among(self, subject, targets: list[Target]) -> set[Target]:
+        if self.concerns_many is not None:
+            return set(self.concerns_many(subject, targets))
         if self.concerns is not None:
-            return self.concerns(subject, target)
-        return target in set(self.targets(subject))
+            return {target for target in targets if self.concerns(subject, target)}
+        return set(self.targets(subject)) & set(targets)
 
 
 _audiences: dict[str, Audience] = {}
@@ -135,6 +144,22 @@ def vendor_unsubmitted_concerns(challenge, target: Target) -> bool:
     )
 
 
+def vendor_unsubmitted_concerns_many(challenge, targets: list[Target]) -> list[Target]:
+    """`vendor_unsubmitted_concerns` for many people at once: one query."""
+    deadline = _open_challenge_deadline(challenge)
+    candidates = [
+        t for t in targets if t.deadline_at == deadline and t.deadline_name == "submission_deadline"
+    ]
+    if not candidates:
+        return []
+    still = set(
+        _unsubmitted_members(challenge)
+        .filter(user_id__in={t.recipient_id for t in candidates})
+        .values_list("user_id", flat=True)
+    )
+    return [t for t in candidates if t.recipient_id in still]
+
+
 def vendor_unsubmitted_message(challenge, target: Target, offset: timedelta) -> Message:
     return Message(
         title=_("%(left)s left to submit your proposal to %(reference)s")
@@ -193,6 +218,7 @@ def register_builtin_audiences() -> None:
             targets=vendor_unsubmitted_targets,
             message=vendor_unsubmitted_message,
             concerns=vendor_unsubmitted_concerns,
+            concerns_many=vendor_unsubmitted_concerns_many,
             sealed=True,
             triggers={
                 "challenges.Challenge": lambda challenge: [challenge],

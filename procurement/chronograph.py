@@ -14,8 +14,11 @@ the next tick; its row keeps a due time in the past.
 
 import logging
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from time import monotonic
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -23,13 +26,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import audit_deferred
 from core.errors import TransitionRefused
 from core.timefmt import format_local
 from core.workflow import transition_problems
 
 from .message import Message
 from .models import ChronographStep, Notification
-from .services.notifications import notifications_create
+from .services.notifications import notifications_create, notifications_deferred
 
 logger = logging.getLogger(__name__)
 
@@ -45,37 +49,61 @@ class Step:
 
 
 _steps: dict[str, list[Step]] = {}
+# Related rows a model's steps read (a challenge's owner, told when it closes): loaded with the
+# batch, so a step does not fetch them row by row.
+_related: dict[str, set[str]] = {}
+
+# How many due rows one transaction takes: the locks, the steps done, the records, the audit
+# entries and the notifications of a batch are read and written together.
+BATCH_SIZE = 100
 
 
-def register_step(model_label: str, step: Step) -> None:
+def register_step(model_label: str, step: Step, *, related: tuple[str, ...] = ()) -> None:
     steps = _steps.setdefault(model_label, [])
     if all(s.name != step.name for s in steps):
         steps.append(step)
+    _related.setdefault(model_label, set()).update(related)
 
 
 def scheduled_models() -> list:
     return [apps.get_model(label) for label in _steps]
 
 
+def _content_type(obj):
+    return ContentType.objects.get_for_model(obj, for_concrete_model=True)
+
+
+def _done_of(model, pks) -> dict[int, set[tuple[str, datetime]]]:
+    """The steps done for each row, in one query."""
+    done: dict[int, set] = {pk: set() for pk in pks}
+    rows = ChronographStep.objects.filter(
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+        object_id__in=list(pks),
+    ).values_list("object_id", "step", "due_at")
+    for object_id, step, due_at in rows:
+        done[object_id].add((step, due_at))
+    return done
+
+
 def _done(obj) -> set[tuple[str, datetime]]:
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    return set(
-        ChronographStep.objects.filter(content_type=content_type, object_id=obj.pk).values_list(
-            "step", "due_at"
-        )
-    )
+    return _done_of(type(obj), [obj.pk])[obj.pk]
+
+
+def _pending(obj, done) -> list[tuple[datetime, Step]]:
+    steps = _steps.get(obj._meta.label, [])
+    candidates = [(step.due_at(obj), step) for step in steps]
+    pending = [
+        (due, step) for due, step in candidates if due is not None and (step.name, due) not in done
+    ]
+    return sorted(pending, key=lambda pair: pair[0])
 
 
 def pending_steps(obj) -> list[tuple[datetime, Step]]:
     """Steps that apply to `obj` and are not done for their current deadline, soonest first."""
     steps = _steps.get(obj._meta.label, [])
-    candidates = [(step.due_at(obj), step) for step in steps]
-    candidates = [(due, step) for due, step in candidates if due is not None]
-    if not candidates:
+    if not any(step.due_at(obj) is not None for step in steps):
         return []
-    done = _done(obj)
-    pending = [(due, step) for due, step in candidates if (step.name, due) not in done]
-    return sorted(pending, key=lambda pair: pair[0])
+    return _pending(obj, _done(obj))
 
 
 def next_due_at(obj) -> datetime | None:
@@ -83,8 +111,24 @@ def next_due_at(obj) -> datetime | None:
     return pending[0][0] if pending else None
 
 
+# Inside a batch, saves of scheduled rows and of the rows reminder audiences depend on do not
+# reschedule or re-plan one by one: the batch does it for all of them when it ends.
+_deferred: ContextVar[dict | None] = ContextVar("schedule_deferred", default=None)
+
+
+def schedule_deferred_for(instance) -> bool:
+    """Keep `instance` for the batch's end if a batch is running (procurement.receivers)."""
+    deferred = _deferred.get()
+    if deferred is None:
+        return False
+    deferred[(instance._meta.label, instance.pk)] = instance
+    return True
+
+
 def chronograph_reschedule(obj) -> datetime | None:
     """Store `obj`'s next due time; called whenever its deadlines or state change."""
+    if schedule_deferred_for(obj):
+        return obj.next_due_at
     value = next_due_at(obj)
     if value != obj.next_due_at:
         type(obj).objects.filter(pk=obj.pk).update(next_due_at=value)
@@ -92,38 +136,106 @@ def chronograph_reschedule(obj) -> datetime | None:
     return value
 
 
-def _record(obj, step: Step, due: datetime, now: datetime) -> None:
-    ChronographStep.objects.get_or_create(
-        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=obj.pk,
-        step=step.name,
-        due_at=due,
-        defaults={"done_at": now},
-    )
+def _reschedule_many(rows: list) -> None:
+    """chronograph_reschedule for many rows: one query for the steps done and one update per
+    model."""
+    by_model: dict = {}
+    for row in rows:
+        by_model.setdefault(type(row), []).append(row)
+    for model, objs in by_model.items():
+        done = _done_of(model, [obj.pk for obj in objs])
+        changed = []
+        for obj in objs:
+            pending = _pending(obj, done[obj.pk])
+            value = pending[0][0] if pending else None
+            if value != obj.next_due_at:
+                obj.next_due_at = value
+                changed.append(obj)
+        if changed:
+            model.objects.bulk_update(changed, ["next_due_at"])
 
 
-def _run_row(model, pk, now) -> list[str] | None:
-    """Run the row's overdue steps; None if it was locked or handled meanwhile."""
-    done = []
-    with transaction.atomic():
-        obj = model.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
-        if obj is None or obj.next_due_at is None or obj.next_due_at > now:
-            return None  # someone is acting on it now (a submission, another tick), or done
-        for due, step in pending_steps(obj):
-            if due > now:
-                break
-            if not step.run(obj, now):
-                break  # later steps wait for this one (e.g. nothing after a refused close)
-            _record(obj, step, due, now)
-            done.append(step.name)
-            obj = model.objects.get(pk=pk)
-        chronograph_reschedule(obj)
-    return done
+@contextmanager
+def _batch():
+    """Defer the schedule's and the reminders' upkeep, the notifications and the audit entries
+    of everything run inside to its end, where each is written in a few queries."""
+    from .services.reminders import reminders_replan_many
+
+    with audit_deferred(), notifications_deferred():
+        token = _deferred.set({})
+        try:
+            yield
+            saved = list(_deferred.get().values())
+        finally:
+            _deferred.reset(token)
+        scheduled = tuple(scheduled_models())
+        _reschedule_many([row for row in saved if isinstance(row, scheduled)])
+        reminders_replan_many(saved)
 
 
-def chronograph_run_due(*, now=None, limit: int = 1000) -> dict[str, int]:
-    """Run every overdue step of every row that is due; return counts for the log."""
+def _run_batch(model, pks, now) -> dict[int, list[str] | None]:
+    """Run the overdue steps of the rows `pks` in one transaction; for each row the steps done,
+    or None if it was locked (someone is acting on it: a submission, another tick) or done."""
+    results: dict[int, list[str] | None] = dict.fromkeys(pks)
+    with transaction.atomic(), _batch():
+        rows = list(
+            # The rows are taken exclusively and skipped when locked; joined rows are read only.
+            model.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related(*sorted(_related.get(model._meta.label, ())))
+            .filter(pk__in=pks, next_due_at__lte=now)
+            .order_by("next_due_at", "pk")
+        )
+        if not rows:
+            return results
+        done = _done_of(model, [row.pk for row in rows])
+        records = []
+        for obj in rows:
+            results[obj.pk] = steps_done = []
+            pending = _pending(obj, done[obj.pk])
+            while pending and pending[0][0] <= now:
+                due, step = pending[0]
+                if not step.run(obj, now):
+                    break  # later steps wait for this one (e.g. nothing after a refused close)
+                records.append(
+                    ChronographStep(
+                        content_type=_content_type(obj),
+                        object_id=obj.pk,
+                        step=step.name,
+                        due_at=due,
+                        done_at=now,
+                    )
+                )
+                done[obj.pk].add((step.name, due))
+                steps_done.append(step.name)
+                pending = _pending(obj, done[obj.pk])
+                if pending and pending[0][0] <= now:
+                    # Another step is due too: it reads the row as the last step left it.
+                    obj = model.objects.select_related(
+                        *sorted(_related.get(model._meta.label, ()))
+                    ).get(pk=obj.pk)
+                    pending = _pending(obj, done[obj.pk])
+            schedule_deferred_for(obj)
+        # A step is recorded once per deadline value, even if another run recorded it meanwhile.
+        ChronographStep.objects.bulk_create(records, ignore_conflicts=True)
+    return results
+
+
+def chronograph_run_due(
+    *,
+    now=None,
+    limit: int = 1000,
+    batch_size: int = BATCH_SIZE,
+    budget_seconds: float | None = None,
+) -> dict:
+    """Run every overdue step of every row that is due; return counts for the log.
+
+    Rows are taken in batches of `batch_size`, one transaction each. A batch that fails is run
+    again row by row, so one broken row does not stop the others: it stays due and is tried again.
+    With `budget_seconds`, no batch is started once that time has passed (the rows left stay due
+    for the next tick), so a tick ends well before its task's time limit.
+    """
     now = now or timezone.now()
+    started = monotonic()
     report = {"rows": 0, "steps": 0, "skipped": 0, "errors": 0}
     for model in scheduled_models():
         due = list(
@@ -131,19 +243,32 @@ def chronograph_run_due(*, now=None, limit: int = 1000) -> dict[str, int]:
             .order_by("next_due_at")
             .values_list("pk", flat=True)[:limit]
         )
-        for pk in due:
+        for start in range(0, len(due), batch_size):
+            if budget_seconds is not None and monotonic() - started > budget_seconds:
+                logger.warning(
+                    "Chronograph: %d due %s row(s) left for the next tick (time budget spent).",
+                    len(due) - start,
+                    model._meta.label,
+                )
+                return report
+            chunk = due[start : start + batch_size]
             try:
-                steps = _run_row(model, pk, now)
+                results = _run_batch(model, chunk, now)
             except Exception:
-                # One broken row must not stop the others; it stays due and is tried again.
-                logger.exception("Scheduled steps of %s %s failed.", model._meta.label, pk)
-                report["errors"] += 1
-                continue
-            if steps is None:
-                report["skipped"] += 1
-                continue
-            report["rows"] += 1
-            report["steps"] += len(steps)
+                logger.info("A batch of %s failed; running its rows one by one.", model._meta.label)
+                results = {}
+                for pk in chunk:
+                    try:
+                        results.update(_run_batch(model, [pk], now))
+                    except Exception:
+                        logger.exception("Scheduled steps of %s %s failed.", model._meta.label, pk)
+                        report["errors"] += 1
+            for steps in results.values():
+                if steps is None:
+                    report["skipped"] += 1
+                else:
+                    report["rows"] += 1
+                    report["steps"] += len(steps)
     return report
 
 
@@ -209,6 +334,9 @@ def close_at_submission_deadline(challenge, now) -> bool:
             actor=None,
             name="close",
             reason=_("The submission deadline passed."),
+            # The tick holds the row (SKIP LOCKED, exclusive): a submission in progress keeps it
+            # out of this batch, and the close is refused before anything is written.
+            locked=True,
         )
     except TransitionRefused as exc:
         logger.info(
@@ -272,8 +400,10 @@ def register_builtin_steps() -> None:
         Step(
             "questions_period_end", _published_deadline("questions_deadline"), questions_period_end
         ),
+        related=("owner",),
     )
     register_step(
         "challenges.Challenge",
         Step("close", _published_deadline("submission_deadline"), close_at_submission_deadline),
+        related=("owner",),
     )

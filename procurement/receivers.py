@@ -7,9 +7,11 @@ def _keep_schedule(sender, instance, raw=False, **kwargs):
     planned reminders follow its deadlines and state, in the same transaction."""
     if raw:
         return
-    from .chronograph import chronograph_reschedule, scheduled_models
+    from .chronograph import chronograph_reschedule, schedule_deferred_for, scheduled_models
     from .services.reminders import reminders_replan_for
 
+    if schedule_deferred_for(instance):
+        return  # a batch of scheduled steps is running: it does both when it ends
     if sender in scheduled_models():
         chronograph_reschedule(instance)
     reminders_replan_for(instance)

@@ -8,6 +8,9 @@ sweeper queues it again later. Sending holds a lease on the row, not a lock, bec
 
 import logging
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -97,6 +100,119 @@ def notification_create(
     return notification
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A notification to write: `message` is called with the recipient's language active."""
+
+    recipient: object
+    kind: str
+    message: Callable[[], Message]
+    dedupe_key: str | None = None
+    sealed_with: object = None
+
+
+# Inside `notifications_deferred()` drafts wait here and are written together when it ends.
+_deferred: ContextVar[list | None] = ContextVar("notifications_deferred", default=None)
+
+
+@contextmanager
+def notifications_deferred():
+    """Write the notifications of every event inside this block at its end, in a few queries
+    (a batch of scheduled steps); must run inside the transaction of those events."""
+    if _deferred.get() is not None:
+        yield
+        return
+    token = _deferred.set([])
+    try:
+        yield
+        drafts = _deferred.get()
+    finally:
+        _deferred.reset(token)
+    notifications_write(drafts)
+
+
+def preferences_of(users) -> dict[int, PersonPreferences]:
+    """Each person's preferences by user id, in one query (two when some have none yet)."""
+    ids = {user.pk for user in users}
+    found = {p.user_id: p for p in PersonPreferences.objects.filter(user_id__in=ids)}
+    missing = [PersonPreferences(user_id=pk) for pk in sorted(ids - set(found))]
+    if missing:
+        # Another transaction may make the same person's row meanwhile: theirs is kept, and the
+        # defaults used here for this one message are the same.
+        PersonPreferences.objects.bulk_create(missing, ignore_conflicts=True)
+        found.update({p.user_id: p for p in missing})
+    return found
+
+
+def notifications_write(drafts: list[Draft]) -> list[Notification | None]:
+    """Write many notifications in a few queries, whatever their number; for each draft the
+    notification written, or None (an inactive person, or a dedupe key already used).
+
+    The dedupe key's unique constraint keeps each event once per person, also against another
+    transaction writing the same event at the same time: a conflicting row is left out.
+    """
+    drafts = list(drafts)
+    preferences = preferences_of([d.recipient for d in drafts if d.recipient.is_active])
+    rows: list[Notification | None] = []
+    for draft in drafts:
+        recipient = draft.recipient
+        if not recipient.is_active:
+            rows.append(None)
+            continue
+        person = preferences[recipient.pk]
+        with translation.override(person.language):
+            text = draft.message()
+        wants_email = bool(recipient.email) and person.wants_email(draft.kind)
+        rows.append(
+            Notification(
+                recipient=recipient,
+                kind=draft.kind,
+                title=str(text.title)[:300],
+                body=str(text.body),
+                link=text.link,
+                sealed_with=draft.sealed_with,
+                dedupe_key=draft.dedupe_key,
+                email_status=(
+                    Notification.Email.PENDING if wants_email else Notification.Email.NOT_WANTED
+                ),
+            )
+        )
+    new = [row for row in rows if row is not None]
+    if not new:
+        return rows
+    Notification.objects.bulk_create(new, ignore_conflicts=True)
+    # With conflicts ignored PostgreSQL gives no ids back: the rows written are those whose
+    # public id (made here) is now in the table.
+    ids = dict(
+        Notification.objects.filter(public_id__in=[row.public_id for row in new]).values_list(
+            "public_id", "pk"
+        )
+    )
+    written = []
+    for i, row in enumerate(rows):
+        if row is None:
+            continue
+        if row.public_id not in ids:
+            rows[i] = None
+            continue
+        row.pk = ids[row.public_id]
+        row._state.adding = False
+        row._state.db = "default"
+        written.append(row)
+    pending = [row.pk for row in written if row.email_status == Notification.Email.PENDING]
+    if pending:
+        from ..tasks import notification_emails_send
+
+        # One task per batch of e-mails, not one per e-mail: each is still sent under its own
+        # lease, and the sweeper re-queues any left pending.
+        for start in range(0, len(pending), EMAIL_TASK_SIZE):
+            enqueue_on_commit(notification_emails_send, pending[start : start + EMAIL_TASK_SIZE])
+    return rows
+
+
+EMAIL_TASK_SIZE = 100
+
+
 def notifications_create(
     *,
     recipients: Iterable,
@@ -106,24 +222,32 @@ def notifications_create(
     exclude=None,
     sealed_with=None,
 ) -> list[Notification]:
-    """The same event for several people, each in their own language; each person once."""
-    created = []
+    """The same event for several people, each in their own language; each person once.
+
+    Written in a few queries whatever the number of people; inside `notifications_deferred()`
+    written when that block ends (and an empty list is returned).
+    """
+    drafts = []
     seen = set()
     excluded_id = getattr(exclude, "pk", None)
     for recipient in recipients:
         if recipient.pk in seen or recipient.pk == excluded_id:
             continue
         seen.add(recipient.pk)
-        notification = notification_create(
-            recipient=recipient,
-            kind=kind,
-            message=message,
-            dedupe_key=f"{dedupe_prefix}:{recipient.pk}" if dedupe_prefix else None,
-            sealed_with=sealed_with,
+        drafts.append(
+            Draft(
+                recipient=recipient,
+                kind=kind,
+                message=message,
+                dedupe_key=f"{dedupe_prefix}:{recipient.pk}" if dedupe_prefix else None,
+                sealed_with=sealed_with,
+            )
         )
-        if notification is not None:
-            created.append(notification)
-    return created
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.extend(drafts)
+        return []
+    return [row for row in notifications_write(drafts) if row is not None]
 
 
 def notification_mark_read(*, notification: Notification, actor) -> Notification:

@@ -8,7 +8,9 @@ number of workers, beat ticks or broker restarts.
 """
 
 import logging
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from ..audiences import Target, audience_named, audiences_for
 from ..models import ReminderDelivery
-from .notifications import notification_create
+from .notifications import Draft, notifications_write
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +36,7 @@ def _key(audience, recipient_id, deadline_name, deadline_at, offset_seconds):
     return (audience, recipient_id, deadline_name, deadline_at, offset_seconds)
 
 
-def reminders_plan(*, subject, now=None) -> dict[str, int]:
-    """Bring the planned rows of `subject` in line with its deadlines and audiences now."""
-    now = now or timezone.now()
-    content_type = ContentType.objects.get_for_model(subject, for_concrete_model=True)
+def _wanted(subject) -> dict[tuple, datetime]:
     wanted = {}
     for audience in audiences_for(subject):
         for target in audience.targets(subject):
@@ -51,146 +50,273 @@ def reminders_plan(*, subject, now=None) -> dict[str, int]:
                     seconds,
                 )
                 wanted[key] = target.deadline_at - offset
-    rows = ReminderDelivery.objects.filter(content_type=content_type, object_id=subject.pk).exclude(
-        status=Status.SENT
+    return wanted
+
+
+def reminders_plan(*, subject, now=None) -> dict[str, int]:
+    """Bring the planned rows of `subject` in line with its deadlines and audiences now."""
+    return reminders_plan_many(subjects=[subject], now=now)
+
+
+def reminders_plan_many(*, subjects, now=None) -> dict[str, int]:
+    """`reminders_plan` for several subjects: their rows are read, updated and created in a few
+    queries (the audiences are asked once per subject)."""
+    now = now or timezone.now()
+    report = {"planned": 0, "cancelled": 0, "revived": 0}
+    by_type: dict = defaultdict(dict)
+    for subject in subjects:
+        content_type = ContentType.objects.get_for_model(subject, for_concrete_model=True)
+        by_type[content_type][subject.pk] = subject
+    for content_type, of_type in by_type.items():
+        wanted = {pk: _wanted(subject) for pk, subject in of_type.items()}
+        rows = ReminderDelivery.objects.filter(
+            content_type=content_type, object_id__in=list(of_type)
+        ).exclude(status=Status.SENT)
+        existing: dict[int, dict] = defaultdict(dict)
+        for r in rows:
+            key = _key(r.audience, r.recipient_id, r.deadline_name, r.deadline_at, r.offset_seconds)
+            existing[r.object_id][key] = r
+        cancelled, revived = [], []
+        for pk, keyed in existing.items():
+            for key, row in keyed.items():
+                if row.status == Status.PLANNED and key not in wanted[pk]:
+                    cancelled.append(row.pk)
+                elif row.status == Status.CANCELLED and key in wanted[pk] and row.due_at > now:
+                    # The deadline came back to a value it had before.
+                    revived.append(row.pk)
+        if cancelled:
+            ReminderDelivery.objects.filter(pk__in=cancelled).update(
+                status=Status.CANCELLED,
+                status_reason="deadline moved or no longer concerned",
+                updated_at=timezone.now(),
+            )
+        if revived:
+            ReminderDelivery.objects.filter(pk__in=revived).update(
+                status=Status.PLANNED, status_reason="", updated_at=timezone.now()
+            )
+        # A reminder whose moment has already passed is not planned late: "7 days left" sent
+        # with two days left would mislead.
+        new = [
+            ReminderDelivery(
+                audience=key[0],
+                content_type=content_type,
+                object_id=pk,
+                recipient_id=key[1],
+                deadline_name=key[2],
+                deadline_at=key[3],
+                offset_seconds=key[4],
+                due_at=due_at,
+            )
+            for pk, keyed in wanted.items()
+            for key, due_at in keyed.items()
+            if due_at > now and key not in existing[pk]
+        ]
+        # Rows already sent for the same key are skipped by the unique constraint.
+        ReminderDelivery.objects.bulk_create(new, ignore_conflicts=True)
+        report["planned"] += len(new)
+        report["cancelled"] += len(cancelled)
+        report["revived"] += len(revived)
+    return report
+
+
+def _subjects(rows) -> dict[tuple[int, int], object]:
+    """The rows' subjects by (content type id, object id): one query per kind of subject."""
+    ids: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        ids[row.content_type_id].add(row.object_id)
+    subjects = {}
+    for content_type_id, object_ids in ids.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        for subject in model._default_manager.filter(pk__in=object_ids):
+            subjects[(content_type_id, subject.pk)] = subject
+    return subjects
+
+
+def _deadline_key(row) -> tuple:
+    """A row's key without its offset: the reminders of one person for one deadline value."""
+    return (
+        row.audience,
+        row.content_type_id,
+        row.object_id,
+        row.recipient_id,
+        row.deadline_name,
+        row.deadline_at,
     )
-    existing = {
-        _key(r.audience, r.recipient_id, r.deadline_name, r.deadline_at, r.offset_seconds): r
-        for r in rows
-    }
-    cancelled = revived = 0
-    for key, row in existing.items():
-        if row.status == Status.PLANNED and key not in wanted:
-            row.status = Status.CANCELLED
-            row.status_reason = "deadline moved or no longer concerned"
-            row.save(update_fields=["status", "status_reason", "updated_at"])
-            cancelled += 1
-        elif row.status == Status.CANCELLED and key in wanted and row.due_at > now:
-            # The deadline came back to a value it had before.
-            row.status = Status.PLANNED
-            row.status_reason = ""
-            row.save(update_fields=["status", "status_reason", "updated_at"])
-            revived += 1
-    # A reminder whose moment has already passed is not planned late: "7 days left" sent with
-    # two days left would mislead.
-    new = [
-        ReminderDelivery(
-            audience=audience,
-            content_type=content_type,
-            object_id=subject.pk,
-            recipient_id=recipient_id,
-            deadline_name=deadline_name,
-            deadline_at=deadline_at,
-            offset_seconds=seconds,
-            due_at=due_at,
-        )
-        for (audience, recipient_id, deadline_name, deadline_at, seconds), due_at in wanted.items()
-        if due_at > now
-        and (audience, recipient_id, deadline_name, deadline_at, seconds) not in existing
-    ]
-    # Rows already sent for the same key are skipped by the unique constraint.
-    ReminderDelivery.objects.bulk_create(new, ignore_conflicts=True)
-    return {"planned": len(new), "cancelled": cancelled, "revived": revived}
 
 
-def _skip(row: ReminderDelivery, status: str, reason: str) -> bool:
-    row.status = status
-    row.status_reason = reason
-    row.save(update_fields=["status", "status_reason", "updated_at"])
-    return False
+def _closest_due(rows, now) -> dict[tuple, int]:
+    """For each deadline of the rows, the smallest offset among its planned reminders that are
+    due (the batch's own included): one query."""
+    planned = ReminderDelivery.objects.filter(
+        status=Status.PLANNED,
+        due_at__lte=now,
+        content_type_id__in={row.content_type_id for row in rows},
+        object_id__in={row.object_id for row in rows},
+        recipient_id__in={row.recipient_id for row in rows},
+    ).values_list(
+        "audience",
+        "content_type_id",
+        "object_id",
+        "recipient_id",
+        "deadline_name",
+        "deadline_at",
+        "offset_seconds",
+    )
+    closest: dict[tuple, int] = {}
+    for *key, offset in planned:
+        key = tuple(key)
+        closest[key] = min(offset, closest.get(key, offset))
+    return closest
 
 
-def _deliver_one(pk: int, now) -> bool:
+def _deliver_batch(now, *, limit: int, pk: int | None = None) -> tuple[int, int]:
+    """Claim up to `limit` due rows (SKIP LOCKED: another worker's rows are left to it) and
+    deliver them in one transaction: (rows claimed, reminders delivered).
+
+    The queries do not grow with the number of rows: the claim, the subjects, whether each
+    audience still concerns its people (one query per audience and subject), the closer
+    reminders, the preferences, the notifications' insert, the rows' update.
+    """
     with transaction.atomic():
-        row = (
-            # Lock this row only: with the joined rows (a content type or person shared by
-            # many rows) locked too, concurrent workers would skip each other's rows.
+        claim = (
+            # Lock the claimed rows only: with the joined rows (a person shared by many rows)
+            # locked too, concurrent workers would skip each other's rows.
             ReminderDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient", "content_type")
-            .filter(pk=pk, status=Status.PLANNED, due_at__lte=now)
-            .first()
+            .select_related("recipient")
+            .filter(status=Status.PLANNED, due_at__lte=now)
+            .order_by("due_at", "pk")
         )
-        if row is None:
-            return False  # another worker has it, or it was delivered or cancelled meanwhile
-        audience = audience_named(row.audience)
-        model = row.content_type.model_class()
-        subject = model._default_manager.filter(pk=row.object_id).first() if model else None
-        if audience is None or subject is None:
-            return _skip(row, Status.SKIPPED, "audience or subject no longer exists")
-        if row.deadline_at <= now:
-            return _skip(row, Status.SKIPPED, "the deadline passed before delivery")
-        target = Target(row.recipient_id, row.deadline_name, row.deadline_at)
-        if not audience.still_concerns(subject, target):
-            return _skip(row, Status.CANCELLED, "deadline moved or no longer concerned")
-        # After an outage several reminders for one deadline may be due at once: only the one
-        # closest to the deadline is worth sending.
-        closer_due = ReminderDelivery.objects.filter(
-            audience=row.audience,
-            content_type_id=row.content_type_id,
-            object_id=row.object_id,
-            recipient_id=row.recipient_id,
-            deadline_name=row.deadline_name,
-            deadline_at=row.deadline_at,
-            offset_seconds__lt=row.offset_seconds,
-            status=Status.PLANNED,
-            due_at__lte=now,
-        ).exists()
-        if closer_due:
-            return _skip(row, Status.SKIPPED, "a reminder closer to the deadline is due")
-        offset = timedelta(seconds=row.offset_seconds)
-        notification = notification_create(
-            recipient=row.recipient,
-            kind=audience.kind,
-            message=lambda: audience.message(subject, target, offset),
-            dedupe_key=f"reminder:{row.pk}",
-            sealed_with=subject if audience.sealed else None,
-        )
-        row.status = Status.SENT
-        row.notification = notification
-        row.save(update_fields=["status", "notification", "updated_at"])
-        return True
+        if pk is not None:
+            claim = claim.filter(pk=pk)
+        rows = list(claim[:limit])
+        if not rows:
+            return 0, 0
+        subjects = _subjects(rows)
+        closest = _closest_due(rows, now)
+        skipped: dict[tuple[str, str], list[int]] = defaultdict(list)
+        candidates = []
+        for row in rows:
+            audience = audience_named(row.audience)
+            subject = subjects.get((row.content_type_id, row.object_id))
+            if audience is None or subject is None:
+                skipped[(Status.SKIPPED, "audience or subject no longer exists")].append(row.pk)
+            elif row.deadline_at <= now:
+                skipped[(Status.SKIPPED, "the deadline passed before delivery")].append(row.pk)
+            else:
+                candidates.append((row, audience, subject))
+        # Whether each person is still concerned, asked once per audience and subject.
+        groups: dict[tuple, list] = defaultdict(list)
+        for row, audience, _subject in candidates:
+            groups[(audience.name, row.content_type_id, row.object_id)].append(
+                Target(row.recipient_id, row.deadline_name, row.deadline_at)
+            )
+        concerned = set()
+        for (name, content_type_id, object_id), targets in groups.items():
+            subject = subjects[(content_type_id, object_id)]
+            for target in audience_named(name).concerned_among(subject, targets):
+                concerned.add((name, content_type_id, object_id, target))
+        drafts, sending = [], []
+        for row, audience, subject in candidates:
+            target = Target(row.recipient_id, row.deadline_name, row.deadline_at)
+            if (audience.name, row.content_type_id, row.object_id, target) not in concerned:
+                skipped[(Status.CANCELLED, "deadline moved or no longer concerned")].append(row.pk)
+            elif closest.get(_deadline_key(row), row.offset_seconds) < row.offset_seconds:
+                # After an outage several reminders for one deadline may be due at once: only
+                # the one closest to the deadline is worth sending.
+                skipped[(Status.SKIPPED, "a reminder closer to the deadline is due")].append(row.pk)
+            else:
+                offset = timedelta(seconds=row.offset_seconds)
+                drafts.append(
+                    Draft(
+                        recipient=row.recipient,
+                        kind=audience.kind,
+                        message=partial(audience.message, subject, target, offset),
+                        dedupe_key=f"reminder:{row.pk}",
+                        sealed_with=subject if audience.sealed else None,
+                    )
+                )
+                sending.append(row)
+        for (status, reason), pks in skipped.items():
+            ReminderDelivery.objects.filter(pk__in=pks).update(
+                status=status, status_reason=reason, updated_at=timezone.now()
+            )
+        if sending:
+            notifications = notifications_write(drafts)
+            stamp = timezone.now()
+            for row, notification in zip(sending, notifications, strict=True):
+                # None: an inactive person, who is not written to; the row is settled all the same.
+                row.status = Status.SENT
+                row.notification = notification
+                row.updated_at = stamp
+            ReminderDelivery.objects.bulk_update(sending, ["status", "notification", "updated_at"])
+        return len(rows), len(sending)
 
 
 def reminders_deliver_due(*, now=None, limit: int = 500, max_batches: int = 20) -> int:
     """Deliver every planned reminder that is due; return how many this run delivered.
 
-    Works in batches of `limit` until none is left (or `max_batches`, so one run stays short;
-    the next tick goes on). Concurrent runs take different rows: a locked row is skipped.
+    Works in batches of `limit`, one transaction each, until none is left (or `max_batches`,
+    so one run stays short; the next tick goes on). Concurrent runs take different rows: a
+    locked row is skipped. A batch that fails is retried row by row, so one broken row does not
+    hold back the others; it stays planned for later.
     """
     now = now or timezone.now()
     delivered = 0
     for _batch in range(max_batches):
-        due = list(
-            ReminderDelivery.objects.filter(status=Status.PLANNED, due_at__lte=now)
-            .order_by("due_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        progress = 0
-        for pk in due:
-            try:
-                progress += _deliver_one(pk, now)
-            except Exception:
-                # One broken row must not hold back the others; it stays planned for later.
-                logger.exception("Reminder %s could not be delivered; it will be retried.", pk)
-        delivered += progress
-        if len(due) < limit or not progress:
+        try:
+            claimed, sent = _deliver_batch(now, limit=limit)
+        except Exception:
+            logger.exception("A batch of reminders failed; delivering them one by one.")
+            claimed, sent = _deliver_one_by_one(now, limit=limit)
+        delivered += sent
+        if claimed < limit or not claimed:
             break
     return delivered
 
 
-def reminders_replan_for(instance) -> None:
-    """Plan again every subject that a saved row (a trigger) may change the audience of."""
-    label = instance._meta.label
-    seen = set()
+def _deliver_one_by_one(now, *, limit: int) -> tuple[int, int]:
+    due = list(
+        ReminderDelivery.objects.filter(status=Status.PLANNED, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for pk in due:
+        try:
+            sent += _deliver_batch(now, limit=1, pk=pk)[1]
+        except Exception:
+            logger.exception("Reminder %s could not be delivered; it will be retried.", pk)
+    # A batch of only broken rows makes no progress: stop this run rather than loop on them.
+    return (len(due) if sent else 0), sent
+
+
+def _subjects_to_replan(instances) -> list:
+    """The subjects whose audiences saved rows (triggers) may change, each once."""
     from ..audiences import all_audiences
 
-    for audience in all_audiences():
-        trigger = audience.triggers.get(label)
-        if trigger is None:
-            continue
-        for subject in trigger(instance):
-            if subject is None or (subject._meta.label, subject.pk) in seen:
+    subjects = {}
+    for instance in instances:
+        label = instance._meta.label
+        for audience in all_audiences():
+            trigger = audience.triggers.get(label)
+            if trigger is None:
                 continue
-            key = (subject._meta.label, subject.pk)
-            seen.add(key)
-            reminders_plan(subject=subject)
+            for subject in trigger(instance):
+                if subject is not None:
+                    subjects.setdefault((subject._meta.label, subject.pk), subject)
+    return list(subjects.values())
+
+
+def reminders_replan_for(instance) -> None:
+    """Plan again every subject that a saved row (a trigger) may change the audience of."""
+    for subject in _subjects_to_replan([instance]):
+        reminders_plan(subject=subject)
+
+
+def reminders_replan_many(instances) -> None:
+    """`reminders_replan_for` for many saved rows at once (the end of a batch of steps)."""
+    subjects = _subjects_to_replan(instances)
+    if subjects:
+        reminders_plan_many(subjects=subjects)

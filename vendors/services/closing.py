@@ -17,14 +17,29 @@ def proposals_close(*, instance: Challenge, actor=None) -> None:
     """Effect of `Challenge.close`, inside its transaction: submitted proposals are received,
     drafts and proposals never re-confirmed lapse. The challenge row is already locked."""
     reason = _("The challenge closed at its submission deadline.")
-    proposals = Proposal.objects.select_for_update().filter(challenge_id=instance.pk)
-    for proposal in proposals.filter(status=Proposal.Status.SUBMITTED).order_by("pk"):
-        transition_run(instance=proposal, name="receive", actor=None, reason=reason)
-    lapsing = proposals.filter(
-        status__in=[Proposal.Status.DRAFT, Proposal.Status.NEEDS_RECONFIRMATION]
-    ).order_by("pk")
-    for proposal in lapsing:
-        transition_run(instance=proposal, name="lapse", actor=None, reason=reason)
+    # One query locks them all; each then steps under that lock, received ones first.
+    proposals = list(
+        Proposal.objects.select_for_update()
+        .filter(
+            challenge_id=instance.pk,
+            status__in=[
+                Proposal.Status.SUBMITTED,
+                Proposal.Status.DRAFT,
+                Proposal.Status.NEEDS_RECONFIRMATION,
+            ],
+        )
+        .order_by("pk")
+    )
+    for proposal in proposals:
+        proposal.challenge = instance  # what their saves' receivers read, already loaded
+    for proposal in proposals:
+        if proposal.status == Proposal.Status.SUBMITTED:
+            transition_run(
+                instance=proposal, name="receive", actor=None, reason=reason, locked=True
+            )
+    for proposal in proposals:
+        if proposal.status != Proposal.Status.RECEIVED:
+            transition_run(instance=proposal, name="lapse", actor=None, reason=reason, locked=True)
 
 
 def proposals_cancel(*, instance: Challenge, actor=None) -> list[Proposal]:
