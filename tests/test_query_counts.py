@@ -567,7 +567,12 @@ PAGES = {
     "opendata:open_data_releases": Page("anonymous", _ref("awarded")),
     "opendata:open_data_record": Page("anonymous", _ref("awarded")),
     # vendors
-    "vendors:portal": Page("dave", budget=LIST),
+    "vendors:portal": Page(
+        "dave",
+        budget=13,
+        why="five lists on one page: the organizations with their members and invitations, "
+        "a page of proposals and a page of open challenges, each page with its count",
+    ),
     "vendors:register": Page("rita"),
     "vendors:received_proposals": Page("alice", _ref("awarded"), budget=LIST),
     "vendors:proposal": Page(

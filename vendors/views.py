@@ -127,7 +127,7 @@ def portal(request):
 
 
 def _render_portal(request, *, invite_forms=None, status=200):
-    user = request.user
+    user = remember_vendor_roles(request.user)
     invite_forms = invite_forms or {}
     organizations = []
     for vendor in selectors.vendors_for_user(user):
