@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the arrival time decides whether a submission was on time, before any wait.
+    "core.middleware.ArrivalTimeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -389,6 +391,10 @@ MUNICIPALITY_NAME = env("MUNICIPALITY_NAME", default="City of Riverbend")
 CHALLENGE_REFERENCE_PREFIX = env("CHALLENGE_REFERENCE_PREFIX", default="RVB")
 # Submission deadline at least this many days after publication (and after a dated addendum).
 MINIMUM_SUBMISSION_PERIOD_DAYS = env.int("MINIMUM_SUBMISSION_PERIOD_DAYS", default=14)
+# A challenge closes this long after its submission deadline, so that every submission that
+# reached the server before the deadline has finished first. Keep it longer than the longest a
+# request may run (gunicorn's --timeout, the proxy's read timeout).
+SUBMISSION_CLOSE_GRACE_SECONDS = env.int("SUBMISSION_CLOSE_GRACE_SECONDS", default=120)
 # Co-design evidence needed before review: engagement activities recorded in co-design.
 MINIMUM_ENGAGEMENT_ACTIVITIES = env.int("MINIMUM_ENGAGEMENT_ACTIVITIES", default=1)
 # Days between telling vendors the award result and making the award final (standstill).

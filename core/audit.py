@@ -8,6 +8,8 @@ the service that makes them, with `audit_change` (fields, before, after), and ad
 
 import json
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -46,14 +48,13 @@ def audit_append(
     reason: str = "",
     metadata: dict | None = None,
 ) -> AuditEntry:
-    """Append one entry; must run inside the transaction of the change it records."""
+    """Append one entry; must run inside the transaction of the change it records.
+
+    Inside `audit_deferred()` the entry is only prepared here and written when that block ends.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the transaction it records.")
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     entry = AuditEntry(
-        sequence=head.last_sequence + 1,
-        # Microseconds dropped so the stored value and the hashed one are identical everywhere.
-        occurred_at=timezone.now().replace(microsecond=0),
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor.get_username() if getattr(actor, "pk", None) else SYSTEM_LABEL,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
@@ -64,14 +65,64 @@ def audit_append(
         target=str(target),
         reason=reason or "",
         metadata=_json_ready(metadata or {}),
-        previous_digest=head.last_digest,
     )
-    entry.digest = _digest(_hashed_fields(entry))
-    entry.save()
-    head.last_sequence = entry.sequence
-    head.last_digest = entry.digest
-    head.save(update_fields=["last_sequence", "last_digest"])
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.append(entry)
+        return entry
+    _chain([entry])
     return entry
+
+
+def _chain(entries: list[AuditEntry]) -> None:
+    """Give `entries` their places in the chain and write them: the head is locked from here
+    until the transaction commits, so every writer of the trail waits behind it."""
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    # Microseconds dropped so the stored value and the hashed one are identical everywhere.
+    occurred_at = timezone.now().replace(microsecond=0)
+    for entry in entries:
+        entry.sequence = head.last_sequence + 1
+        entry.occurred_at = occurred_at
+        entry.previous_digest = head.last_digest
+        entry.digest = _digest(_hashed_fields(entry))
+        head.last_sequence = entry.sequence
+        head.last_digest = entry.digest
+    if len(entries) == 1:
+        entries[0].save()
+    else:
+        AuditEntry.objects.bulk_create(entries)
+    head.save(update_fields=["last_sequence", "last_digest"])
+
+
+# Entries waiting for the end of an `audit_deferred()` block in this thread (None: write at once).
+_DEFERRED: ContextVar[list | None] = ContextVar("audit_deferred", default=None)
+
+
+@contextmanager
+def audit_deferred():
+    """Write the entries appended inside this block together, when it ends, as the last
+    statements of the transaction: the chain head, one lock for every writer of the trail, is
+    then held only from there to the commit rather than for the whole action. For a busy action
+    (a proposal submitted in the last seconds before a deadline).
+
+    Open it right inside the action's `transaction.atomic()` and around all its work, with no
+    savepoint inside it that is rolled back while the block goes on (its entries would be
+    written all the same). An exception leaving the block discards its entries with the
+    transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_deferred must run inside the transaction it records.")
+    if _DEFERRED.get() is not None:
+        # Nested: the outer block writes them.
+        yield
+        return
+    entries: list[AuditEntry] = []
+    token = _DEFERRED.set(entries)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    if entries:
+        _chain(entries)
 
 
 # Plain edits ---------------------------------------------------------------------------------

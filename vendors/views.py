@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from challenges import selectors as challenge_selectors
 from challenges.models import Challenge
 from core.errors import InvalidInput, TransitionRefused
+from core.middleware import arrival_time
 from core.permissions import can, require
 from core.timefmt import format_local
 from core.workflow import allowed_transitions, transition_problems
@@ -478,7 +479,9 @@ def proposal_submit(request, public_id):
     proposal = _member_proposal(request.user, public_id)
     if request.method == "POST":
         try:
-            proposal = services.proposal_submit(proposal=proposal, actor=request.user)
+            proposal = services.proposal_submit(
+                proposal=proposal, actor=request.user, arrived_at=arrival_time(request)
+            )
         except (InvalidInput, TransitionRefused) as exc:
             _refused(request, exc)
             return redirect(_proposal_url(proposal))
@@ -527,7 +530,9 @@ def proposal_step(request, public_id, name):
             proposal = services.proposal_revise(proposal=proposal, actor=request.user)
             messages.success(request, _("Your proposal is a draft again; submit it once revised."))
         else:
-            proposal = services.proposal_reconfirm(proposal=proposal, actor=request.user)
+            proposal = services.proposal_reconfirm(
+                proposal=proposal, actor=request.user, arrived_at=arrival_time(request)
+            )
             messages.success(request, _("Your proposal is re-confirmed; a new receipt is issued."))
             return redirect("vendors:receipt_latest", public_id=proposal.public_id)
     except (InvalidInput, TransitionRefused) as exc:
