@@ -24,7 +24,7 @@ from challenges.models import Challenge
 from core.errors import InvalidInput, TransitionRefused
 from core.middleware import arrival_time
 from core.permissions import can, require
-from core.timefmt import format_local
+from core.timefmt import format_local, format_local_exact
 from core.workflow import allowed_transitions, transition_problems
 
 from . import selectors, services
@@ -599,7 +599,7 @@ def receipt_download(request, public_id, number=None):
         "vendor": proposal.vendor.legal_name,
         "proposal": str(proposal.public_id),
         "submitted_at": found.submitted_at.isoformat(),
-        "submitted_at_local": format_local(found.submitted_at),
+        "submitted_at_local": format_local_exact(found.submitted_at),
         "digest_algorithm": "SHA-256",
         "digest": found.digest,
         "documents": [
