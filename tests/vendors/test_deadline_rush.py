@@ -14,7 +14,7 @@ from core.errors import TransitionRefused
 from core.models import AuditEntry
 from core.timefmt import format_local, format_local_exact
 from tests.factories import ResponseQuestionFactory, VendorMembershipFactory
-from tests.vendors.conftest import close, fill_in, pdf
+from tests.vendors.conftest import close, pdf
 from vendors import services
 from vendors.models import Proposal, ProposalReceipt
 from vendors.services import proposals as proposal_services
