@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "knox",
     "rules.apps.AutodiscoverRulesConfig",
     "core",
     "challenges",
@@ -326,6 +327,9 @@ NOTIFICATION_OUTBOX_GRACE_SECONDS = env.int("NOTIFICATION_OUTBOX_GRACE_SECONDS",
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        # Personal API tokens ("Authorization: Token ..."), made on the account page: a hashed
+        # lookup, where HTTP Basic pays a full password hash on every request.
+        "knox.auth.TokenAuthentication",
         "core.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -345,6 +349,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+# Personal API tokens: their digests are stored in core.ApiToken, which has a name; each token's
+# expiry is chosen when it is made (none: until revoked).
+KNOX_TOKEN_MODEL = "core.ApiToken"
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Civic Challenge Procurement API",
     "DESCRIPTION": "Challenges, co-design, questions, addenda and their transitions.",
