@@ -23,7 +23,11 @@ class ArrivalTimeMiddleware:
 
     def __call__(self, request):
         request.arrived_at = timezone.now()
-        return self.get_response(request)
+        response = self.get_response(request)
+        # Said back, so a client can see when the site received its request (a vendor whose
+        # submission was refused as late, say).
+        response["Arrived-At"] = request.arrived_at.isoformat()
+        return response
 
 
 def arrival_time(request) -> datetime:
