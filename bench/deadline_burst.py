@@ -13,6 +13,7 @@ and a personal API token. It serves the site with gunicorn on a free local port,
 submission deadline about ten seconds ahead and fires one submit per vendor through
 `--connections` keep-alive connections (threads and http.client), spread evenly over the last
 ten seconds before the deadline and the first second after it, so some are late on purpose.
+Before that, one more draft per worker thread is submitted to warm the server up (not counted).
 
 Gunicorn runs gthread workers: `--workers` processes (two, for the machine's two cores) of
 `--threads` threads each, so that every connection is taken at once and the request's arrival
@@ -163,17 +164,28 @@ def start_server(port: int, workers: int, threads: int, env: dict) -> subprocess
     raise SystemExit("gunicorn did not answer within 60 s")
 
 
-def warm_up(port: int, requests: int) -> None:
-    """Load every worker thread's code and connection before the clock starts."""
+def warm_up(port: int, drafts) -> None:
+    """Submit the warm-up drafts, all at once, before the clock starts: every worker thread has
+    then loaded its code and opened its connections (database, broker), as on a site that has
+    been up for a while."""
 
-    def get():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for _ in range(4):
-            conn.request("GET", "/api/challenges/")
-            conn.getresponse().read()
+    def submit(public_id, secret):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.request("GET", "/api/challenges/")
+        conn.getresponse().read()
+        conn.request(
+            "POST",
+            f"/api/proposals/{public_id}/submit/",
+            body=b"{}",
+            headers={"Authorization": f"Token {secret}", "Content-Type": "application/json"},
+        )
+        response = conn.getresponse()
+        response.read()
         conn.close()
+        if response.status != 200:
+            raise SystemExit(f"warm-up submit answered {response.status}")
 
-    threads = [threading.Thread(target=get) for _ in range(requests)]
+    threads = [threading.Thread(target=submit, args=draft) for draft in drafts]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -323,10 +335,12 @@ def main():
 
     call_command("migrate", verbosity=0)
     began = time.perf_counter()
-    challenge, drafts = seed(args.vendors)
+    warm = args.workers * args.threads
+    challenge, drafts = seed(args.vendors + warm)
+    warm_drafts, drafts = drafts[:warm], drafts[warm:]
     print(
-        f"seeded {len(drafts)} vendors with complete drafts and tokens "
-        f"in {time.perf_counter() - began:.0f} s"
+        f"seeded {len(drafts)} vendors (and {warm} for the warm-up) with complete drafts and "
+        f"tokens in {time.perf_counter() - began:.0f} s"
     )
     connection.close()
 
@@ -338,15 +352,20 @@ def main():
     )
     server = start_server(port, args.workers, args.threads, env)
     try:
-        warm_up(port, args.workers * args.threads)
+        began = time.perf_counter()
+        warm_up(port, warm_drafts)
+        print(f"warm-up: {warm} submits in {time.perf_counter() - began:.1f} s")
         from challenges.models import Challenge
 
         deadline = (datetime.now(UTC) + timedelta(seconds=LEAD_SECONDS + 0.5)).replace(
             microsecond=0
         ) + timedelta(seconds=1)
-        Challenge.objects.filter(pk=challenge.pk).update(
-            questions_deadline=deadline - timedelta(minutes=1), submission_deadline=deadline
-        )
+        # Saved (not a bare update), so its schedule and reminders follow the new deadline now,
+        # as when staff move a deadline, rather than in the first submissions.
+        challenge = Challenge.objects.get(pk=challenge.pk)
+        challenge.questions_deadline = deadline - timedelta(minutes=1)
+        challenge.submission_deadline = deadline
+        challenge.save(update_fields=["questions_deadline", "submission_deadline"])
         connection.close()
         print(f"deadline: {deadline.isoformat()}; load average before firing: {os.getloadavg()}")
         records = fire(port, drafts, args.connections, deadline)
@@ -360,7 +379,10 @@ def main():
     from core.audit_chain import audit_verify
     from vendors.models import Proposal
 
-    submitted = Proposal.objects.filter(challenge=challenge, status="submitted")
+    warm_ids = [public_id for public_id, _secret in warm_drafts]
+    submitted = Proposal.objects.filter(challenge=challenge, status="submitted").exclude(
+        public_id__in=warm_ids
+    )
     stored = submitted.count()
     late_stored = submitted.filter(submitted_at__gte=deadline).count()
     count, breaks = audit_verify()
