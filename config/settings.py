@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "knox",
     "rules.apps.AutodiscoverRulesConfig",
     "core",
     "challenges",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the arrival time decides whether a submission was on time, before any wait.
+    "core.middleware.ArrivalTimeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -324,6 +327,9 @@ NOTIFICATION_OUTBOX_GRACE_SECONDS = env.int("NOTIFICATION_OUTBOX_GRACE_SECONDS",
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        # Personal API tokens ("Authorization: Token ..."), made on the account page: a hashed
+        # lookup, where HTTP Basic pays a full password hash on every request.
+        "knox.auth.TokenAuthentication",
         "core.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -343,6 +349,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
+# Personal API tokens: their digests are stored in core.ApiToken, which has a name; each token's
+# expiry is chosen when it is made (none: until revoked).
+KNOX_TOKEN_MODEL = "core.ApiToken"
+REST_KNOX = {"TOKEN_TTL": None, "AUTH_HEADER_PREFIX": "Token"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Civic Challenge Procurement API",
     "DESCRIPTION": "Challenges, co-design, questions, addenda and their transitions.",
@@ -389,6 +399,10 @@ MUNICIPALITY_NAME = env("MUNICIPALITY_NAME", default="City of Riverbend")
 CHALLENGE_REFERENCE_PREFIX = env("CHALLENGE_REFERENCE_PREFIX", default="RVB")
 # Submission deadline at least this many days after publication (and after a dated addendum).
 MINIMUM_SUBMISSION_PERIOD_DAYS = env.int("MINIMUM_SUBMISSION_PERIOD_DAYS", default=14)
+# A challenge closes this long after its submission deadline, so that every submission that
+# reached the server before the deadline has finished first. Keep it longer than the longest a
+# request may run (gunicorn's --timeout, the proxy's read timeout).
+SUBMISSION_CLOSE_GRACE_SECONDS = env.int("SUBMISSION_CLOSE_GRACE_SECONDS", default=120)
 # Co-design evidence needed before review: engagement activities recorded in co-design.
 MINIMUM_ENGAGEMENT_ACTIVITIES = env.int("MINIMUM_ENGAGEMENT_ACTIVITIES", default=1)
 # Days between telling vendors the award result and making the award final (standstill).

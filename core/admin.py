@@ -25,7 +25,7 @@ from .audit import (
     audit_values,
     register_withheld_values,
 )
-from .models import AuditEntry
+from .models import ApiToken, AuditEntry
 
 
 def fsm_field_names(model) -> list[str]:
@@ -195,6 +195,26 @@ class AuditEntryAdmin(ViewOnlyAdmin):
             + (str(withheld) if row["withheld"] else f"{row['before']!r} → {row['after']!r}")
             for row in rows
         )
+
+
+# Personal API tokens: an admin sees them and may revoke one (audited); only their owner makes
+# them (core.services), so the token is shown to that person alone. django-rest-knox's own admin
+# is for its model, which core.ApiToken replaces (KNOX_TOKEN_MODEL): Django leaves it out.
+register_withheld_values(ApiToken._meta.label, ["digest"])
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedAdmin):
+    list_display = ["name", "user", "token_key", "created", "expiry"]
+    search_fields = ["name", "token_key", "user__username"]
+    fields = ["name", "user", "token_key", "created", "expiry"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # Django's own user and group admins, audited like the rest: roles are groups, and who holds

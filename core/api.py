@@ -28,6 +28,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import InvalidInput, PermissionDenied, ServiceError, TransitionRefused
+from .middleware import arrival_time
 from .permissions import can
 from .workflow import denied_message, permitted
 
@@ -206,11 +207,14 @@ def transition_action(
     summary: str = "",
     description: str = "",
     tags=None,
+    arrival: bool = False,
 ):
     """A `POST <detail>/<name>/` action running transition `name` through a service.
 
     `run(obj=..., actor=..., name=..., **validated_input)` is the app's service call and returns
-    the updated object; `output` serializes it (200). The order of answers is: not visible 404,
+    the updated object; `output` serializes it (200). With `arrival`, `run` also gets
+    `arrived_at`, when the request reached the server (core.middleware), for a step judged
+    against a deadline. The order of answers is: not visible 404,
     not permitted 403, bad input 400, refused in this state 409. Assign the result to a class
     attribute of the same name:
 
@@ -227,6 +231,8 @@ def transition_action(
             serializer = input_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
+        if arrival:
+            data["arrived_at"] = arrival_time(request)
         updated = run(obj=obj, actor=request.user, name=name, **data)
         context = self.get_serializer_context()
         return Response(output(updated, context=context).data, status=status.HTTP_200_OK)

@@ -48,14 +48,45 @@ def audit_append(
     reason: str = "",
     metadata: dict | None = None,
 ) -> AuditEntry:
-    """Append one entry; must run inside the transaction of the change it records."""
+    """Append one entry; must run inside the transaction of the change it records.
+
+    Inside `audit_deferred()` the entry is only prepared here and written when that block ends.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the transaction it records.")
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-    entry = AuditEntry(
-        sequence=head.last_sequence + 1,
-        # Microseconds dropped so the stored value and the hashed one are identical everywhere.
-        occurred_at=timezone.now().replace(microsecond=0),
+    entry = _entry(
+        obj=obj,
+        transition=transition,
+        source=source,
+        target=target,
+        actor=actor,
+        reason=reason,
+        metadata=metadata,
+    )
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.append(entry)
+        return entry
+    _chain([entry])
+    return entry
+
+
+def audit_append_many(entries: list[dict]) -> list[AuditEntry]:
+    """Append several entries (each given as audit_append's keyword arguments) in order, chained
+    exactly as one audit_append after another would chain them, with one lock and one insert."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_append_many must run inside the transaction it records.")
+    rows = [_entry(**fields) for fields in entries]
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.extend(rows)
+    elif rows:
+        _chain(rows)
+    return rows
+
+
+def _entry(*, obj, transition, source, target, actor=None, reason="", metadata=None):
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor.get_username() if getattr(actor, "pk", None) else SYSTEM_LABEL,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
@@ -66,14 +97,58 @@ def audit_append(
         target=str(target),
         reason=reason or "",
         metadata=_json_ready(metadata or {}),
-        previous_digest=head.last_digest,
     )
-    entry.digest = _digest(_hashed_fields(entry))
-    entry.save()
-    head.last_sequence = entry.sequence
-    head.last_digest = entry.digest
+
+
+def _chain(entries: list[AuditEntry]) -> None:
+    """Give `entries` their places in the chain and write them: the head is locked from here
+    until the transaction commits, so every writer of the trail waits behind it."""
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    # Microseconds dropped so the stored value and the hashed one are identical everywhere.
+    occurred_at = timezone.now().replace(microsecond=0)
+    for entry in entries:
+        entry.sequence = head.last_sequence + 1
+        entry.occurred_at = occurred_at
+        entry.previous_digest = head.last_digest
+        entry.digest = _digest(_hashed_fields(entry))
+        head.last_sequence = entry.sequence
+        head.last_digest = entry.digest
+    if len(entries) == 1:
+        entries[0].save()
+    else:
+        AuditEntry.objects.bulk_create(entries)
     head.save(update_fields=["last_sequence", "last_digest"])
-    return entry
+
+
+# Entries waiting for the end of an `audit_deferred()` block in this thread (None: write at once).
+_DEFERRED: ContextVar[list | None] = ContextVar("audit_deferred", default=None)
+
+
+@contextmanager
+def audit_deferred():
+    """Write the entries appended inside this block together, when it ends, as the last
+    statements of the transaction: the chain head, one lock for every writer of the trail, is
+    then held only from there to the commit rather than for the whole action. For a busy action
+    (a proposal submitted in the last seconds before a deadline) or a batch of scheduled steps.
+
+    Open it right inside the action's `transaction.atomic()` and around all its work, with no
+    savepoint inside it that is rolled back while the block goes on (its entries would be
+    written all the same). An exception leaving the block discards its entries with the
+    transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_deferred must run inside the transaction it records.")
+    if _DEFERRED.get() is not None:
+        # Nested: the outer block writes them.
+        yield
+        return
+    entries: list[AuditEntry] = []
+    token = _DEFERRED.set(entries)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
+    if entries:
+        _chain(entries)
 
 
 # Plain edits ---------------------------------------------------------------------------------
@@ -189,8 +264,7 @@ def audit_transition(sender, instance, name, source, target, **kwargs):
     # Rows that belong to a challenge carry it, so the challenge's history shows them too.
     if getattr(instance, "challenge_id", None):
         metadata["challenge_id"] = instance.challenge_id
-    # Inside `audit_deferred()` (a batch of scheduled steps) the entry joins the batch's.
-    (_defer if _deferred.get() is not None else audit_append)(
+    audit_append(
         obj=instance,
         transition=name,
         source=source,
@@ -294,69 +368,3 @@ def audit_changes(entry: AuditEntry) -> list[dict]:
         }
         for name, change in changes.items()
     ]
-
-
-# Many entries at once -----------------------------------------------------------------------
-
-# The entries a batch of system steps (the chronograph closing hundreds of challenges in one
-# transaction) records, kept in order and appended together when the batch ends.
-_deferred: ContextVar[list | None] = ContextVar("audit_deferred", default=None)
-
-
-def _defer(**fields) -> None:
-    # The entry's time is when it happened, not when the batch is written.
-    _deferred.get().append({**fields, "occurred_at": timezone.now()})
-
-
-@contextmanager
-def audit_deferred():
-    """Record the transitions run inside this block together, when it ends, with
-    `audit_append_many`: the same entries in the same order, with one lock of the chain head and
-    one insert instead of three queries each. Must run inside the transaction it records; if the
-    block raises, nothing is appended (the transaction rolls back anyway)."""
-    if _deferred.get() is not None:  # already deferring: the outer block appends
-        yield
-        return
-    token = _deferred.set([])
-    try:
-        yield
-        entries = _deferred.get()
-    finally:
-        _deferred.reset(token)
-    audit_append_many(entries)
-
-
-def audit_append_many(entries: list[dict]) -> list[AuditEntry]:
-    """Append several entries (each given as audit_append's keyword arguments, optionally with
-    `occurred_at`) in order, chained exactly as one audit_append after another would chain them."""
-    if not entries:
-        return []
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_append_many must run inside the transaction it records.")
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-    sequence, digest = head.last_sequence, head.last_digest
-    rows = []
-    for fields in entries:
-        obj, actor = fields["obj"], fields.get("actor")
-        sequence += 1
-        entry = AuditEntry(
-            sequence=sequence,
-            occurred_at=(fields.get("occurred_at") or timezone.now()).replace(microsecond=0),
-            actor=actor if getattr(actor, "pk", None) else None,
-            actor_label=actor.get_username() if getattr(actor, "pk", None) else SYSTEM_LABEL,
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-            object_id=str(obj.pk),
-            object_label=str(obj)[:300],
-            transition=fields["transition"],
-            source=str(fields["source"]),
-            target=str(fields["target"]),
-            reason=fields.get("reason") or "",
-            metadata=_json_ready(fields.get("metadata") or {}),
-            previous_digest=digest,
-        )
-        entry.digest = digest = _digest(_hashed_fields(entry))
-        rows.append(entry)
-    AuditEntry.objects.bulk_create(rows)
-    head.last_sequence, head.last_digest = sequence, digest
-    head.save(update_fields=["last_sequence", "last_digest"])
-    return rows

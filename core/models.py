@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 
 class AppendOnlyError(Exception):
@@ -66,3 +68,25 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries cannot be deleted.")
+
+
+class ApiToken(AbstractAuthToken):
+    """A personal API token (django-rest-knox, KNOX_TOKEN_MODEL): only its digest is stored; the
+    token itself is shown once, when it is created. Revoking deletes it."""
+
+    # A number names the token (in the audit trail, in the page's revoke form), not its digest.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=128, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.token_key}…) of {self.user}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expiry is not None and self.expiry <= timezone.now()

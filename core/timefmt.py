@@ -12,6 +12,16 @@ def format_local(value) -> str:
     return f"{date_format(local, 'j M Y, H:i')} {local.tzname()}"
 
 
+def format_local_exact(value) -> str:
+    """A moment to the millisecond, for when a submission reached the server, whose seconds
+    matter at a deadline: '3 Mar 2027, 13:59:59.812 AST'."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    millis = local.microsecond // 1000
+    return f"{date_format(local, 'j M Y, H:i:s')}.{millis:03d} {local.tzname()}"
+
+
 def format_day(value) -> str:
     """A calendar day (a due date, a measurement's date) as the pages print days: '3 Mar 2027'."""
     if not value:

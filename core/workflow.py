@@ -19,7 +19,7 @@ as a free action.
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from .errors import PermissionDenied, TransitionRefused
 
@@ -76,10 +76,24 @@ def registered_guard_problems(instance, name: str) -> list[str]:
     return problems
 
 
+# `transition_run` checks a transition's guards once and keeps the answer on the row it is about
+# to change, under this attribute, for the conditions django-fsm evaluates again when the
+# transition method runs: a guard that reads the clock (a deadline) cannot pass the first time and
+# fail the second, which would escape as django-fsm's TransitionNotAllowed (a server error).
+_CHECKED = "_workflow_checked_guards"
+
+
+def _checked(instance, key):
+    return instance.__dict__.get(_CHECKED, {}).get(key)
+
+
 def registered_guards(name: str):
     """A django-fsm condition that passes when the guards registered for `name` report nothing."""
 
     def condition(instance) -> bool:
+        checked = _checked(instance, ("registered", name))
+        if checked is not None:
+            return not checked
         return not registered_guard_problems(instance, name)
 
     condition.__name__ = f"no_registered_problems_{name}"
@@ -90,9 +104,9 @@ def guard_condition(method_name: str):
     """A django-fsm condition that passes when the named guard method reports no problems."""
 
     def condition(instance) -> bool:
-        # transition_run asked this guard of the locked row a moment ago: not a second time.
-        if method_name in getattr(instance, "_guards_passed", ()):
-            return True
+        checked = _checked(instance, method_name)
+        if checked is not None:
+            return not checked
         return not getattr(instance, method_name)()
 
     condition.__name__ = f"no_{method_name}"
@@ -152,8 +166,7 @@ def allowed_transitions(instance, user) -> list[str]:
     return result
 
 
-def transition_problems(instance, name: str) -> list[str]:
-    """Why a transition cannot run now (state or guard), as sentences; empty when it can."""
+def _problems(instance, name: str, checked: dict | None = None) -> list[str]:
     meta = _meta(instance, name)
     state = meta.field.get_state(instance)
     if not meta.has_transition(state):
@@ -162,17 +175,29 @@ def transition_problems(instance, name: str) -> list[str]:
             % {"object": instance._meta.verbose_name, "state": instance.get_status_display()}
         ]
     guard = meta.get_transition(state).custom.get("guard")
-    problems = list(getattr(instance, guard)()) if guard else []
-    return problems + registered_guard_problems(instance, name)
+    own = list(getattr(instance, guard)()) if guard else []
+    registered = registered_guard_problems(instance, name)
+    if checked is not None:
+        if guard:
+            checked[guard] = own
+        checked[("registered", name)] = registered
+    return own + registered
+
+
+def transition_problems(instance, name: str) -> list[str]:
+    """Why a transition cannot run now (state or guard), as sentences; empty when it can."""
+    return _problems(instance, name)
 
 
 def transition_run(*, instance, name: str, actor, reason: str = "", locked: bool = False, **kwargs):
     """Run transition `name` on `instance` for `actor` in one transaction; return the saved row.
 
     `actor` is None when the system acts (a scheduled step); permission is then not checked.
-    `locked=True` says the caller already holds the row's lock in the transaction it runs in (a
-    batch of scheduled steps): `instance` is used as it is, without reloading it or a savepoint
-    of its own, and a refusal is raised before anything is written.
+    `locked=True` says the caller already holds the row's lock in the transaction it runs in and
+    prepared it (related rows read, an arrival time set; a batch of scheduled steps): `instance`
+    is used as it is, without reloading it or a savepoint of its own, and a refusal is raised
+    before anything is written. The guards are evaluated once, here; the transition method reuses
+    their answer.
     """
     if locked:
         if not transaction.get_connection().in_atomic_block:
@@ -183,28 +208,34 @@ def transition_run(*, instance, name: str, actor, reason: str = "", locked: bool
         return _run_locked(row, name, actor, reason, kwargs)
 
 
-def _run_locked(locked, name: str, actor, reason: str, kwargs: dict):
-    if actor is not None and not permitted(locked, name, actor):
-        raise PermissionDenied(denied_message(locked, name))
-    problems = transition_problems(locked, name)
+def _run_locked(row, name: str, actor, reason: str, kwargs: dict):
+    if actor is not None and not permitted(row, name, actor):
+        raise PermissionDenied(denied_message(row, name))
+    checked: dict = {}
+    problems = _problems(row, name, checked)
     if problems:
         raise TransitionRefused(
             problems,
-            allowed=allowed_transitions(locked, actor) if actor is not None else [],
+            allowed=allowed_transitions(row, actor) if actor is not None else [],
         )
-    guard = _meta(locked, name).get_transition(_meta(locked, name).field.get_state(locked))
-    locked._guards_passed = {guard.custom["guard"]} if "guard" in guard.custom else set()
+    row.__dict__[_CHECKED] = checked
     try:
-        getattr(locked, name)(by=actor, reason=reason, **kwargs)
+        getattr(row, name)(by=actor, reason=reason, **kwargs)
+    except TransitionNotAllowed as exc:
+        # Not expected (the guards' answer is reused above); a refusal all the same, never a
+        # server error.
+        raise TransitionRefused(
+            _("This step is not possible now. Reload the page and try again.")
+        ) from exc
     finally:
-        del locked._guards_passed
+        row.__dict__.pop(_CHECKED, None)
     try:
-        locked.save()
+        row.save()
     except ConcurrentTransition as exc:
         raise TransitionRefused(
             _("Someone else changed this %(object)s at the same time. Reload and try again.")
-            % {"object": locked._meta.verbose_name}
+            % {"object": row._meta.verbose_name}
         ) from exc
-    for effect in _effects.get((locked._meta.label, name), ()):
-        effect(instance=locked, actor=actor)
-    return locked
+    for effect in _effects.get((row._meta.label, name), ()):
+        effect(instance=row, actor=actor)
+    return row

@@ -404,6 +404,7 @@ def register_builtin_steps() -> None:
     )
     register_step(
         "challenges.Challenge",
-        Step("close", _published_deadline("submission_deadline"), close_at_submission_deadline),
+        # Due after the grace that follows the deadline (Challenge.closes_at), when it may close.
+        Step("close", _published_deadline("closes_at"), close_at_submission_deadline),
         related=("owner",),
     )

@@ -20,6 +20,14 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _close_at_the_deadline(settings):
+    """Tests close challenges at their submission deadline; the grace after it that production
+    keeps for submissions still running has its own tests (tests/vendors/test_deadline_rush.py),
+    which set it back."""
+    settings.SUBMISSION_CLOSE_GRACE_SECONDS = 0
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_may_truncate_the_audit_trail():
     """A transactional test's flush empties every table with TRUNCATE, which PostgreSQL refuses

@@ -316,8 +316,10 @@ def _proposal_detail(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_related("challenge", "vendor").get(pk=proposal.pk)
 
 
-def _submit(*, obj, actor, name):
-    return _proposal_detail(services.proposal_submit(proposal=obj, actor=actor))
+def _submit(*, obj, actor, name, arrived_at):
+    return _proposal_detail(
+        services.proposal_submit(proposal=obj, actor=actor, arrived_at=arrived_at)
+    )
 
 
 def _withdraw(*, obj, actor, name, reason=""):
@@ -328,8 +330,10 @@ def _revise(*, obj, actor, name):
     return _proposal_detail(services.proposal_revise(proposal=obj, actor=actor))
 
 
-def _reconfirm(*, obj, actor, name):
-    return _proposal_detail(services.proposal_reconfirm(proposal=obj, actor=actor))
+def _reconfirm(*, obj, actor, name, arrived_at):
+    return _proposal_detail(
+        services.proposal_reconfirm(proposal=obj, actor=actor, arrived_at=arrived_at)
+    )
 
 
 # The vendor-side transitions offered as actions on a proposal.
@@ -480,7 +484,13 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VendorAP
         output=ProposalDetailOutput,
         input_serializer=None,
         summary=gettext_lazy("Submit before the deadline; answers with the receipt digest"),
+        description=gettext_lazy(
+            "On time when the request reached the server before the deadline, however long it "
+            "then waits; `submitted_at` is that arrival time. A request that arrives at or after "
+            "the deadline is refused with 409."
+        ),
         tags=["proposals"],
+        arrival=True,
     )
     withdraw = transition_action(
         "withdraw",
@@ -505,6 +515,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VendorAP
         input_serializer=None,
         summary=gettext_lazy("Re-confirm a proposal after a material addendum"),
         tags=["proposals"],
+        arrival=True,
     )
 
 

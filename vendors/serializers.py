@@ -339,6 +339,13 @@ class ReceiptOutput(serializers.ModelSerializer):
     class Meta:
         model = ProposalReceipt
         fields = ["submitted_at", "digest", "submitted_by", "documents"]
+        extra_kwargs = {
+            "submitted_at": {
+                "help_text": _(
+                    "When the submission reached the server; it counts against the deadline."
+                )
+            }
+        }
 
 
 class ReceivedProposalOutput(serializers.ModelSerializer):

@@ -22,9 +22,10 @@ from django.views.decorators.http import require_POST
 from challenges import selectors as challenge_selectors
 from challenges.models import Challenge
 from core.errors import InvalidInput, TransitionRefused
+from core.middleware import arrival_time
 from core.pagination import paginate
 from core.permissions import can, require
-from core.timefmt import format_local
+from core.timefmt import format_local, format_local_exact
 from core.workflow import allowed_transitions, transition_problems
 
 from . import selectors, services
@@ -512,7 +513,9 @@ def proposal_submit(request, public_id):
     proposal = _member_proposal(request.user, public_id, read=read)
     if request.method == "POST":
         try:
-            proposal = services.proposal_submit(proposal=proposal, actor=request.user)
+            proposal = services.proposal_submit(
+                proposal=proposal, actor=request.user, arrived_at=arrival_time(request)
+            )
         except (InvalidInput, TransitionRefused) as exc:
             _refused(request, exc)
             return redirect(_proposal_url(proposal))
@@ -561,7 +564,9 @@ def proposal_step(request, public_id, name):
             proposal = services.proposal_revise(proposal=proposal, actor=request.user)
             messages.success(request, _("Your proposal is a draft again; submit it once revised."))
         else:
-            proposal = services.proposal_reconfirm(proposal=proposal, actor=request.user)
+            proposal = services.proposal_reconfirm(
+                proposal=proposal, actor=request.user, arrived_at=arrival_time(request)
+            )
             messages.success(request, _("Your proposal is re-confirmed; a new receipt is issued."))
             return redirect("vendors:receipt_latest", public_id=proposal.public_id)
     except (InvalidInput, TransitionRefused) as exc:
@@ -630,7 +635,7 @@ def receipt_download(request, public_id, number=None):
         "vendor": proposal.vendor.legal_name,
         "proposal": str(proposal.public_id),
         "submitted_at": found.submitted_at.isoformat(),
-        "submitted_at_local": format_local(found.submitted_at),
+        "submitted_at_local": format_local_exact(found.submitted_at),
         "digest_algorithm": "SHA-256",
         "digest": found.digest,
         "documents": [

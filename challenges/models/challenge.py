@@ -331,12 +331,31 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
             self.statement_problems() + self.timeline_problems() + publication_check_problems(self)
         )
 
+    @property
+    def closes_at(self):
+        """When the challenge may close: its submission deadline plus the grace in which the
+        submissions that reached the server before the deadline finish (settings)."""
+        if not self.submission_deadline:
+            return None
+        return self.submission_deadline + timedelta(seconds=settings.SUBMISSION_CLOSE_GRACE_SECONDS)
+
     def close_problems(self) -> list[str]:
         problems = []
-        if self.submission_deadline and timezone.now() < self.submission_deadline:
+        now = timezone.now()
+        if self.submission_deadline and now < self.submission_deadline:
             problems.append(
                 _("Proposals can be submitted until %(deadline)s; the challenge closes then.")
                 % {"deadline": format_local(self.submission_deadline)}
+            )
+        elif self.closes_at and now < self.closes_at:
+            # Closing takes the challenge row from under the submissions still running; those
+            # that arrived in time must be recorded first (vendors.services.proposals).
+            problems.append(
+                _(
+                    "The submission deadline has passed. The challenge closes at %(closes)s, "
+                    "once the submissions that reached the server in time are recorded."
+                )
+                % {"closes": format_local(self.closes_at)}
             )
         open_questions = self.questions.filter(status="submitted").count()
         if open_questions:

@@ -3,7 +3,7 @@
 from django import template
 
 from core.permissions import can
-from core.timefmt import format_day, format_local
+from core.timefmt import format_day, format_local, format_local_exact
 
 register = template.Library()
 
@@ -33,6 +33,12 @@ def audit_head():
 def local_datetime(value):
     """A date and time in the municipality's zone, with the zone named."""
     return format_local(value)
+
+
+@register.filter
+def local_datetime_exact(value):
+    """A moment to the millisecond in the municipality's zone (a submission's arrival)."""
+    return format_local_exact(value)
 
 
 @register.filter

@@ -161,3 +161,33 @@ def test_a_registered_guard_decides_and_the_page_and_the_runner_agree(
 
     challenge.refresh_from_db()
     assert challenge.status == Challenge.Status.AWARDED
+
+
+def test_a_guard_is_checked_once_so_its_answer_cannot_change_mid_step(
+    published_challenge, alice, monkeypatch
+):
+    """The close guard reads the clock; django-fsm asks the condition again when the step runs.
+    Its first answer stands: a deadline passing in between is no server error."""
+    answers = iter([[], ["The deadline moved in between."]])
+    monkeypatch.setattr(Challenge, "close_problems", lambda self: next(answers))
+
+    closed = transition_run(instance=published_challenge, name="close", actor=alice)
+
+    assert closed.status == "closed"
+    assert AuditEntry.objects.filter(transition="close").count() == 1
+
+
+def test_a_condition_refused_while_the_step_runs_is_a_refusal_not_a_server_error(
+    published_challenge, alice, monkeypatch
+):
+    from django_fsm import FSMMeta
+
+    monkeypatch.setattr(Challenge, "close_problems", lambda self: [])
+    monkeypatch.setattr(FSMMeta, "conditions_met", lambda self, instance, state: False)
+
+    with pytest.raises(TransitionRefused, match="not possible now"):
+        transition_run(instance=published_challenge, name="close", actor=alice)
+
+    published_challenge.refresh_from_db()
+    assert published_challenge.status == "published"
+    assert not AuditEntry.objects.filter(transition="close").exists()

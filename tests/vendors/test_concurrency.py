@@ -10,7 +10,7 @@ from django.db import connection
 from core.errors import TransitionRefused
 from core.models import AuditEntry
 from core.timefmt import format_local
-from tests.vendors.conftest import close
+from tests.vendors.conftest import close, fill_in
 from vendors import services
 from vendors.models import Proposal, ProposalReceipt
 from vendors.services import proposals as proposal_services
@@ -124,3 +124,80 @@ def test_a_submit_racing_the_close_at_the_deadline_loses_and_the_draft_lapses(dr
     draft.refresh_from_db()
     assert draft.status == Proposal.Status.LAPSED
     assert not ProposalReceipt.objects.exists()
+
+
+def test_submits_of_two_vendors_to_one_challenge_do_not_wait_for_each_other(
+    draft, dave, erin, globex, questions, monkeypatch
+):
+    """Each submission shares the challenge row: one held open (slow) does not hold the other."""
+    other = fill_in(
+        services.proposal_start(challenge=draft.challenge, vendor=globex, actor=erin),
+        erin,
+        questions,
+    )
+    inside, release = threading.Event(), threading.Event()
+    real_receipt_issue = proposal_services.receipt_issue
+
+    def slow_for_acme(**kwargs):
+        receipt = real_receipt_issue(**kwargs)
+        if kwargs["proposal"].pk == draft.pk:
+            inside.set()
+            release.wait(timeout=10)
+        return receipt
+
+    monkeypatch.setattr(proposal_services, "receipt_issue", slow_for_acme)
+    results = {}
+    holding = in_thread(lambda: services.proposal_submit(proposal=draft, actor=dave), results, 1)
+    assert inside.wait(timeout=10)
+    passing = in_thread(lambda: services.proposal_submit(proposal=other, actor=erin), results, 2)
+    passing.join(timeout=10)
+    finished_while_held = not passing.is_alive()
+    release.set()
+    holding.join(timeout=20)
+    passing.join(timeout=20)
+
+    assert finished_while_held, "the second vendor's submission waited for the first"
+    assert [type(results[n]).__name__ for n in (1, 2)] == ["Proposal", "Proposal"], results
+    assert set(Proposal.objects.values_list("status", flat=True)) == {Proposal.Status.SUBMITTED}
+    assert AuditEntry.objects.filter(transition="submit").count() == 2
+
+
+def test_a_submit_in_time_holding_the_challenge_makes_the_close_after_the_grace_wait(
+    draft, dave, monkeypatch, settings
+):
+    """With production's grace: a submission that arrived before the deadline and is still
+    running when the grace ends is received, the close waiting for it."""
+    settings.SUBMISSION_CLOSE_GRACE_SECONDS = 120
+    challenge = draft.challenge
+    deadline = challenge.submission_deadline
+    inside, release = threading.Event(), threading.Event()
+    real_receipt_issue = proposal_services.receipt_issue
+
+    def slow_receipt_issue(**kwargs):
+        receipt = real_receipt_issue(**kwargs)
+        inside.set()
+        release.wait(timeout=10)
+        return receipt
+
+    monkeypatch.setattr(proposal_services, "receipt_issue", slow_receipt_issue)
+    results = {}
+    arrived = deadline - timedelta(milliseconds=5)
+    with time_machine.travel(deadline + timedelta(seconds=119), tick=False) as clock:
+        submitting = in_thread(
+            lambda: services.proposal_submit(proposal=draft, actor=dave, arrived_at=arrived),
+            results,
+            "submit",
+        )
+        assert inside.wait(timeout=10)
+        clock.move_to(challenge.closes_at)
+        closing = in_thread(lambda: close(challenge), results, "close")
+        closing.join(timeout=1)
+        assert closing.is_alive(), "the close must wait for the submission sharing the challenge"
+        release.set()
+        submitting.join(timeout=20)
+        closing.join(timeout=20)
+
+    assert not isinstance(results["submit"], Exception), results["submit"]
+    assert not isinstance(results["close"], Exception), results["close"]
+    draft.refresh_from_db()
+    assert (draft.status, draft.submitted_at) == (Proposal.Status.RECEIVED, arrived)

@@ -106,6 +106,8 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         protected=True,
         db_index=True,
     )
+    # The time the submission reached the server (its arrival, which decided it was on time),
+    # not when it was written: DESIGN.md §4.
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -139,6 +141,11 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
             ),
         ]
 
+    # When the request acting on this proposal reached the server, set by the service of a
+    # submission (not stored: `submitted_at` keeps it). The deadline is judged on it, so a
+    # submission that arrived in time is not refused for the time it then waited. None: now.
+    arrived_at = None
+
     def __str__(self):
         return f"Proposal {self.public_id} to {self.challenge.reference}"
 
@@ -164,7 +171,7 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
         if challenge.status != Challenge.Status.PUBLISHED:
             return [_("This challenge is not open for proposals.")]
         deadline = challenge.submission_deadline
-        if deadline and timezone.now() >= deadline:
+        if deadline and (self.arrived_at or timezone.now()) >= deadline:
             return [
                 _(
                     "The submission deadline passed at %(deadline)s; proposals can no longer be "
@@ -193,11 +200,14 @@ class Proposal(ConcurrentTransitionMixin, models.Model):
                     )
                     % {"question": question.prompt, "words": words, "limit": question.max_words}
                 )
-        # Read with the proposal by the editor's page (`selectors.proposal_for_editor`), else now.
-        has_price = getattr(self, "has_price_envelope", None)
-        if has_price is None:
-            has_price = Proposal.objects.filter(pk=self.pk, price_envelope__isnull=False).exists()
-        if not has_price:
+        # Read with the proposal by the editor's page (`selectors.proposal_for_editor`) or by the
+        # service that submits it (select_related), else now.
+        priced = getattr(self, "has_price_envelope", None)
+        if priced is None and "price_envelope" in self._state.fields_cache:
+            priced = self._state.fields_cache["price_envelope"] is not None
+        if priced is None:
+            priced = Proposal.objects.filter(pk=self.pk, price_envelope__isnull=False).exists()
+        if not priced:
             problems.append(_("Enter your price in the price envelope."))
         return problems
 

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from core.outbox import email_send_later
-from core.timefmt import format_local
+from core.timefmt import format_local, format_local_exact
 
 # Pages route the invitation link under this name (vendors/urls.py, built with the pages).
 INVITATION_URL_NAME = "vendors:invitation_accept"
@@ -45,13 +45,15 @@ def queue_receipt(*, proposal, receipt, user) -> None:
     challenge = proposal.challenge
     subject = _("Receipt for your proposal to %(reference)s") % {"reference": challenge.reference}
     body = _(
-        "Your proposal to %(challenge)s was submitted for %(vendor)s at %(time)s.\n\n"
+        "Your proposal to %(challenge)s was submitted for %(vendor)s: it reached our server at "
+        "%(time)s, before the deadline of %(deadline)s.\n\n"
         "Receipt (SHA-256 of the proposal's content and files):\n%(digest)s\n\n"
         "Keep this receipt: it proves what you submitted and when."
     ) % {
         "challenge": challenge,
         "vendor": proposal.vendor,
-        "time": format_local(receipt.submitted_at),
+        "time": format_local_exact(receipt.submitted_at),
+        "deadline": format_local(challenge.submission_deadline),
         "digest": receipt.digest,
     }
     _queue(subject, body, [user.email])

@@ -1,20 +1,25 @@
 """Writing a proposal: start, answer, price, documents, and its vendor-side transitions.
 
-Lock order everywhere: the challenge row, then the proposal. Closing a challenge takes the same
-order, so a submission racing the close either commits first (and is received) or sees the
-challenge closed; nothing in between.
+Lock order everywhere: the challenge row, then the proposal. A vendor's step (submit,
+re-confirm, withdraw, revise) takes the challenge row in SHARE mode: such steps never wait for
+one another, however many vendors press Submit at the deadline, but closing, which takes the
+row exclusively, waits until those running have committed, and any that starts after it sees
+the challenge closed. Nothing slips in between. The challenge closes a grace period after its
+deadline (Challenge.closes_at), so that a submission that reached the server in time has
+finished before then; whether it was in time is decided on its arrival (DESIGN.md §4).
 """
 
 from collections.abc import Mapping
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, ResponseQuestion
-from core.audit import audit_change, audit_created
+from core.audit import audit_change, audit_created, audit_deferred
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
 from core.permissions import can
 from core.workflow import allowed_transitions, transition_run
@@ -30,7 +35,13 @@ from ..models import (
 from ..rules import members_only
 from ..validators import parse_amount, parse_breakdown
 from . import emails
-from .receipts import receipt_digest, receipt_issue, receipt_payload, receipt_salt_new
+from .receipts import (
+    receipt_digest,
+    receipt_issue,
+    receipt_payload,
+    receipt_salt_new,
+    with_receipt_content,
+)
 
 EVALUATION_STEPS = (
     "qualify",
@@ -43,12 +54,28 @@ EVALUATION_STEPS = (
 ANSWER_MAX_LENGTH = ProposalAnswer._meta.get_field("text").max_length
 
 
-def _lock_challenge(challenge_id) -> Challenge:
-    return Challenge.objects.select_for_update().get(pk=challenge_id)
+def _share_challenge(challenge_id) -> Challenge:
+    """The challenge row, locked in SHARE mode until the transaction ends: other vendors' steps
+    share it, closing (and any other change to the challenge) waits for them (module doc)."""
+    if connection.vendor != "postgresql":
+        # SQLite (the zero-setup run) has no row locks; it runs one writer at a time anyway.
+        return Challenge.objects.get(pk=challenge_id)
+    # The table's name is the model's own, never input; the id is a parameter.
+    table = connection.ops.quote_name(Challenge._meta.db_table)
+    sql = f"SELECT * FROM {table} WHERE id = %s FOR SHARE"  # noqa: S608
+    found = list(Challenge.objects.raw(sql, [challenge_id]))
+    if not found:
+        raise Challenge.DoesNotExist
+    return found[0]
 
 
 def _lock_proposal(proposal: Proposal) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("challenge").get(pk=proposal.pk)
+    # OF self: the challenge is read with it, but locked (or shared) on its own.
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("challenge")
+        .get(pk=proposal.pk)
+    )
 
 
 def _require_member(actor, proposal: Proposal) -> None:
@@ -91,7 +118,7 @@ def _editable(proposal: Proposal, actor) -> Proposal:
 @transaction.atomic
 def proposal_start(*, challenge: Challenge, vendor: VendorOrganization, actor) -> Proposal:
     """Start the one proposal `vendor` may make to `challenge` (a draft)."""
-    challenge = _lock_challenge(challenge.pk)
+    challenge = _share_challenge(challenge.pk)
     if not can(actor, "vendors.start_proposal", vendor):
         raise PermissionDenied(
             members_only(
@@ -291,47 +318,64 @@ def document_remove(*, document: ProposalDocument, actor) -> ProposalDocument:
     return document
 
 
-def _submit(*, proposal: Proposal, actor, name: str) -> Proposal:
-    with transaction.atomic():
-        _lock_challenge(proposal.challenge_id)
-        locked = _lock_proposal(proposal)
+def _submit(*, proposal: Proposal, actor, name: str, arrived_at=None) -> Proposal:
+    # Taken before any lock: the time the request reached the server, or now for a caller
+    # that is not a request (a shell, a task).
+    arrived_at = arrived_at or timezone.now()
+    # The audit entries are written last (audit_deferred): the trail's one lock, which every
+    # writer shares, is held only from there to the commit.
+    with transaction.atomic(), audit_deferred():
+        challenge = _share_challenge(proposal.challenge_id)
+        # The content is read once, under the lock: the completeness check and the receipt's
+        # digest see the same answers, documents and price.
+        locked = with_receipt_content(Proposal.objects.select_for_update(of=("self",))).get(
+            pk=proposal.pk
+        )
+        prefetch_related_objects([challenge], "response_questions")
+        locked.challenge = challenge
         _require_member(actor, locked)
         _refuse_if_cancelled(locked)
-        submitted_at = timezone.now()
+        # The one deadline check, on the arrival time: the transition's guard reads it.
+        locked.arrived_at = arrived_at
         salt = receipt_salt_new()
-        digest = receipt_digest(receipt_payload(locked, submitted_at=submitted_at, salt=salt))
+        digest = receipt_digest(receipt_payload(locked, submitted_at=arrived_at, salt=salt))
+        # Saved with the transition, outside its arguments, so the salt never enters the audit
+        # entry's metadata.
+        locked.receipt_salt = salt
         locked = transition_run(
             instance=locked,
             name=name,
             actor=actor,
-            submitted_at=submitted_at,
+            locked=True,
+            submitted_at=arrived_at,
             receipt_digest=digest,
         )
-        # Set apart from the transition so the salt never enters the audit entry's metadata.
-        locked.receipt_salt = salt
-        locked.save(update_fields=["receipt_salt"])
         receipt = receipt_issue(proposal=locked, actor=actor)
         emails.queue_receipt(proposal=locked, receipt=receipt, user=actor)
     return locked
 
 
-def proposal_submit(*, proposal: Proposal, actor) -> Proposal:
+def proposal_submit(*, proposal: Proposal, actor, arrived_at=None) -> Proposal:
     """Submit a complete draft before the deadline; stores and emails the receipt.
 
-    Refused (TransitionRefused) after the deadline by the server's clock, when the challenge is
-    not open, or when required answers, word limits or the price are not right.
+    `arrived_at`: when the request reached the server (core.middleware; default now). The
+    submission is on time when that is before the deadline, however long it then waited; the
+    receipt records it. Refused (TransitionRefused) when it arrived at or after the deadline,
+    when the challenge is not open, or when required answers, word limits or the price are not
+    right.
     """
-    return _submit(proposal=proposal, actor=actor, name="submit")
+    return _submit(proposal=proposal, actor=actor, name="submit", arrived_at=arrived_at)
 
 
-def proposal_reconfirm(*, proposal: Proposal, actor) -> Proposal:
-    """Confirm a proposal again after a material addendum; issues a new receipt."""
-    return _submit(proposal=proposal, actor=actor, name="reconfirm")
+def proposal_reconfirm(*, proposal: Proposal, actor, arrived_at=None) -> Proposal:
+    """Confirm a proposal again after a material addendum; issues a new receipt. `arrived_at`
+    decides as for `proposal_submit`."""
+    return _submit(proposal=proposal, actor=actor, name="reconfirm", arrived_at=arrived_at)
 
 
 def _vendor_step(*, proposal: Proposal, actor, name: str, reason: str = "") -> Proposal:
     with transaction.atomic():
-        _lock_challenge(proposal.challenge_id)
+        _share_challenge(proposal.challenge_id)
         _require_member(actor, proposal)
         _refuse_if_cancelled(_lock_proposal(proposal))
         return transition_run(instance=proposal, name=name, actor=actor, reason=reason)

@@ -12,15 +12,51 @@ import hashlib
 import json
 import secrets
 
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 
-from ..models import PriceEnvelope, Proposal, ProposalDocument, ProposalReceipt
+from ..models import PriceEnvelope, Proposal, ProposalAnswer, ProposalDocument, ProposalReceipt
 
 
 def current_documents(proposal: Proposal):
+    if hasattr(proposal, "current_documents"):
+        return proposal.current_documents
     return ProposalDocument.objects.filter(
         proposal=proposal, superseded_at__isnull=True, removed_at__isnull=True
     ).order_by(Lower("title"), "sha256", "pk")
+
+
+def with_receipt_content(proposals):
+    """`proposals` (a queryset) with what a receipt covers read in a constant number of
+    queries, in the receipt's order: answers with their questions, current documents
+    (`current_documents`), the price envelope, the vendor."""
+    return proposals.select_related("vendor", "price_envelope").prefetch_related(
+        Prefetch(
+            "answers",
+            queryset=ProposalAnswer.objects.select_related("question").order_by(
+                "question__order", "question_id"
+            ),
+        ),
+        Prefetch(
+            "documents",
+            queryset=ProposalDocument.objects.filter(
+                superseded_at__isnull=True, removed_at__isnull=True
+            ).order_by(Lower("title"), "sha256", "pk"),
+            to_attr="current_documents",
+        ),
+    )
+
+
+def _answers(proposal: Proposal):
+    if "answers" in getattr(proposal, "_prefetched_objects_cache", {}):
+        return proposal.answers.all()
+    return proposal.answers.select_related("question").order_by("question__order", "question_id")
+
+
+def _price(proposal: Proposal):
+    if "price_envelope" in proposal._state.fields_cache:
+        return proposal._state.fields_cache["price_envelope"]
+    return PriceEnvelope.objects.filter(proposal_id=proposal.pk).first()
 
 
 def receipt_salt_new() -> str:
@@ -32,15 +68,13 @@ def receipt_payload(proposal: Proposal, *, submitted_at, salt: str | None = None
     vendor = proposal.vendor
     answers = [
         {"question": answer.question.prompt, "question_id": answer.question_id, "text": answer.text}
-        for answer in proposal.answers.select_related("question").order_by(
-            "question__order", "question_id"
-        )
+        for answer in _answers(proposal)
     ]
     documents = [
         {"title": d.title, "name": d.original_name, "sha256": d.sha256, "size": d.size}
         for d in current_documents(proposal)
     ]
-    envelope = PriceEnvelope.objects.filter(proposal_id=proposal.pk).first()
+    envelope = _price(proposal)
     price = None
     if envelope is not None:
         price = {
@@ -74,7 +108,14 @@ def receipt_issue(*, proposal: Proposal, actor) -> ProposalReceipt:
         submitted_at=proposal.submitted_at,
         submitted_by=actor,
     )
-    receipt.documents.set(current_documents(proposal))
+    # One insert: the receipt is new, so none of its documents is linked yet.
+    through = ProposalReceipt.documents.through
+    through.objects.bulk_create(
+        [
+            through(proposalreceipt_id=receipt.pk, proposaldocument_id=document.pk)
+            for document in current_documents(proposal)
+        ]
+    )
     return receipt
 
 
