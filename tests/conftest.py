@@ -47,6 +47,32 @@ def _flush_may_truncate_the_audit_trail():
     DatabaseOperations.sql_flush = sql_flush
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put back what migrations made once a transactional test's flush has emptied the tables.
+
+    A transactional test (serialized_rollback) restores that data when it starts and empties
+    every table when it ends. pytest-django runs such tests last, but pytest-xdist hands each
+    worker whole files in its own order, so an ordinary test may come next and find no role
+    groups or content types."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    if transactional and nextitem is not None:
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for connection in connections.all(initialized_only=True):
+                contents = getattr(connection, "_test_serialized_contents", None)
+                if contents:
+                    connection.creation.deserialize_db_from_string(contents)
+        ContentType.objects.clear_cache()
+    return result
+
+
 @pytest.fixture(autouse=True)
 def _tasks_in_process():
     """Tasks queued at commit run in this process, with or without REDIS_URL (`make test` sets

@@ -32,6 +32,7 @@ from django.utils import timezone
 from challenges import services as challenge_services
 from challenges.models import Addendum, CommunityInput, Question
 from config.celery import app as celery_app
+from core.services import api_token_create
 from evaluation import services as evaluation_services
 from evaluation.models import (
     ConsensusScore,
@@ -92,6 +93,7 @@ EXCLUDED = {
 # Steps and other writes: they answer POST only (the test checks that GET answers 405). What a
 # write costs is its service's, tested with the service.
 POST_ONLY = {
+    "api_token_revoke",
     "logout",
     "evaluation:panel_assign",
     "evaluation:criterion_add",
@@ -327,6 +329,8 @@ def seed(n) -> World:
     acme = VendorMembershipFactory(user=dave, vendor__legal_name="Acme Heat Ltd.").vendor
     globex = VendorMembershipFactory(user=erin, vendor__legal_name="Globex Co-op").vendor
     rows["acme"] = acme
+    for i in range(n):
+        api_token_create(user=dave, name=f"Script {i}")
 
     # An open challenge: its questions for vendors, questions asked and answered, addenda,
     # activities and input; Acme drafting, Globex submitted (and re-confirmed, n receipts).
@@ -651,6 +655,7 @@ PAGES = {
     "login": Page("anonymous"),
     "signup": Page("anonymous"),
     "password_change": Page("rita"),
+    "api_tokens": Page("dave", budget=LIST),
     "password_change_done": Page("rita"),
     "password_reset": Page("anonymous"),
     "password_reset_done": Page("anonymous"),

@@ -89,6 +89,8 @@ class WorkerProcess:
             ),
             "REDIS_URL": REDIS_TEST_URL,
             "MUNICIPALITY_TIME_ZONE": settings.TIME_ZONE,
+            # As in this process (tests/conftest.py): challenges close at their deadline.
+            "SUBMISSION_CLOSE_GRACE_SECONDS": str(settings.SUBMISSION_CLOSE_GRACE_SECONDS),
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             **env,
         }
