@@ -19,6 +19,16 @@ from .services.reminders import reminders_deliver_due
 logger = logging.getLogger(__name__)
 
 
+# Sending mail fails for a while (the SMTP server down, the network): retried with backoff.
+EMAIL_RETRIES = {
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
 @shared_task(name="procurement.chronograph_tick")
 def chronograph_tick():
     # Half the soft time limit: a tick that finds more due rows than it can close in that time
@@ -39,11 +49,7 @@ def reminders_deliver():
 
 @shared_task(
     name="procurement.notification_email_send",
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
+    **EMAIL_RETRIES,
 )
 def notification_email_send(notification_id: int):
     return send_email(notification_id=notification_id)
@@ -51,11 +57,7 @@ def notification_email_send(notification_id: int):
 
 @shared_task(
     name="procurement.notification_emails_send",
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
+    **EMAIL_RETRIES,
 )
 def notification_emails_send(notification_ids: list[int]):
     """Send a batch of notifications' e-mails, each under its own lease; one that fails does not
@@ -74,11 +76,7 @@ def notification_emails_send(notification_ids: list[int]):
 
 @shared_task(
     name="procurement.outgoing_email_send",
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
+    **EMAIL_RETRIES,
 )
 def outgoing_email_send(email_id: int):
     return send_outgoing(email_id=email_id)

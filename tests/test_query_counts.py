@@ -15,7 +15,6 @@ page that shows one thing, `LIST` for a list, or the budget its entry states.
 """
 
 import hashlib
-import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -51,6 +50,7 @@ from procurement.models import (
     Pilot,
 )
 from procurement.services.preferences import calendar_token_regenerate
+from tests.evaluation.builders import vendors as builder_vendors
 from tests.factories import (
     AddendumFactory,
     ChallengeFactory,
@@ -69,7 +69,6 @@ from vendors.models import (
     Proposal,
     ProposalDocument,
     ProposalReceipt,
-    VendorOrganization,
 )
 
 # The mark also makes pytest-django set up the test database, which the module's worlds use.
@@ -212,31 +211,11 @@ def url_names() -> set[str]:
 
 # The world ---------------------------------------------------------------------------------------
 
-_numbers = itertools.count(1)
-
 
 @dataclass
 class World:
     users: dict
     rows: dict = field(default_factory=dict)
-
-
-def _vendors(count):
-    rows = []
-    for _ in range(count):
-        n = next(_numbers)
-        rows.append(
-            VendorOrganization(
-                legal_name=f"Counted Vendor {n}",
-                business_number=f"{600000000 + n:09d}",
-                street_address="1 King Street",
-                city="Fredericton",
-                province="NB",
-                postal_code="E3B 1A1",
-                size="small",
-            )
-        )
-    return VendorOrganization.objects.bulk_create(rows)
 
 
 def _evaluated(n, *, owner, department, status, chair, evaluator, first_vendor):
@@ -248,7 +227,7 @@ def _evaluated(n, *, owner, department, status, chair, evaluator, first_vendor):
     plan = complete_plan(challenge)
     evaluation = set_status(Evaluation.objects.create(challenge=challenge, plan=plan), status)
     criteria = list(plan.criteria.filter(kind=Criterion.Kind.RATED).order_by("order"))
-    vendors = [first_vendor, *_vendors(n - 1)]
+    vendors = [first_vendor, *builder_vendors(n - 1)]
     proposals = Proposal.objects.bulk_create(
         Proposal(
             challenge=challenge,
