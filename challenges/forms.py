@@ -64,17 +64,14 @@ class BoardFilterForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=Department.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Any department"),
-    )
+    department = forms.ChoiceField(label=_("Department"), required=False)
     mine = forms.BooleanField(label=_("Only my challenges"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Slugs and names only, read once: the select renders them without another query.
+        self.departments = tuple(Department.objects.order_by("name").values_list("slug", "name"))
+        self.fields["department"].choices = [("", _("Any department")), *self.departments]
         internal = is_staff_member(user) or is_approver(user) or is_admin(user)
         if internal:
             statuses = Challenge.Status.choices
@@ -89,13 +86,23 @@ class BoardFilterForm(forms.Form):
         """The valid filters; a bad value in one field is ignored rather than failing the page."""
         self.is_valid()
         data = self.cleaned_data
-        department = data.get("department")
         return {
             "search": (data.get("q") or "").strip(),
             "status": data.get("status") or "",
-            "department": department.slug if department else "",
+            "department": data.get("department") or "",
             "mine": bool(data.get("mine")),
         }
+
+    def content_key(self) -> str:
+        """What the rendered form depends on: the values asked for and the choices offered."""
+        return repr(
+            (
+                sorted(self.data.lists()),
+                list(self.fields),
+                self.fields["status"].choices,
+                self.departments,
+            )
+        )
 
 
 class ChallengeStatementForm(forms.ModelForm):

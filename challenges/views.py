@@ -154,6 +154,14 @@ def board(request):
     context = {
         "form": form,
         "page": page,
+        # The page's content is cached under what it shows; nothing has to clear it.
+        "content_key": "|".join(
+            (
+                form.content_key(),
+                str(page.paginator.count),
+                selectors.challenge_cards_key(page.object_list),
+            )
+        ),
         "pager": pager,
         "filtered": any(filters.values()),
     }

@@ -368,10 +368,12 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, VendorAP
         return selectors.proposals_for_vendor_user(self.request.user)
 
     def get_object(self):
+        # The person's roles are read once per request: every step, receipt and sealed read asks
+        # them, and nothing on a proposal's URL changes them.
+        remember_vendor_roles(self.request.user)
         read = selectors.proposal_for_user
         if self.request.method in ("GET", "HEAD"):
-            # Reading: the person's roles and the proposal's answers are read once.
-            remember_vendor_roles(self.request.user)
+            # Reading: the proposal's answers are read once.
             read = selectors.proposal_for_editor
         proposal = read(public_id=_uuid(self.kwargs["id"]), user=self.request.user)
         self.check_object_permissions(self.request, proposal)

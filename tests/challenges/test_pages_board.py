@@ -166,3 +166,47 @@ def test_it_says_when_there_are_no_challenges_at_all(client, db):
     html = response.content.decode()
     assert "There are no challenges yet" in html
     assert "No challenges match" not in html
+
+
+def test_a_changed_card_shows_at_once_although_the_board_is_cached(client, department):
+    challenge = published(department=department, title="Warm homes")
+    assert "Warm homes" in client.get(BOARD).content.decode()
+
+    challenge.title = "Warmer homes for renters"
+    challenge.save(update_fields=["title"])
+    QuestionFactory(challenge=challenge, status=Question.Status.ANSWERED)
+    department.name = "Housing and Community Services"
+    department.save(update_fields=["name"])
+
+    response = client.get(BOARD)
+
+    html = response.content.decode()
+    assert "Warmer homes for renters" in html
+    assert "Housing and Community Services" in html
+    assert response.context["page"].object_list[0].answered_question_count == 1
+    assert "<dd>1</dd>" in html
+
+
+def test_each_reader_gets_the_form_their_role_offers_from_the_cached_board(client, alice, rita):
+    published(department=DepartmentFactory(name="Parks", slug="parks"))
+    client.force_login(alice)
+    staff = client.get(BOARD).content.decode()
+    assert 'name="mine"' in staff and 'value="draft"' in staff
+
+    client.force_login(rita)
+    resident = client.get(BOARD).content.decode()
+    client.logout()
+    anonymous = client.get(BOARD).content.decode()
+
+    assert 'name="mine"' not in resident
+    assert 'name="mine"' not in anonymous
+    assert 'value="draft"' not in anonymous
+
+
+def test_the_cached_board_answers_in_the_readers_language(client, department):
+    published(department=department)
+    english = client.get(BOARD).content.decode()
+    french = client.get(BOARD, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Submission deadline" in english
+    assert "Submission deadline" not in french

@@ -273,6 +273,21 @@ def test_a_submit_takes_the_same_number_of_queries_however_large(published_chall
     assert len(large) <= 25
 
 
+def test_an_api_submit_reads_the_persons_membership_once(api_as, draft, dave):
+    client = api_as(type(dave).objects.get(pk=dave.pk))
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/api/proposals/{draft.public_id}/submit/")
+
+    assert response.status_code == 200, response.content
+    role_reads = 'SELECT "vendors_vendormembership"."role"'
+    membership_reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith(role_reads)
+    ]
+    # Every permission asks it (the step, the receipt, the sealed reads): one request, one read.
+    assert len(membership_reads) == 1, membership_reads
+
+
 def test_the_chain_head_is_taken_last_in_a_submit(draft, dave):
     with CaptureQueriesContext(connection) as queries:
         services.proposal_submit(proposal=draft, actor=dave)
