@@ -29,7 +29,9 @@ def _render(request, challenge, *, settings_form=None, criterion_form=None):
     plan = selectors.plan_for_challenge(challenge=challenge, user=user)
     locked = services.plan_lock_reason(challenge, plan)
     editable = locked is None and can(user, "evaluation.change_plan", challenge)
-    if plan is None and not editable:
+    # Staff who may read the plan are told it is still being written, not sent a 404 by the link
+    # the challenge page offers them.
+    if plan is None and not editable and not can(user, "evaluation.view_plan", challenge):
         raise Http404
     context = {
         "challenge": challenge,

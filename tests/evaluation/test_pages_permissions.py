@@ -24,7 +24,7 @@ from evaluation.models import (
     ScreeningResult,
 )
 from tests.evaluation.conftest import score_everything
-from tests.factories import UserFactory
+from tests.factories import ChallengeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +170,21 @@ def test_the_plan_before_publication_is_for_staff_and_editable_by_its_owner(
         assert response.status_code == status, persona
         if persona in ("alice", "bob"):
             assert ("Add a criterion" in response.content.decode()) == (persona == "alice")
+
+
+def test_a_plan_not_started_is_explained_to_staff_and_hidden_from_others(client, request, alice):
+    # The challenge page links staff to the plan; before its owner starts it, they are told so.
+    challenge = ChallengeFactory(owner=alice)
+    url = reverse("evaluation:plan", kwargs={"reference": challenge.reference})
+    outcomes = {"alice": 200, "bob": 200, "carol": 200, "anonymous": 404}
+    for persona in ("rita", "dave", "frank"):
+        outcomes[persona] = 404
+    for persona, status in outcomes.items():
+        client.logout()
+        response = sign_in(client, request, persona).get(url)
+        assert response.status_code == status, persona
+        if persona in ("bob", "carol"):
+            assert "still being written by the challenge" in response.content.decode()
 
 
 # --- POSTs: the refused change nothing ---------------------------------------------------------
