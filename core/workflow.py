@@ -149,8 +149,12 @@ def denied_message(instance, name: str) -> str:
     return _("You do not have permission to do this.")
 
 
-def allowed_transitions(instance, user) -> list[str]:
-    """The transitions `user` may run now: state, guard and permission all allow them."""
+def allowed_transitions(instance, user, *, completed_by_form=()) -> list[str]:
+    """The transitions `user` may run now: state, guard and permission all allow them.
+
+    A step named in `completed_by_form` is offered on state and permission alone: its form
+    supplies what its guard checks (an ending's lessons learned), and the guard runs on submit.
+    """
     result = []
     for name in transition_names(type(instance)):
         meta = _meta(instance, name)
@@ -160,7 +164,7 @@ def allowed_transitions(instance, user) -> list[str]:
         if (
             meta.has_transition(state)
             and meta.has_transition_perm(instance, state, user)
-            and meta.conditions_met(instance, state)
+            and (name in completed_by_form or meta.conditions_met(instance, state))
         ):
             result.append(name)
     return result

@@ -117,7 +117,8 @@ def _render(request, pilot, *, bound=None, step_form=None, **forms):
     if may_manage:
         steps = [
             {"name": name, "label": STEP_LABELS[name]}
-            for name in allowed_transitions(pilot, user)
+            # An ending's form asks for the lessons learned its guard needs.
+            for name in allowed_transitions(pilot, user, completed_by_form=ENDINGS)
             if name in STEP_LABELS
         ]
     context = {

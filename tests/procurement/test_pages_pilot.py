@@ -119,6 +119,28 @@ def test_ending_the_pilot_needs_lessons_learned(client, ready, alice):
     assert ready.lessons_learned == "Heat pumps work."
 
 
+def test_the_owner_is_offered_the_endings_with_the_lessons_they_need(client, ready, alice):
+    services.pilot_transition(pilot=ready, actor=alice, name="start")
+    services.pilot_transition(pilot=ready, actor=alice, name="open_review")
+    client.force_login(alice)
+
+    html = client.get(url(ready)).content.decode()
+
+    for name in ("adopt", "conclude", "terminate"):
+        assert url(ready, name) in html, name
+    assert 'name="lessons_learned"' in html
+
+
+def test_an_active_pilot_offers_only_the_review_and_termination(client, ready, alice):
+    services.pilot_transition(pilot=ready, actor=alice, name="start")
+    client.force_login(alice)
+
+    html = client.get(url(ready)).content.decode()
+
+    assert url(ready, "open_review") in html and url(ready, "terminate") in html
+    assert url(ready, "adopt") not in html and url(ready, "conclude") not in html
+
+
 @pytest.mark.parametrize("persona", ["bob", "carol", "dave", "grace", "root"])
 def test_nobody_but_the_owner_moves_the_pilot_or_measures(client, ready, request, persona):
     client.force_login(request.getfixturevalue(persona))
