@@ -15,6 +15,9 @@ reference are measured interleaved: each round runs REQUESTS requests per endpoi
 threads), in a shuffled order, so noise on the machine falls on all of them alike. Each endpoint's
 ratio is the median over rounds of its requests/s divided by the reference's in the same round
 (1.0: as cheap as the bare read); p50 and p99 are the latencies over all rounds, in ms.
+A second reference does the reads a challenge's page makes (`/bench/bare-detail/<ref>/`: the
+challenge and its questions, activities, response questions, input and addenda, six queries):
+the detail page and API are also given × those reads, what they cost beyond their own queries.
 The database is dropped at the end.
 """
 
@@ -241,6 +244,11 @@ def measure(port, endpoints, *, rounds, requests, clients, seed):
             latencies[name].extend(got)
             rates[name].append(requests / elapsed)
     rows = []
+    # A page measured against the same reads done bare: what it costs beyond its own queries.
+    for name, reference in SAME_READS.items():
+        if name in rates and reference in rates:
+            ratios = [a / b for a, b in zip(rates[name], rates[reference], strict=True)]
+            SAME_READS_RATIOS[name] = statistics.median(ratios)
     for name in names:
         ratios = [rate / bare for rate, bare in zip(rates[name], rates[BARE_NAME], strict=True)]
         rows.append(
@@ -266,6 +274,12 @@ def http_body(port, path) -> bytes:
 
 
 BARE_NAME = "bare .values() JSON (20 rows)"
+BARE_DETAIL_NAME = "bare detail reads (6 queries)"
+SAME_READS = {
+    "challenge detail page": BARE_DETAIL_NAME,
+    "challenge detail API": BARE_DETAIL_NAME,
+}
+SAME_READS_RATIOS: dict[str, float] = {}
 
 
 def wait_for(port: int, server: subprocess.Popen) -> None:
@@ -357,6 +371,7 @@ def main():
                 "challenge detail API": f"/api/challenges/{ref}/",
                 "open-data page": "/open-data/",
                 "questions API": f"/api/challenges/{ref}/questions/",
+                BARE_DETAIL_NAME: f"/bench/bare-detail/{ref}/",
             }
             print(f"\n{size} published challenges")
             print_plans()
@@ -377,6 +392,8 @@ def main():
                     f"  {row['name']:<31} {row['rate']:>7.1f} {row['ratio']:>7.2f} "
                     f"{row['p50']:>7.1f} {row['p99']:>7.1f} {row['kb']:>7.1f}"
                 )
+            for name, ratio in SAME_READS_RATIOS.items():
+                print(f"  {name} × the same reads bare: {ratio:.2f}")
             sys.stdout.flush()
     finally:
         server.terminate()
