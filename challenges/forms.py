@@ -99,7 +99,7 @@ class BoardFilterForm(forms.Form):
             (
                 sorted(self.data.lists()),
                 list(self.fields),
-                self.fields["status"].choices,
+                [value for value, _label in self.fields["status"].choices],
                 self.departments,
             )
         )

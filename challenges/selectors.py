@@ -146,20 +146,6 @@ def challenge_list_counts(challenges) -> list[Challenge]:
     return challenges
 
 
-def challenge_cards_key(challenges) -> str:
-    """Everything a page of board cards shows, as one string: the key of its cached rendering.
-
-    The key is the content itself, so a cached page of cards is never stale and nothing has to
-    clear it; a change to any card shown makes a new key.
-    """
-    return "|".join(
-        f"{c.pk}:{c.reference}:{c.title}:{c.summary}:{c.status}:{c.department.name}:"
-        f"{c.submission_deadline and c.submission_deadline.isoformat()}:"
-        f"{c.answered_question_count}:{c.issued_addendum_count}"
-        for c in challenges
-    )
-
-
 def challenge_list(
     *, user, search: str = "", status: str = "", department: str = "", mine: bool = False
 ) -> QuerySet[Challenge]:

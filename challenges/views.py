@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidInput, TransitionRefused
+from core.fragments import content_key
 from core.pagination import paginate
 from core.permissions import can, require
 from core.workflow import allowed_transitions, transition_names, transition_problems
@@ -155,12 +156,13 @@ def board(request):
         "form": form,
         "page": page,
         # The page's content is cached under what it shows; nothing has to clear it.
-        "content_key": "|".join(
-            (
-                form.content_key(),
-                str(page.paginator.count),
-                selectors.challenge_cards_key(page.object_list),
-            )
+        "content_key": content_key(
+            form.content_key(),
+            page.paginator.count,
+            [
+                (c, c.department, c.answered_question_count, c.issued_addendum_count)
+                for c in page.object_list
+            ],
         ),
         "pager": pager,
         "filtered": any(filters.values()),
@@ -238,6 +240,7 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         input_form = CommunityInputForm()
 
     activities = list(selectors.challenge_engagement_activities(challenge=challenge))
+    response_questions = list(selectors.challenge_response_questions(challenge=challenge))
     context = {
         "challenge": challenge,
         "may": may,
@@ -261,7 +264,17 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         "open_questions": open_questions,
         "own_questions": own_questions,
         "addenda": addenda,
-        "response_questions": selectors.challenge_response_questions(challenge=challenge),
+        "response_questions": response_questions,
+        # The parts every reader sees alike are cached under what they show (core.fragments).
+        "fragment_keys": {
+            "statement": content_key(challenge),
+            "response_questions": content_key(
+                challenge, response_questions, may["change_challenge"]
+            ),
+            "engagement": content_key(
+                challenge.reference, activities, may["add_engagementactivity"]
+            ),
+        },
         "draft_addenda": draft_addenda,
         "questions_closed": questions_closed,
         "question_form": question_form,

@@ -437,3 +437,44 @@ def test_staff_see_the_history_of_the_challenge_and_what_hangs_off_it(
     assert "Duplicate of an answered question." in html
     assert "No longer needed." in html
     assert "alice" in html
+
+
+# --- the cached parts are never stale ----------------------------------------------------------
+
+
+def test_each_change_to_the_cached_parts_shows_at_once(client, published_challenge):
+    from tests.factories import EngagementActivityFactory, ResponseQuestionFactory
+
+    url = published_challenge.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert "One activity reached 24 participants." in first
+
+    Challenge.objects.filter(pk=published_challenge.pk).update(
+        problem="Winter bills take a fifth of some households' income.",
+        submission_deadline=datetime(2031, 7, 15, 17, 0, tzinfo=UTC),
+    )
+    EngagementActivityFactory(challenge=published_challenge, participants=6)
+    ResponseQuestionFactory(challenge=published_challenge, prompt="Who installs the sensors?")
+
+    html = client.get(url).content.decode()
+
+    assert "Winter bills take a fifth of some households&#x27; income." in html
+    assert "15 Jul 2031, 14:00 ADT" in html
+    assert "2 activities reached 30 participants in total." in html
+    assert "Who installs the sensors?" in html
+
+
+def test_the_owner_and_the_public_each_get_their_own_cached_parts(
+    client, alice, co_design_challenge
+):
+    url = co_design_challenge.get_absolute_url()
+    edit_questions = reverse("challenges:response_questions", args=[co_design_challenge.reference])
+    client.force_login(alice)
+    assert edit_questions in client.get(url).content.decode()
+
+    client.logout()
+    public = client.get(url).content.decode()
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert edit_questions not in public
+    assert "How we engaged" in public and "How we engaged" not in french
