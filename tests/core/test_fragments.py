@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_row_changes_its_key_with_any_of_its_fields(challenge):
+    challenge.refresh_from_db()
     before = content_key(challenge)
     challenge.summary = challenge.summary + " More."
     assert content_key(challenge) != before
