@@ -1,6 +1,6 @@
 """`make run`: the web server, a Celery worker and Celery beat together, stopped together.
 
-With no REDIS_URL and DEBUG on, Celery uses kombu's filesystem transport in CELERY_LOCAL_FOLDER,
+With no REDIS_URL and DEBUG on, Celery uses the folder queue (config/folder_queue.py) in CELERY_LOCAL_FOLDER,
 so this needs no other service. Ctrl-C (or SIGTERM) stops all three; if one of them exits, the
 others are stopped too.
 """
