@@ -21,7 +21,7 @@ def register_evaluation_steps() -> None:
     register_steps(
         "evaluation.PanelAssignment",
         {
-            "accept": pgettext_lazy("step", "No conflict declared"),
+            "accept": pgettext_lazy("step", "Declaration signed"),
             "recuse": pgettext_lazy("step", "Recused"),
             "submit": pgettext_lazy("step", "Scores submitted"),
             "chair": pgettext_lazy("step", "Chair changed"),
