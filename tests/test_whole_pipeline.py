@@ -601,9 +601,7 @@ def assert_audit(reference, alice) -> None:
     # sealing; scores too: the evaluation's rule says who sees them).
     history = browser(alice).get(f"/challenges/{reference}/history/")
     assert history.status_code == 200
-    shown = re.findall(
-        r"<td>([^<→]+)</td>\s*<td>([^<]*) → ([^<]+)</td>", history.content.decode()
-    )
+    shown = re.findall(r"<td>([^<→]+)</td>\s*<td>([^<]*) → ([^<]+)</td>", history.content.decode())
     # Each step and state as people read them, never as its code.
     assert shown == [
         ("Co-design opened", "Draft", "Co-design"),

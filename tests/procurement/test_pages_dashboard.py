@@ -437,7 +437,8 @@ def test_deadlines_of_the_next_14_days_are_listed_soonest_first(client, clock, a
         "milestone_due",
         "submission_deadline",
     ]
-    assert "Feb 3, 2027, 12:00\u202fp.m. AST" in rows[0]  # questions deadline, in the municipality's zone
+    # The questions deadline, in the municipality's zone.
+    assert "Feb 3, 2027, 12:00\u202fp.m. AST" in rows[0]
     assert "Scores due from frank" in rows[1]
     assert "Pilot milestone “Install sensors”" in rows[3]
     assert "Feb 9, 2027" in rows[3]

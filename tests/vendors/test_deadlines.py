@@ -78,7 +78,9 @@ def test_reconfirming_is_refused_at_the_deadline(due_draft, dave):
         transition_run(instance=due_draft, name="require_reconfirmation", actor=None)
     with (
         time_machine.travel(DEADLINE, tick=False),
-        pytest.raises(TransitionRefused, match="deadline passed at Mar 3, 2027, 2:00\u202fp.m. AST"),
+        pytest.raises(
+            TransitionRefused, match="deadline passed at Mar 3, 2027, 2:00\u202fp.m. AST"
+        ),
     ):
         services.proposal_reconfirm(proposal=due_draft, actor=dave)
     due_draft.refresh_from_db()
