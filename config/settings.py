@@ -398,6 +398,10 @@ LOGGING = {
 # The municipality and its procurement rules.
 MUNICIPALITY_NAME = env("MUNICIPALITY_NAME", default="City of Riverbend")
 CHALLENGE_REFERENCE_PREFIX = env("CHALLENGE_REFERENCE_PREFIX", default="RVB")
+# Amounts (budgets, prices, awards) are in this ISO 4217 currency, printed in the reader's locale.
+MUNICIPALITY_CURRENCY = env("MUNICIPALITY_CURRENCY", default="CAD")
+# The region whose conventions dates and numbers follow in each language (en -> en_CA, fr -> fr_CA).
+MUNICIPALITY_REGION = env("MUNICIPALITY_REGION", default="CA")
 # Submission deadline at least this many days after publication (and after a dated addendum).
 MINIMUM_SUBMISSION_PERIOD_DAYS = env.int("MINIMUM_SUBMISSION_PERIOD_DAYS", default=14)
 # A challenge closes this long after its submission deadline, so that every submission that
