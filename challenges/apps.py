@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ChallengesConfig(AppConfig):
     name = "challenges"
     verbose_name = _("Challenges")
+
+    def ready(self):
+        from .steps import register_challenge_steps
+
+        register_challenge_steps()
