@@ -138,7 +138,11 @@ def _panel_proposal(evaluation, user, public_id):
 
 
 def _score_context(request, evaluation, assignment, item, *, form=None):
-    criteria = list(evaluation.plan.criteria.filter(kind=Criterion.Kind.RATED))
+    # A posted form brings its own criteria, the rows the page shows: what is read goes on them.
+    if form is None:
+        criteria = list(evaluation.plan.criteria.filter(kind=Criterion.Kind.RATED))
+    else:
+        criteria = form.criteria
     visible = list(
         selectors.scores_visible(evaluation=evaluation, user=request.user).filter(
             proposal=item.proposal
