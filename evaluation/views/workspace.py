@@ -64,6 +64,9 @@ def workspace(request, reference):
         if assignment.status == PanelAssignment.Status.ACCEPTED
         else [],
         "panel": list(selectors.panel_progress(evaluation=evaluation, user=request.user)),
+        "screening_results": list(
+            selectors.screening_results(evaluation=evaluation, user=request.user)
+        ),
     }
     return render(request, "evaluation/workspace.html", context)
 
