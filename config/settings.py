@@ -258,8 +258,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Celery. With REDIS_URL: Redis (production, CI, `make worker` / `make beat`). Without it and with
-# DEBUG on (`make run`): kombu's filesystem transport in a local folder, so a real worker and beat
-# run with no other service. Otherwise (DEBUG off, no Redis): tasks run in process.
+# DEBUG on (`make run`): a folder queue (config/folder_queue.py, kombu's filesystem transport with
+# atomic hand-offs), so a real worker and beat run with no other service. Otherwise (DEBUG off,
+# no Redis): tasks run in process.
 CELERY_LOCAL_FOLDER = Path(env("CELERY_LOCAL_FOLDER", default=str(BASE_DIR / ".celery")))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Publishing gives up quickly when the broker is down: the row is in the outbox already.
@@ -274,7 +275,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 elif DEBUG:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "folderqueue://"
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(CELERY_LOCAL_FOLDER / "queue"),
         "data_folder_out": str(CELERY_LOCAL_FOLDER / "queue"),
