@@ -2,6 +2,9 @@
 
     .venv/bin/python bench/soak_run.py [--minutes 10] [--burners N] [--api-threads 2] [--keep]
 
+Run it from a checkout you are not editing: `make run`'s development server reloads when a source
+file changes, which would count as the stack going down.
+
 Builds a throwaway SQLite database and folder queue in a temporary folder, prepares them as
 `make run` does (migrate, seed_demo, ocds_backfill), then starts `manage.py run_local` (the web
 server, a Celery worker and beat, kept up by its supervisor) on a free local port. While it runs:
@@ -145,21 +148,27 @@ def browse(base_url, facts, stop, tally):
             page.wait_for_load_state()
             return page
 
-        public = context.new_page()
-        staff = signed_in("staff")
-        vendor = signed_in("vendor")
         rounds = 0
         while not stop.is_set():
-            for path in public_paths:
-                if stop.is_set():
-                    break
-                visit(public, path)
-            visit(staff, "/dashboard/")
-            visit(staff, f"/challenges/{refs[rounds % len(refs)]}/")
-            visit(vendor, "/vendors/")
-            if rounds % 5 == 0:
-                visit(public, "/api/docs/")
-            rounds += 1
+            try:
+                public = context.new_page()
+                staff = signed_in("staff")
+                vendor = signed_in("vendor")
+            except Exception as exc:  # noqa: BLE001 (counted; the next round signs in again)
+                tally.fail("page", f"sign-in {exc.__class__.__name__}: {str(exc)[:120]}")
+                time.sleep(2)
+                continue
+            while not stop.is_set():
+                for path in public_paths:
+                    if stop.is_set():
+                        break
+                    visit(public, path)
+                visit(staff, "/dashboard/")
+                visit(staff, f"/challenges/{refs[rounds % len(refs)]}/")
+                visit(vendor, "/vendors/")
+                if rounds % 5 == 0:
+                    visit(public, "/api/docs/")
+                rounds += 1
         browser.close()
 
 
@@ -171,6 +180,7 @@ def call_api(base_url, facts, stop, tally, number):
         *[f"/api/challenges/{r}/" for r in refs],
         "/api/proposals/",
         f"/api/vendors/{facts['vendor']}/",
+        "/api/schema/",  # what /api/docs/ loads
     ]
     calls = 0
     while not stop.is_set():
@@ -196,6 +206,7 @@ def call_api(base_url, facts, stop, tally, number):
             status = exc.code
         except OSError as exc:
             tally.fail("api", f"{path} {exc}")
+            time.sleep(1)  # the server is not answering: count it, do not spin
             continue
         if status == expected:
             tally.ok("api")
@@ -237,6 +248,9 @@ def main():
     parser.add_argument("--api-threads", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
+    # SIGTERM (e.g. from a CI timeout) cleans up like Ctrl-C: the stack and burners are stopped.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     folder = Path(tempfile.mkdtemp(prefix="civic-soak-"))
     port = free_port()
