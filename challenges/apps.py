@@ -8,3 +8,6 @@ class ChallengesConfig(AppConfig):
 
     def ready(self):
         from . import confirmations  # noqa: F401  (registers the one-way steps)
+        from .steps import register_challenge_steps
+
+        register_challenge_steps()

@@ -21,6 +21,7 @@ from django.db.models import (
     Subquery,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
 from core.audit import audit_history_of
@@ -212,13 +213,13 @@ def declaration_vendors(*, assignment: PanelAssignment, user) -> list[str]:
 
 
 def anonymised_label(index: int) -> str:
-    """0 → "Proposal A", 25 → "Proposal Z", 26 → "Proposal AA"."""
+    """0 → "Proposal A", 25 → "Proposal Z", 26 → "Proposal AA" (« Proposition A » in French)."""
     letters = ""
     index += 1
     while index:
         index, remainder = divmod(index - 1, 26)
         letters = chr(ord("A") + remainder) + letters
-    return f"Proposal {letters}"
+    return _("Proposal %(letters)s") % {"letters": letters}
 
 
 def _received(evaluation: Evaluation) -> QuerySet[Proposal]:
