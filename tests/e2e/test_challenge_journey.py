@@ -44,9 +44,12 @@ def local_input(moment: datetime) -> str:
 
 
 def shown_local(moment: datetime) -> str:
-    """How the page writes a moment: '3 Mar 2027, 14:00 AST' (the zone by its abbreviation)."""
+    """How an English page writes a moment: 'Mar 3, 2027, 2:00 p.m. AST' (en_CA, the zone by its
+    abbreviation; a narrow no-break space before "a.m."/"p.m.")."""
     local = moment.astimezone(MONCTON)
-    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+    hour = local.hour % 12 or 12
+    half = "a.m." if local.hour < 12 else "p.m."
+    return f"{local:%b} {local.day}, {local.year}, {hour}:{local:%M}\u202f{half} {local.tzname()}"
 
 
 def expect_status(page, text):

@@ -169,7 +169,7 @@ def test_a_new_vendor_submits_withdraws_resubmits_and_reconfirms_after_an_addend
     vendor.get_by_role("link", name="Review and submit").click()
     expect(vendor.get_by_role("heading", level=1, name="Submit the proposal")).to_be_visible()
     summary = vendor.get_by_role("region", name="What you are submitting")
-    expect(summary).to_contain_text("Total: $87,500.00 (CAD)")
+    expect(summary).to_contain_text("Total: $87,500")
     expect(summary).to_contain_text("work-plan.pdf")
     vendor.get_by_role("button", name="Submit the proposal").click()
     expect_status(vendor, "Your proposal is submitted.")
