@@ -574,3 +574,40 @@ def test_reconfirming_after_an_addendum_names_it_and_issues_a_new_receipt(as_dav
     submitted.refresh_from_db()
     assert submitted.status == Proposal.Status.SUBMITTED
     assert submitted.receipts.count() == 2
+
+
+def test_a_limited_answer_carries_what_the_running_word_count_needs(as_dave, started, questions):
+    response = as_dave.get(url("proposal", started))
+
+    html = response.content.decode()
+    assert f'id="id_answer_{questions[0].pk}"' in html
+    assert 'data-max-words="20"' in html
+    assert 'data-words-within="{count} of {limit} words"' in html
+    # Only the limited question gets a count.
+    assert html.count("data-max-words") == 1
+    assert "js/word-count.js" in html
+    # No inline script: the page's content security policy allows only files.
+    assert "<script>" not in html
+
+
+def test_the_running_word_count_speaks_french_on_a_french_page(as_dave, started, questions):
+    response = as_dave.get(url("proposal", started), HTTP_ACCEPT_LANGUAGE="fr")
+
+    html = response.content.decode()
+    assert 'data-words-within="{count} mots sur {limit}"' in html
+    assert "{count} of {limit} words" not in html
+
+
+def test_the_server_still_refuses_an_answer_over_the_limit_whatever_the_page_counted(
+    as_dave, started, questions
+):
+    as_dave.post(url("proposal", started), draft_data(questions, approach="word " * 21))
+
+    response = as_dave.post(url("submit", started))
+
+    started.refresh_from_db()
+    assert started.status == Proposal.Status.DRAFT
+    assert (
+        "has 21 words; the limit is 20"
+        in " ".join(messages_of(response)) + response.content.decode()
+    )
