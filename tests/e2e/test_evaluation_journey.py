@@ -158,15 +158,16 @@ def test_an_evaluation_goes_from_scoring_to_a_ranking(new_page, alice, dave, eri
     chair.get_by_role("button", name="Open consensus").click()
     expect(chair.get_by_role("heading", level=1, name="Consensus sheet")).to_be_visible()
     for label in ("Proposal A", "Proposal B"):
+        # One form per proposal: every criterion in one submit.
+        button = chair.get_by_role("button", name=f"Record the consensus for {label}")
+        form = chair.locator("form").filter(has=button)
         for criterion in criteria:
-            button = chair.get_by_role(
-                "button", name=f"Record consensus for {label} on {criterion.name}"
+            form.get_by_label(f"Consensus points for “{criterion.name}” (0 to 10)").fill("7.5")
+            form.get_by_label(f"Rationale for “{criterion.name}”").fill(
+                "Agreed after discussing both readings."
             )
-            form = chair.locator("form").filter(has=button)
-            form.get_by_label("Consensus points (0 to 10)").fill("7.5")
-            form.get_by_label("Rationale").fill("Agreed after discussing both readings.")
-            button.click()
-            expect_status(chair, "Consensus score recorded.")
+        button.click()
+        expect_status(chair, f"{len(criteria)} consensus scores recorded.")
     assert ConsensusScore.objects.filter(evaluation=evaluation).count() == 2 * len(criteria)
     chair.get_by_role("button", name="Lock consensus").click()
     expect_status(chair, "The consensus is locked.")

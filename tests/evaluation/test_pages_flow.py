@@ -323,17 +323,14 @@ def test_the_consensus_sheet_flags_outliers_in_words(client, frank, grace, scori
 def test_the_chair_records_consensus_and_locks_it(client, frank, consensus):
     signed_in(client, frank)
     for proposal, points in ((consensus.acme, "8"), (consensus.globex, "6")):
+        data = {}
         for criterion in consensus.criteria():
-            response = client.post(
-                url(
-                    "consensus_record",
-                    consensus.challenge,
-                    proposal_id=proposal.pk,
-                    criterion_id=criterion.pk,
-                ),
-                {"points": points, "rationale": "Agreed after discussion."},
-            )
-            assert response.status_code == 302
+            data[f"points_{criterion.pk}"] = points
+            data[f"rationale_{criterion.pk}"] = "Agreed after discussion."
+        response = client.post(
+            url("consensus_record", consensus.challenge, proposal_id=proposal.pk), data
+        )
+        assert response.status_code == 302
     assert ConsensusScore.objects.filter(evaluation=consensus.evaluation).count() == 4
     response = client.post(url("consensus_lock", consensus.challenge))
     assert response.status_code == 302

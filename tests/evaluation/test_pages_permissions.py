@@ -218,8 +218,7 @@ def _declaration(field, request):
 
 
 def _consensus_cell(field):
-    criterion = field.criteria()[0]
-    return page("consensus_record", field, proposal_id=field.acme.pk, criterion_id=criterion.pk)
+    return page("consensus_record", field, proposal_id=field.acme.pk)
 
 
 def _snapshot_panel(field):
@@ -281,7 +280,14 @@ POST_CASES = {
     "record consensus": (
         "consensus",
         _consensus_cell,
-        lambda f, r: {"points": "7", "rationale": "Agreed."},
+        lambda f, r: {
+            key: value
+            for criterion in f.criteria()
+            for key, value in (
+                (f"points_{criterion.pk}", "7"),
+                (f"rationale_{criterion.pk}", "Agreed."),
+            )
+        },
         _snapshot_consensus,
         expect(ok=("frank",), forbidden=("alice", "bob", "grace")),
     ),
