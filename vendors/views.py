@@ -41,6 +41,7 @@ from .forms import (
     apply_service_errors,
 )
 from .models import Proposal, VendorMembership
+from .proposal_page import proposal_notices
 from .rules import (
     MUNICIPAL_CANNOT_JOIN,
     MUNICIPAL_CANNOT_REGISTER,
@@ -404,6 +405,7 @@ def _editor_context(request, proposal, *, form=None, document_form=None):
             if name in VENDOR_STEPS
         ],
         "latest_receipt": selectors.proposal_receipts(proposal=proposal, user=user).first(),
+        "notices": proposal_notices(request=request, proposal=proposal),
     }
 
 
