@@ -22,9 +22,17 @@ from core.workflow import allowed_transitions, transition_problems
 from evaluation.models import Evaluation, RankingEntry
 from vendors.models import Proposal, VendorMembership
 
-from ..forms import DebriefForm, EndWithoutAwardForm, ReasonForm, RecommendForm
+from ..forms import (
+    DebriefForm,
+    DebriefHeldForm,
+    DebriefScheduleForm,
+    EndWithoutAwardForm,
+    ReasonForm,
+    RecommendForm,
+)
 from ..models import Award, DebriefRequest
 from ..services import award as award_services
+from ..services import debriefs as debrief_services
 
 STEP_LABELS = {
     "approve": gettext_lazy("Approve"),
@@ -85,8 +93,38 @@ def _may_end_without_award(user, challenge) -> bool:
     )
 
 
+def _debriefs(user, award, bound=None) -> list:
+    """The debrief requests the owner handles, each with the step it is ready for."""
+    if award is None or not can(user, "procurement.manage_award", award):
+        return []
+    bound = bound or {}
+    debriefs = list(
+        DebriefRequest.objects.filter(award=award).select_related("proposal__vendor", "award")
+    )
+    for debrief in debriefs:
+        allowed = allowed_transitions(debrief, user)
+        if "schedule" in allowed:
+            debrief.schedule_form = bound.get((debrief.pk, "schedule")) or DebriefScheduleForm(
+                initial={"scheduled_for": debrief.scheduled_for, "location": debrief.location},
+                auto_id=f"id_debrief_{debrief.pk}_%s",
+            )
+        if "record_held" in allowed:
+            debrief.held_form = bound.get((debrief.pk, "record_held")) or DebriefHeldForm(
+                auto_id=f"id_debrief_{debrief.pk}_held_%s"
+            )
+    return debriefs
+
+
 def _render(
-    request, challenge, evaluation, award, *, recommend_form=None, step_forms=None, end_form=None
+    request,
+    challenge,
+    evaluation,
+    award,
+    *,
+    recommend_form=None,
+    step_forms=None,
+    end_form=None,
+    debrief_forms=None,
 ):
     user = request.user
     may_recommend = (
@@ -123,9 +161,7 @@ def _render(
         "recommend_form": recommend_form if may_recommend else None,
         "steps": steps,
         "is_recommender": award is not None and award.recommended_by_id == user.pk,
-        "debriefs": DebriefRequest.objects.filter(award=award).select_related("proposal__vendor")
-        if award is not None and can(user, "procurement.manage_award", award)
-        else [],
+        "debriefs": _debriefs(user, award, debrief_forms),
         "end_form": (end_form or EndWithoutAwardForm(auto_id="id_end_%s"))
         if _may_end_without_award(user, challenge)
         else None,
@@ -224,6 +260,68 @@ def award_end_without(request, reference):
     return _render(request, challenge, evaluation, award, end_form=form)
 
 
+def _debrief_of(request, reference, pk):
+    challenge, evaluation, award = _decision(request.user, reference)
+    if award is None:
+        raise Http404
+    debrief = DebriefRequest.objects.filter(pk=pk, award=award).select_related("award").first()
+    if debrief is None:
+        raise Http404
+    return (challenge, evaluation, award), debrief
+
+
+def _debrief_step(request, reference, pk, *, step, form_class, write, success):
+    decision, debrief = _debrief_of(request, reference, pk)
+    form = form_class(request.POST, auto_id=f"id_debrief_{pk}_%s")
+    if form.is_valid():
+        try:
+            write(debrief, form.cleaned_data)
+        except InvalidInput as exc:
+            apply_service_errors(form, exc)
+        except TransitionRefused as exc:
+            _refused(request, exc)
+            return _back(reference)
+        else:
+            messages.success(request, success)
+            return _back(reference)
+    return _render(request, *decision, debrief_forms={(debrief.pk, step): form})
+
+
+@require_POST
+@login_required
+def debrief_schedule(request, reference, pk):
+    return _debrief_step(
+        request,
+        reference,
+        pk,
+        step="schedule",
+        form_class=DebriefScheduleForm,
+        write=lambda debrief, data: debrief_services.debrief_schedule(
+            debrief=debrief,
+            actor=request.user,
+            scheduled_for=data.get("scheduled_for"),
+            location=data.get("location", ""),
+        ),
+        success=_("The debrief is scheduled; the vendor is told when and where."),
+    )
+
+
+@require_POST
+@login_required
+def debrief_held(request, reference, pk):
+    return _debrief_step(
+        request,
+        reference,
+        pk,
+        step="record_held",
+        form_class=DebriefHeldForm,
+        write=lambda debrief, data: debrief_services.debrief_record_held(
+            debrief=debrief, actor=request.user, note=data.get("note", "")
+        ),
+        success=_("The debrief is recorded as held."),
+    )
+
+
 # The vendor's side ------------------------------------------------------------------------------
 
 
@@ -261,7 +359,8 @@ def _render_letter(request, award, proposal, *, form=None):
         "challenge": award.challenge,
         "award": award,
         "proposal": proposal,
-        "letter": award_services.result_letter(award, proposal),
+        "letter": award_services.result_letter_parts(award, proposal),
+        "signed_by": award.challenge.owner,
         "own": entries.get(proposal.pk),
         "winner": entries.get(award.proposal_id),
         "is_winner": proposal.pk == award.proposal_id,
