@@ -12,16 +12,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_needed
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
 from core.spreadsheet import csv_response
-from core.workflow import allowed_transitions, transition_problems
+from core.workflow import allowed_transitions, transition_check, transition_problems
 
 from .. import selectors, services
 from ..forms import ConsensusForm, DecideForm, apply_service_errors
 from ..models import Criterion, Evaluation, EvaluationPlan
 from ..rules import SCORE_VISIBILITY, Viewer, revealed, viewer_of
-from .common import back, refused, visible_evaluation
+from .common import ask_first, back, refused, visible_evaluation
 
 # The chart's geometry, in SVG user units.
 CHART_WIDTH = 640
@@ -176,6 +177,9 @@ def consensus_record(request, reference, proposal_id, criterion_id):
 def consensus_lock(request, reference):
     evaluation = _consensus_evaluation(request.user, reference)
     try:
+        if confirmation_needed(request):
+            transition_check(instance=evaluation, name="lock_consensus", actor=request.user)
+            return ask_first(request, "evaluation.lock_consensus", evaluation, back_to="consensus")
         services.consensus_lock(evaluation=evaluation, actor=request.user)
     except TransitionRefused as exc:
         refused(request, exc)

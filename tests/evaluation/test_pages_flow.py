@@ -335,7 +335,7 @@ def test_the_chair_records_consensus_and_locks_it(client, frank, consensus):
             )
             assert response.status_code == 302
     assert ConsensusScore.objects.filter(evaluation=consensus.evaluation).count() == 4
-    response = client.post(url("consensus_lock", consensus.challenge))
+    response = client.post(url("consensus_lock", consensus.challenge), {"confirmed": "yes"})
     assert response.status_code == 302
     consensus.evaluation.refresh_from_db()
     assert consensus.evaluation.consensus_locked_at is not None
@@ -344,7 +344,9 @@ def test_the_chair_records_consensus_and_locks_it(client, frank, consensus):
 def test_the_owner_opens_prices_ranks_and_reads_the_results(client, alice, locked):
     signed_in(client, alice)
     assert client.get(url("prices", locked.challenge)).status_code == 404
-    response = client.post(url("transition", locked.challenge, name="open_prices"))
+    response = client.post(
+        url("transition", locked.challenge, name="open_prices"), {"confirmed": "yes"}
+    )
     assert response.status_code == 302
     prices = client.get(url("prices", locked.challenge)).content.decode()
     assert "$100,000" in prices and "$80,000" in prices

@@ -95,7 +95,8 @@ def test_the_owner_ends_without_an_award_on_the_award_page(client, decided, alic
     assert "End without an award" in page.content.decode()
 
     response = client.post(
-        reverse("procurement:award_end_without", args=[challenge.reference]), {"reason": REASON}
+        reverse("procurement:award_end_without", args=[challenge.reference]),
+        {"reason": REASON, "confirmed": "yes"},
     )
 
     assert response.status_code == 302
