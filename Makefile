@@ -47,8 +47,10 @@ lock:
 	rm -rf $(LOCK_VENV)
 
 # Zero setup: SQLite, demo data, the development server with a Celery worker and beat on a local
-# folder queue (no Redis). Ctrl-C stops all three.
+# folder queue (no Redis). A process that exits is restarted; Ctrl-C stops all three.
+# `make run HOST=0.0.0.0 PORT=8080`: links in e-mails and open data follow (SITE_URL).
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),localhost,$(HOST)):$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
