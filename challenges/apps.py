@@ -7,6 +7,7 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Challenges")
 
     def ready(self):
+        from . import confirmations  # noqa: F401  (registers the one-way steps)
         from .steps import register_challenge_steps
 
         register_challenge_steps()

@@ -5,7 +5,9 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
 
 from core.numfmt import format_money, format_number, format_score
 from core.permissions import can
@@ -101,6 +103,19 @@ def step(subject, of=None):
 def state(value, of):
     """A state's label: `{{ entry.source|state:entry }}`, `{{ "closed"|state:challenge }}`."""
     return state_label(_model_of(of), value)
+
+
+@register.filter
+def subject(entry):
+    """What an audit entry is about, in the reader's language. The entry's own label was written
+    once, in English (`Question 5 on RVB-2027-001`), and stays as written (the chain hashes it);
+    readers of another language get the kind of thing in theirs (« Question », « Addenda »)."""
+    if translation.get_language() == "en":
+        return entry.object_label
+    model = _model_of(entry)
+    if model is None:
+        return entry.object_label
+    return capfirst(str(model._meta.verbose_name))
 
 
 @register.filter

@@ -365,7 +365,7 @@ def test_the_confirmation_page_names_the_deadline_and_summarises_the_proposal(as
         "The submission deadline is Jul 15, 2031, 2:00\u202fp.m. ADT; "
         "after it the proposal cannot be changed." in html
     )
-    assert "work-plan.pdf" in html and "$98,000.00" in html
+    assert "work-plan.pdf" in html and "$98,000" in html
     draft.refresh_from_db()
     assert draft.status == Proposal.Status.DRAFT
 
