@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from challenges.forms import apply_service_errors
 from challenges.views import visible_challenge
+from core.charts import indicator_chart
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
 from core.workflow import allowed_transitions
 
-from ..charts import indicator_chart
 from ..forms import (
     IndicatorForm,
     MeasurementForm,
