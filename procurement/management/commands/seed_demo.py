@@ -1,6 +1,7 @@
 """Demo data for `make run`: one person per role, challenges in every stage, vendors with
 proposals, an evaluation with a panel that has scored, and an award made final with its pilot."""
 
+import contextlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from challenges.models import (
     ResponseQuestion,
 )
 from core import roles
+from core.audit import audit_dated
 from evaluation import services as evaluation_services
 from evaluation.models import Criterion, Evaluation, PanelAssignment
 from procurement.models import Award, DebriefRequest, Pilot
@@ -124,7 +126,8 @@ class Command(BaseCommand):
         "ranking and the decision; its award is recommended, approved, notified (the runner-up "
         "asks for a debrief) and made final. Those steps are then dated back, the standstill "
         "period with them, to before the pilot, whose milestones and measurements span the "
-        "past months; the audit trail keeps the time the seed ran. "
+        "past months; their audit entries carry the same dates, so the history agrees with the "
+        "pages (the chain verifies as usual). "
         "Refuses to run with DEBUG off unless --force is given, because the accounts share a "
         "published password."
     )
@@ -618,10 +621,21 @@ class Command(BaseCommand):
             for username, hours_early, content in specs
         }
 
-    def _evaluate_to_consensus(self, challenge, people, proposals, *, screening_notes, scores):
+    def _evaluate_to_consensus(
+        self, challenge, people, proposals, *, screening_notes, scores, dated=None
+    ):
         """The owner starts the evaluation, assigns the panel (`evaluator` chairs) and screens;
-        the evaluators declare, score and submit; the chair opens consensus."""
+        the evaluators declare, score and submit; the chair opens consensus.
+
+        `dated(step)`, when given, dates the audit entries of each step (a context manager)."""
+        dated = dated or (lambda _step: contextlib.nullcontext())
         owner = challenge.owner
+        with dated("assigned"):
+            return self._evaluate_steps(
+                challenge, people, proposals, owner, screening_notes, scores, dated
+            )
+
+    def _evaluate_steps(self, challenge, people, proposals, owner, screening_notes, scores, dated):
         services.challenge_transition(challenge=challenge, actor=owner, name="start_evaluation")
 
         def evaluation():
@@ -649,34 +663,36 @@ class Command(BaseCommand):
                     c.pk: {"passed": True, "note": screening_notes[username]} for c in mandatory
                 },
             )
-        for username, assignment in assignments.items():
-            person = people[username]
-            evaluation_services.assignment_accept(
-                assignment=assignment,
-                actor=person,
-                signature=person.get_full_name(),
-                no_conflict=True,
-            )
-        evaluation_services.evaluation_transition(
-            evaluation=evaluation(), actor=owner, name="start_scoring"
-        )
-        for username, assignment in assignments.items():
-            for vendor_username, proposal in proposals.items():
-                evaluation_services.scores_save(
+        with dated("declared"):
+            for username, assignment in assignments.items():
+                person = people[username]
+                evaluation_services.assignment_accept(
                     assignment=assignment,
-                    actor=people[username],
-                    proposal=proposal,
-                    scores={
-                        criterion.pk: {"points": points, "rationale": rationale}
-                        for criterion, (points, rationale) in zip(
-                            rated, scores[username][vendor_username], strict=True
-                        )
-                    },
+                    actor=person,
+                    signature=person.get_full_name(),
+                    no_conflict=True,
                 )
-            evaluation_services.assignment_submit(assignment=assignment, actor=people[username])
-        return evaluation_services.evaluation_transition(
-            evaluation=evaluation(), actor=people["evaluator"], name="open_consensus"
-        )
+            evaluation_services.evaluation_transition(
+                evaluation=evaluation(), actor=owner, name="start_scoring"
+            )
+        with dated("scores_submitted"):
+            for username, assignment in assignments.items():
+                for vendor_username, proposal in proposals.items():
+                    evaluation_services.scores_save(
+                        assignment=assignment,
+                        actor=people[username],
+                        proposal=proposal,
+                        scores={
+                            criterion.pk: {"points": points, "rationale": rationale}
+                            for criterion, (points, rationale) in zip(
+                                rated, scores[username][vendor_username], strict=True
+                            )
+                        },
+                    )
+                evaluation_services.assignment_submit(assignment=assignment, actor=people[username])
+            return evaluation_services.evaluation_transition(
+                evaluation=evaluation(), actor=people["evaluator"], name="open_consensus"
+            )
 
     # The awarded challenge: evaluation decided, award final, pilot under way
 
@@ -696,8 +712,13 @@ class Command(BaseCommand):
             proposals,
             screening_notes=STREETLIGHTS_SCREENING_NOTES,
             scores=STREETLIGHTS_SCORES,
+            dated=self._decision_dated,
         )
-        chair, owner = people["evaluator"], challenge.owner
+        with self._decision_dated("decided"):
+            self._streetlights_decision(evaluation, people, proposals, challenge.owner)
+
+    def _streetlights_decision(self, evaluation, people, proposals, owner):
+        chair = people["evaluator"]
         rated = list(evaluation.plan.criteria.filter(kind=Criterion.Kind.RATED).order_by("order"))
         for username, proposal in proposals.items():
             for criterion, (points, rationale) in zip(
@@ -735,32 +756,37 @@ class Command(BaseCommand):
         if evaluation.status != Evaluation.Status.DECIDED:
             return
         owner = challenge.owner
-        award = award_services.award_recommend(
-            evaluation=evaluation, actor=people["evaluator"], reason=STREETLIGHTS_RECOMMENDATION
-        )
-        award = award_services.award_approve(award=award, actor=people["approver"])
-        award = award_services.award_notify(award=award, actor=owner)
-        award_services.debrief_request(
-            award=award, actor=people["vendor2"], message=STREETLIGHTS_DEBRIEF
-        )
+        with self._decision_dated("recommended"):
+            award = award_services.award_recommend(
+                evaluation=evaluation,
+                actor=people["evaluator"],
+                reason=STREETLIGHTS_RECOMMENDATION,
+            )
+        with self._decision_dated("approved"):
+            award = award_services.award_approve(award=award, actor=people["approver"])
+        with self._decision_dated("notified"):
+            award = award_services.award_notify(award=award, actor=owner)
+        with self._decision_dated("debrief_requested"):
+            award_services.debrief_request(
+                award=award, actor=people["vendor2"], message=STREETLIGHTS_DEBRIEF
+            )
         # The demo cannot wait out the standstill period, and the guard on `finalise` reads the
         # clock: the steps so far are dated back, the standstill's end with them, so that the
         # owner can make the award final now.
         self._date_back_the_decision(award)
         award.refresh_from_db()
-        award = award_services.award_finalise(award=award, actor=owner)
-        Award.objects.filter(pk=award.pk).update(
-            finalised_at=award.standstill_ends_at + timedelta(days=1)
-        )
+        finalised_at = award.standstill_ends_at + timedelta(days=1)
+        with self._dated(finalised_at):
+            award = award_services.award_finalise(award=award, actor=owner)
+        Award.objects.filter(pk=award.pk).update(finalised_at=finalised_at)
 
     def _date_back_the_decision(self, award):
         """The evaluation and the award ran through the services just now, yet the pilot that
         follows has months of measurements: their dates are moved back before the pilot starts
         (STREETLIGHTS_DECISION_DAYS_AGO), as the closed challenges' dates are loaded as history.
-        The audit trail and the inbox keep the moment the seed ran."""
-
-        def ago(step):
-            return self.now - timedelta(days=STREETLIGHTS_DECISION_DAYS_AGO[step])
+        Their audit entries carry the same dates (_decision_dated); the inbox keeps the moment
+        the seed ran."""
+        ago = self._decision_day
 
         evaluation = award.evaluation
         PanelAssignment.objects.filter(evaluation=evaluation).update(
@@ -783,6 +809,17 @@ class Command(BaseCommand):
         )
         DebriefRequest.objects.filter(award=award).update(requested_at=ago("debrief_requested"))
 
+    def _decision_day(self, step):
+        return self.now - timedelta(days=STREETLIGHTS_DECISION_DAYS_AGO[step])
+
+    def _decision_dated(self, step):
+        """Audit entries dated like the evaluation or award step they record."""
+        return self._dated(self._decision_day(step))
+
+    def _dated(self, moment):
+        """Audit entries dated `moment` (never later than the seed's own time)."""
+        return audit_dated(min(moment, self.now))
+
     def _streetlights_pilot(self):
         """The owner plans the pilot (milestones, indicators tied to the success measures),
         starts it and records the measurements of its first months."""
@@ -795,17 +832,39 @@ class Command(BaseCommand):
             return
         owner = award.challenge.owner
         starts_in, ends_in = STREETLIGHTS_PILOT_DAYS
+        # Planned the day after the award was made final, then started on its start date.
+        with self._dated(award.finalised_at + timedelta(days=1)):
+            pilot, indicators = self._pilot_plan(award, owner, starts_in, ends_in)
+        with self._dated(self._deadline(starts_in)):
+            pilot = pilot_services.pilot_transition(pilot=pilot, actor=owner, name="start")
+        Pilot.objects.filter(pk=pilot.pk).update(started_at=self._deadline(starts_in))
+        for title, _due_in, done_in in STREETLIGHTS_MILESTONES:
+            if done_in is not None:
+                milestone = pilot.milestones.get(title=title)
+                with self._dated(self._deadline(done_in)):
+                    pilot_services.milestone_mark_done(
+                        milestone=milestone, actor=owner, done_on=self._day(done_in)
+                    )
+        for indicator, measurements in indicators:
+            for measured_in, value, source_note in measurements:
+                with self._dated(self._deadline(measured_in)):
+                    pilot_services.measurement_record(
+                        indicator=indicator,
+                        actor=owner,
+                        value=value,
+                        measured_on=self._day(measured_in),
+                        source_note=source_note,
+                    )
+
+    def _pilot_plan(self, award, owner, starts_in, ends_in):
+        """The pilot with its milestones and indicators, as planned (nothing done or measured)."""
         pilot = pilot_services.pilot_create(
             award=award, actor=owner, starts_on=self._day(starts_in), ends_on=self._day(ends_in)
         )
-        for title, due_in, done_in in STREETLIGHTS_MILESTONES:
-            milestone = pilot_services.milestone_add(
+        for title, due_in, _done_in in STREETLIGHTS_MILESTONES:
+            pilot_services.milestone_add(
                 pilot=pilot, actor=owner, title=title, due_on=self._day(due_in)
             )
-            if done_in is not None:
-                pilot_services.milestone_mark_done(
-                    milestone=milestone, actor=owner, done_on=self._day(done_in)
-                )
         indicators = [
             (
                 pilot_services.indicator_add(pilot=pilot, actor=owner, **fields),
@@ -813,18 +872,7 @@ class Command(BaseCommand):
             )
             for fields, measurements in STREETLIGHTS_INDICATORS
         ]
-        pilot = pilot_services.pilot_transition(pilot=pilot, actor=owner, name="start")
-        # Started on its start date, like the decision before it (_date_back_the_decision).
-        Pilot.objects.filter(pk=pilot.pk).update(started_at=self._deadline(starts_in))
-        for indicator, measurements in indicators:
-            for measured_in, value, source_note in measurements:
-                pilot_services.measurement_record(
-                    indicator=indicator,
-                    actor=owner,
-                    value=value,
-                    measured_on=self._day(measured_in),
-                    source_note=source_note,
-                )
+        return pilot, indicators
 
 
 def _pdf_text(text: str) -> str:
