@@ -17,12 +17,13 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from challenges import services as challenge_services
 from challenges.models import Challenge
 from core.roles import APPROVER, STAFF
+from core.timefmt import format_day
 from evaluation import services as evaluation_services
 from evaluation.models import Evaluation
 from procurement.models import Award, DebriefRequest, Measurement, Pilot
@@ -159,7 +160,7 @@ def planned_pilot(award, alice) -> Pilot:
 def shown(day: str) -> str:
     """A date as the pages print it in English."""
     with translation.override("en"):
-        return formats.date_format(date.fromisoformat(day), "j M Y")
+        return format_day(date.fromisoformat(day))
 
 
 def open_award_from_the_challenge(page, challenge):
