@@ -224,6 +224,8 @@ def time_chart(
         "value_formatter": lambda v: format_number(v),
         "x_label_rotation": 20,
         "dots_size": 4,
+        # About eight value ticks at most, so a phone can still read them.
+        "max_scale": 8,
         "xrange": (first, last),
         "classes": ["chart-svg", "time-chart"],
     }
@@ -306,7 +308,7 @@ def indicator_chart(indicator) -> dict:
         key=f"indicator-chart-{indicator.pk}",
         title=_("%(name)s over time") % {"name": indicator.name},
         description=_(
-            "The measured values by date, with the baseline and the target as level lines; "
+            "Each measurement in time order, with the baseline and the target as level lines; "
             "the table gives every measurement."
         ),
         series=[
