@@ -48,6 +48,7 @@ from .forms import (
 )
 from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
 from .sections import challenge_links, challenge_sections
+from .services import ADDENDUM_FIELDS
 
 BOARD_PAGE_SIZE = 12
 
@@ -109,6 +110,13 @@ DENIED = {
         "Addenda are written by the challenge's owner while it is open for proposals."
     ),
     "challenges.issue_addendum": _lazy("Only the challenge's owner issues its addenda."),
+    "challenges.change_addendum": _lazy(
+        "Only the challenge's owner changes a draft addendum; an issued addendum never changes "
+        "(issue another one to correct it)."
+    ),
+    "challenges.delete_addendum": _lazy(
+        "Only the challenge's owner deletes a draft addendum; an issued addendum is never deleted."
+    ),
 }
 
 
@@ -233,6 +241,8 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         addenda = [a for a in every_addendum if a.status == Addendum.Status.ISSUED]
         draft_addenda = [a for a in every_addendum if a.status == Addendum.Status.DRAFT]
         for addendum in draft_addenda:
+            addendum.can_change = can(user, "challenges.change_addendum", addendum)
+            addendum.can_delete = can(user, "challenges.delete_addendum", addendum)
             addendum.can_issue = "issue" in allowed_transitions(addendum, user)
             addendum.problems = [] if addendum.can_issue else transition_problems(addendum, "issue")
     else:
@@ -531,6 +541,50 @@ def addendum_add(request, reference):
     if addendum:
         return _back(challenge, "draft-addenda")
     return render(request, "challenges/addendum_form.html", {"form": form, "challenge": challenge})
+
+
+def _addendum_of(request, reference, pk) -> tuple[Challenge, Addendum]:
+    challenge = visible_challenge(request.user, reference)
+    addendum = get_object_or_404(Addendum, pk=pk, challenge=challenge)
+    addendum.challenge = challenge
+    return challenge, addendum
+
+
+@login_required
+def addendum_edit(request, reference, pk):
+    challenge, addendum = _addendum_of(request, reference, pk)
+    require_to(request.user, "challenges.change_addendum", addendum)
+    form = AddendumForm(
+        _posted(request), initial={name: getattr(addendum, name) for name in ADDENDUM_FIELDS}
+    )
+    try:
+        saved = _save(
+            request,
+            form,
+            lambda data: services.addendum_update(addendum=addendum, actor=request.user, **data),
+            _("Draft addendum saved."),
+        )
+    except TransitionRefused as exc:
+        _refused(request, exc)
+        return _back(challenge, "addenda")
+    if saved:
+        return _back(challenge, "draft-addenda")
+    context = {"form": form, "challenge": challenge, "addendum": addendum}
+    return render(request, "challenges/addendum_form.html", context)
+
+
+@require_POST
+@login_required
+def addendum_delete(request, reference, pk):
+    challenge, addendum = _addendum_of(request, reference, pk)
+    require_to(request.user, "challenges.delete_addendum", addendum)
+    try:
+        services.addendum_delete(addendum=addendum, actor=request.user)
+    except (InvalidInput, TransitionRefused) as exc:
+        _refused(request, exc)
+        return _back(challenge, "addenda")
+    messages.success(request, _("Draft addendum deleted."))
+    return _back(challenge, "addenda")
 
 
 @require_POST

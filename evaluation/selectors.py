@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from challenges.models import Challenge
 from core.audit import audit_history_of
 from core.permissions import can
-from core.predicates import is_evaluator, is_staff_member
+from core.predicates import is_evaluator
 from vendors import sealing
 from vendors.models import PriceEnvelope, Proposal, ProposalAnswer, ProposalDocument
 
@@ -333,8 +333,9 @@ def document_for_panel(*, evaluation: Evaluation, public_id, user) -> ProposalDo
 
 
 def screening_results(*, evaluation: Evaluation, user) -> QuerySet[ScreeningResult]:
-    """Screening results with notes, for municipal staff."""
-    if not is_staff_member(user):
+    """Screening results with notes, for those who may read them (`evaluation.view_screening`:
+    staff, and the panel's declared members)."""
+    if not can(user, "evaluation.view_screening", evaluation):
         return ScreeningResult.objects.none()
     return evaluation.screening_results.select_related("criterion", "proposal__vendor")
 

@@ -14,6 +14,7 @@ public pages are read by every role as well. Each HTML page fails on:
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -220,8 +221,9 @@ def _urls(world):
 
 
 @pytest.fixture(scope="module")
-def french(django_db_setup, django_db_blocker, tmp_path_factory):
-    """{(name, who): (status, url, Page)} for every HTML page of the world, read in French."""
+def crawl(django_db_setup, django_db_blocker, tmp_path_factory):
+    """{language: {(name, who): (status, url, Page)}}: every HTML page of the world, read in
+    French, and in English for the step codes (English pages showed them too)."""
     overrides = {
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "MEDIA_ROOT": tmp_path_factory.mktemp("media"),
@@ -233,7 +235,7 @@ def french(django_db_setup, django_db_blocker, tmp_path_factory):
     }
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
-    pages = {}
+    pages = {"fr": {}, "en": {}}
     try:
         with django_db_blocker.unblock(), override_settings(**overrides):
             ContentType.objects.clear_cache()
@@ -244,14 +246,14 @@ def french(django_db_setup, django_db_blocker, tmp_path_factory):
                     clients[who] = Client(raise_request_exception=False)
                     if user is not None:
                         clients[who].force_login(user)
-                for name, who, url, required in _urls(world):
-                    response = clients[who].get(url, HTTP_ACCEPT_LANGUAGE="fr")
+                for (name, who, url, required), language in product(_urls(world), pages):
+                    response = clients[who].get(url, HTTP_ACCEPT_LANGUAGE=language)
                     html = response.get("Content-Type", "").startswith("text/html")
                     if getattr(response, "streaming", False) or not html:
                         continue
                     if response.status_code != 200 and not required:
                         continue
-                    pages[(name, who)] = (
+                    pages[language][(name, who)] = (
                         response.status_code,
                         url,
                         read(response.content.decode()),
@@ -260,6 +262,11 @@ def french(django_db_setup, django_db_blocker, tmp_path_factory):
     finally:
         celery_app.conf.task_always_eager = eager
     return pages
+
+
+@pytest.fixture(scope="module")
+def french(crawl):
+    return crawl["fr"]
 
 
 @pytest.fixture(scope="module")
@@ -330,10 +337,11 @@ def _codes(page: Page, codes: set[str]) -> list[str]:
     return shown
 
 
-def test_no_step_or_state_code_is_shown(french, step_codes):
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_no_step_or_state_code_is_shown(crawl, language, step_codes):
     found = {
         f"{name} as {who} ({url})": codes
-        for (name, who), (_status, url, page) in french.items()
+        for (name, who), (_status, url, page) in crawl[language].items()
         if (codes := _codes(page, step_codes))
     }
     assert not found

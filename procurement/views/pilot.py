@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 
 from challenges.forms import apply_service_errors
 from challenges.views import visible_challenge
+from core.charts import indicator_chart
 from core.confirm import confirmation_needed, confirmation_page
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
 from core.workflow import allowed_transitions, transition_check
 
-from ..charts import indicator_chart
 from ..forms import (
     IndicatorForm,
     MeasurementForm,
