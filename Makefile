@@ -87,8 +87,9 @@ demo: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py ocds_backfill
 
+# SETS="french phone" (or all) for the French and 320 px phone shots of the key pages.
 screenshots: $(DEV_STAMP)
-	$(BIN)/python docs/screenshots/make_screenshots.py
+	$(BIN)/python docs/screenshots/make_screenshots.py $(foreach set,$(SETS),--set $(set))
 
 # Against Redis (REDIS_URL) and the configured database; run any number of workers, one beat.
 worker: $(STAMP)

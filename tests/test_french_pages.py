@@ -312,12 +312,6 @@ def test_no_english_from_the_catalogue_is_left_on_a_french_page(french, catalogu
     assert not found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the hand-written charts (evaluation ranking, dashboard, pilot and outcomes) print "
-    "coordinates through the locale's number format until pygal draws them (issue 12, charts); "
-    "remove this mark when they do",
-)
 def test_svg_numbers_are_written_with_a_decimal_point(french):
     found = {
         f"{name} as {who} ({url})": sorted(

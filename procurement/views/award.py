@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 from challenges.forms import apply_service_errors
 from challenges.models import Challenge
 from challenges.views import visible_challenge
+from core.confirm import confirmation_needed, confirmation_page, is_one_way
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
-from core.workflow import allowed_transitions, transition_problems
+from core.workflow import allowed_transitions, transition_check, transition_problems
 from evaluation.models import Evaluation, RankingEntry
 from vendors.models import Proposal, VendorMembership
 
@@ -115,6 +116,26 @@ def _debriefs(user, award, bound=None) -> list:
     return debriefs
 
 
+def _may_recommend(user, evaluation, award) -> bool:
+    return (
+        award is None
+        and evaluation.status == Evaluation.Status.DECIDED
+        and can(user, "procurement.recommend_award", evaluation)
+    )
+
+
+def _ask_first(request, key, obj, challenge, *, shown=()):
+    """The page that asks to confirm a one-way step of the award (core/confirm.py)."""
+    return confirmation_page(
+        request,
+        key,
+        obj,
+        back_url=reverse("procurement:award", kwargs={"reference": challenge.reference}),
+        shown=shown,
+        context={"challenge": challenge},
+    )
+
+
 def _render(
     request,
     challenge,
@@ -127,11 +148,7 @@ def _render(
     debrief_forms=None,
 ):
     user = request.user
-    may_recommend = (
-        award is None
-        and evaluation.status == Evaluation.Status.DECIDED
-        and can(user, "procurement.recommend_award", evaluation)
-    )
+    may_recommend = _may_recommend(user, evaluation, award)
     if may_recommend and recommend_form is None:
         recommend_form = RecommendForm(proposals=_candidates(evaluation))
     steps = []
@@ -141,7 +158,15 @@ def _render(
         for name in ("approve", "reject", "notify", "finalise"):
             if name in allowed:
                 form = step_forms.get(name) or ReasonForm(auto_id=f"id_{name}_%s")
-                steps.append({"name": name, "label": STEP_LABELS[name], "form": form})
+                key = f"procurement.award_{name}"
+                steps.append(
+                    {
+                        "name": name,
+                        "label": STEP_LABELS[name],
+                        "form": form,
+                        "confirm": key if is_one_way(key) else "",
+                    }
+                )
         if (
             award.status == Award.Status.STANDSTILL
             and "finalise" not in allowed
@@ -180,6 +205,25 @@ def award_recommend(request, reference):
     challenge, evaluation, award = _decision(request.user, reference)
     form = RecommendForm(request.POST, proposals=_candidates(evaluation))
     if form.is_valid():
+        # Asked first when the recommendation can be made; otherwise (not allowed, or another
+        # than the best ranked without a reason) the service refuses it, without asking.
+        best = _candidates(evaluation).first()
+        reasoned = form.cleaned_data["proposal"] == best or form.cleaned_data["reason"].strip()
+        if (
+            confirmation_needed(request)
+            and reasoned
+            and _may_recommend(request.user, evaluation, award)
+        ):
+            return _ask_first(
+                request,
+                "procurement.award_recommend",
+                challenge,
+                challenge,
+                shown=[
+                    (_("Proposal to recommend"), str(form.cleaned_data["proposal"].vendor)),
+                    (_("Why this proposal"), form.cleaned_data["reason"]),
+                ],
+            )
         try:
             award_services.award_recommend(
                 evaluation=evaluation,
@@ -215,7 +259,11 @@ def award_step(request, reference, name):
     form.is_valid()
     reason = form.cleaned_data.get("reason", "")
     actor = request.user
+    key = f"procurement.award_{name}"
     try:
+        if is_one_way(key) and confirmation_needed(request):
+            transition_check(instance=award, name=name, actor=actor)
+            return _ask_first(request, key, award, challenge, shown=[(_("Reason"), reason)])
         if name == "approve":
             award_services.award_approve(award=award, actor=actor)
         elif name == "reject":
@@ -242,6 +290,15 @@ def award_end_without(request, reference):
         raise PermissionDenied(str(award_services.ENDING_OWNER_ONLY))
     form = EndWithoutAwardForm(request.POST, auto_id="id_end_%s")
     if form.is_valid():
+        # Asked first when the challenge can end so; otherwise the service refuses it.
+        if confirmation_needed(request) and _may_end_without_award(request.user, challenge):
+            return _ask_first(
+                request,
+                "procurement.end_without_award",
+                challenge,
+                challenge,
+                shown=[(_("Your reason"), form.cleaned_data["reason"])],
+            )
         try:
             award_services.challenge_end_without_award(
                 challenge=challenge, actor=request.user, reason=form.cleaned_data["reason"]

@@ -17,17 +17,18 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from challenges import services as challenge_services
 from challenges.models import Challenge
 from core.roles import APPROVER, STAFF
+from core.timefmt import format_day
 from evaluation import services as evaluation_services
 from evaluation.models import Evaluation
 from procurement.models import Award, DebriefRequest, Measurement, Pilot
 from procurement.services import pilot as pilot_services
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import confirm, sign_in
 from tests.evaluation.conftest import Field, accept, passes, record_consensus, score_everything
 from tests.factories import (
     PASSWORD,
@@ -159,7 +160,7 @@ def planned_pilot(award, alice) -> Pilot:
 def shown(day: str) -> str:
     """A date as the pages print it in English."""
     with translation.override("en"):
-        return formats.date_format(date.fromisoformat(day), "j M Y")
+        return format_day(date.fromisoformat(day))
 
 
 def open_award_from_the_challenge(page, challenge):
@@ -212,6 +213,7 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
     expect(proposal).to_have_value(str(acme.pk))
     recommend.get_by_label("Why this proposal").fill(WHY)
     recommend.get_by_role("button", name="Recommend").click()
+    confirm(chair, "Yes, recommend the award")
     expect_status(chair, "The award is recommended; approvers are asked.")
     expect_stage(chair, "Recommended")
     expect(chair.locator("#award-facts")).to_contain_text(ACME)
@@ -248,6 +250,7 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
     expect(approver.get_by_role("heading", level=1)).to_have_text("Award")
     expect(approver.locator("#award-facts")).to_contain_text(WHY)
     approver.get_by_role("button", name="Approve", exact=True).click()
+    confirm(approver, "Yes, approve the award")
     expect_status(approver, "The award is approved.")
     expect_stage(approver, "Approved")
     award.refresh_from_db()
@@ -260,6 +263,7 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
     sign_in(owner, "alice", PASSWORD)
     open_award_from_the_challenge(owner, challenge)
     owner.get_by_role("button", name="Notify vendors").click()
+    confirm(owner, "Yes, notify the vendors")
     expect_status(owner, "Vendors are notified; the standstill period has started.")
     expect_stage(owner, "Standstill period")
     award.refresh_from_db()
@@ -336,6 +340,7 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
         expect(finalise.get_by_role("listitem")).to_have_count(0)
         finalise.get_by_label("Reason").fill("Standstill over; no challenge was lodged.")
         finalise.get_by_role("button", name="Make final").click()
+        confirm(owner, "Yes, make the award final")
         expect_status(owner, "The award is final.")
         expect_stage(owner, "Final")
     award.refresh_from_db()
@@ -367,14 +372,14 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
         indicator.get_by_label("Source").fill(source)
         indicator.get_by_role("button", name="Record a measurement").click()
         expect_status(owner, "Measurement recorded.")
-        chart = owner.get_by_role("img", name=f"{INDICATOR}: measurements against the target")
-        expect(chart.locator("circle")).to_have_count(count)
+        chart = owner.get_by_role("img", name=f"{INDICATOR} over time")
+        expect(chart.locator(".dots circle")).to_have_count(count)
     assert Measurement.objects.filter(indicator__pilot=pilot).count() == 2
 
-    chart = owner.get_by_role("img", name=f"{INDICATOR}: measurements against the target")
+    chart = owner.get_by_role("img", name=f"{INDICATOR} over time")
     expect(chart).to_be_visible()
-    expect(chart.locator("line.target")).to_have_count(1)
-    expect(chart.locator("circle > title")).to_have_text(
+    expect(chart.locator(".legend text")).to_have_text(["Measured value", "Baseline", "Target"])
+    expect(chart.locator(".dots > title")).to_have_text(
         [f"{shown(day)}: {value} {UNIT}" for day, value, _source in measurements]
     )
     table = owner.get_by_role("table", name=f"Measurements of {INDICATOR}")

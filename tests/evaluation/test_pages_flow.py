@@ -19,6 +19,7 @@ from evaluation.models import (
     RankingEntry,
     Score,
 )
+from tests.chart_reading import charts_in
 from tests.evaluation.conftest import accept, assignment_of, passes, score_everything
 from tests.factories import UserFactory
 from vendors.models import Proposal, VendorOrganization
@@ -332,7 +333,7 @@ def test_the_chair_records_consensus_and_locks_it(client, frank, consensus):
         )
         assert response.status_code == 302
     assert ConsensusScore.objects.filter(evaluation=consensus.evaluation).count() == 4
-    response = client.post(url("consensus_lock", consensus.challenge))
+    response = client.post(url("consensus_lock", consensus.challenge), {"confirmed": "yes"})
     assert response.status_code == 302
     consensus.evaluation.refresh_from_db()
     assert consensus.evaluation.consensus_locked_at is not None
@@ -341,7 +342,9 @@ def test_the_chair_records_consensus_and_locks_it(client, frank, consensus):
 def test_the_owner_opens_prices_ranks_and_reads_the_results(client, alice, locked):
     signed_in(client, alice)
     assert client.get(url("prices", locked.challenge)).status_code == 404
-    response = client.post(url("transition", locked.challenge, name="open_prices"))
+    response = client.post(
+        url("transition", locked.challenge, name="open_prices"), {"confirmed": "yes"}
+    )
     assert response.status_code == 302
     prices = client.get(url("prices", locked.challenge)).content.decode()
     assert "$100,000" in prices and "$80,000" in prices
@@ -356,8 +359,11 @@ def test_the_owner_opens_prices_ranks_and_reads_the_results(client, alice, locke
     assert len(entries) == 2
     # Totals with the precision that matters: 80, not 80.0000 or 80.00.
     assert f"<strong>{entries[0].total.normalize():f}</strong>" in content
-    assert '<svg role="img"' in content
-    assert "<title>Proposal" in content
+    (chart,) = charts_in(content)
+    assert chart.title == "Combined points of each proposal on each rated criterion"
+    assert len(chart.legend) == 2 and chart.legend[0].startswith("1. Proposal")
+    assert chart.value_ticks[0] == "0%" and chart.value_ticks[-1] == "100%"
+    assert any(width > 0 for width in chart.bar_widths)
     assert "Scores by criterion (the chart's data)" in content
 
 

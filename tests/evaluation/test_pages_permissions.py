@@ -294,7 +294,8 @@ POST_CASES = {
     "lock consensus": (
         "consensus",
         lambda f: page("consensus_lock", f),
-        lambda f, r: {},
+        # Confirmed, as the confirmation page posts it (test_one_way_steps.py asks first).
+        lambda f, r: {"confirmed": "yes"},
         _snapshot_stage,
         # The chair is told what is missing first (a redirect with a message).
         {**expect(forbidden=("alice", "bob", "grace")), "frank": 302},
@@ -302,7 +303,7 @@ POST_CASES = {
     "open prices": (
         "locked",
         lambda f: page("transition", f, name="open_prices"),
-        lambda f, r: {},
+        lambda f, r: {"confirmed": "yes"},
         _snapshot_stage,
         expect(ok=("alice",), forbidden=("bob", "frank")),
     ),

@@ -11,6 +11,7 @@ from django.urls import reverse
 from challenges.models import Challenge
 from procurement.chronograph import chronograph_reschedule, chronograph_run_due
 from procurement.models import Award, Milestone, Pilot
+from tests.chart_reading import charts_in
 from tests.factories import (
     ChallengeFactory,
     ProposalFactory,
@@ -226,16 +227,21 @@ def test_the_chart_draws_one_bar_per_stage(client, clock, alice):
     challenge_in("draft", owner=alice)
     challenge_in("closed", owner=alice)
 
-    chart = section(page(client, alice), "pipeline-chart")
+    html = section(page(client, alice), "pipeline-chart")
+    (chart,) = charts_in(html)
 
-    assert chart.count('class="bar"') == len(Challenge.Status.choices)
-    assert "<title>Draft: 2</title>" in chart
-    assert "<title>Closed: 1</title>" in chart
-    assert "<title>Open for proposals: 0</title>" in chart
-    assert "<script" not in chart
-    # The largest stage fills the bar; the others are a share of it.
-    assert 'width="300.0"' in chart
-    assert 'width="150.0"' in chart
+    assert len(chart.bar_widths) == len(Challenge.Status.choices)
+    assert chart.category_ticks == [label for _status, label in Challenge.Status.choices][::-1]
+    assert chart.value_ticks == ["0", "1", "2"]
+    assert "Number of challenges" in chart.axis_titles
+    assert "Draft: 2" in chart.hover and "Closed: 1" in chart.hover
+    assert "Open for proposals: 0" in chart.hover
+    assert "<script" not in html
+    # The largest stage has the longest bar; the others are a share of it.
+    widths = sorted(chart.bar_widths)
+    assert widths[-1] == pytest.approx(2 * widths[-2]) and widths[-3] == 0
+    # The same figures in a table beside the chart.
+    assert '<a href="#stage-draft">Draft</a></th><td>2</td>' in html
 
 
 def test_a_long_stage_is_capped_with_a_link_to_the_board(client, clock, alice, monkeypatch):
