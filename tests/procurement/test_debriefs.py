@@ -232,3 +232,36 @@ def test_notes_over_the_limit_are_refused(alice, requested):
         debrief_services.debrief_record_held(debrief=requested, actor=alice, note="x" * 5001)
     requested.refresh_from_db()
     assert requested.status == DebriefRequest.Status.SCHEDULED
+
+
+# The result letter reads as a letter
+
+
+def test_the_result_letter_is_addressed_dated_and_says_what_comes_next(client, in_standstill, erin):
+    client.force_login(erin)
+    url = reverse("procurement:result_letter", args=[in_standstill.challenge.reference])
+
+    html = client.get(url).content.decode()
+
+    vendor = in_standstill.globex.vendor
+    assert '<address class="letter-to">' in html
+    assert vendor.street_address in html and vendor.postal_code in html
+    assert f"Dear {vendor.legal_name}," in html
+    assert "What was decided, and why" in html
+    assert '<table id="scores" class="letter-scores">' in html
+    assert "Next steps" in html
+    assert "You may request a debrief until the standstill period ends" in html
+    assert "no contract is signed" in html
+    assert "Sincerely," in html
+
+
+def test_the_result_letter_reads_in_french(client, in_standstill, erin):
+    client.force_login(erin)
+    url = reverse("procurement:result_letter", args=[in_standstill.challenge.reference])
+
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Ce qui a été décidé, et pourquoi" in html
+    assert "Prochaines étapes" in html
+    assert "Objet\u00a0:" in html
+    assert "What was decided" not in html
