@@ -87,6 +87,8 @@ EXCLUDED = {
     "password_reset_confirm": "Django's form behind a one-time token sent by e-mail: no rows",
     "vendors:invitation_accept": "reads one invitation by the secret token only its e-mail "
     "holds (tests/vendors/test_invitations.py)",
+    "challenges:addendum_edit": "the form of one draft addendum, read with its challenge; the "
+    "seeded world issues its addenda (tests/challenges/test_draft_addenda.py)",
 }
 
 # Steps and other writes: they answer POST only (the test checks that GET answers 405). What a
@@ -109,6 +111,9 @@ POST_ONLY = {
     "challenges:input_moderate",
     "challenges:question_dismiss",
     "challenges:addendum_issue",
+    "challenges:addendum_delete",
+    "procurement:debrief_schedule",
+    "procurement:debrief_held",
     "procurement:award_step",
     "procurement:milestone_mark_done",
     "procurement:pilot_step",
@@ -598,9 +603,9 @@ PAGES = {
     "evaluation:workspace": Page(
         "grace",
         _ref("consensus"),
-        budget=12,
+        budget=13,
         why="every proposal the evaluator scores, its answers and documents, own progress, "
-        "the panel's",
+        "the panel's, the screening results",
     ),
     "evaluation:declare": Page("grace", _ref("consensus")),
     "evaluation:score": Page(

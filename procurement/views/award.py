@@ -99,10 +99,10 @@ def _debriefs(user, award, bound=None) -> list:
     if award is None or not can(user, "procurement.manage_award", award):
         return []
     bound = bound or {}
-    debriefs = list(
-        DebriefRequest.objects.filter(award=award).select_related("proposal__vendor", "award")
-    )
+    debriefs = list(DebriefRequest.objects.filter(award=award).select_related("proposal__vendor"))
     for debrief in debriefs:
+        # The page's award (and its challenge) answer the rules; nothing is read again per row.
+        debrief.award = award
         allowed = allowed_transitions(debrief, user)
         if "schedule" in allowed:
             debrief.schedule_form = bound.get((debrief.pk, "schedule")) or DebriefScheduleForm(
@@ -148,6 +148,8 @@ def _render(
     debrief_forms=None,
 ):
     user = request.user
+    if award is not None:
+        award.challenge = challenge
     may_recommend = _may_recommend(user, evaluation, award)
     if may_recommend and recommend_form is None:
         recommend_form = RecommendForm(proposals=_candidates(evaluation))
