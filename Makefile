@@ -53,8 +53,10 @@ lock:
 	rm -rf $(LOCK_VENV)
 
 # Zero setup: SQLite, demo data, the development server with a Celery worker and beat on a local
-# folder queue (no Redis). Ctrl-C stops all three.
+# folder queue (no Redis). A process that exits is restarted; Ctrl-C stops all three.
+# `make run HOST=0.0.0.0 PORT=8080`: links in e-mails and open data follow (SITE_URL).
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),localhost,$(HOST)):$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -91,8 +93,9 @@ demo: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py ocds_backfill
 
+# SETS="french phone" (or all) for the French and 320 px phone shots of the key pages.
 screenshots: $(DEV_STAMP)
-	$(BIN)/python docs/screenshots/make_screenshots.py
+	$(BIN)/python docs/screenshots/make_screenshots.py $(foreach set,$(SETS),--set $(set))
 
 # Against Redis (REDIS_URL) and the configured database; run any number of workers, one beat.
 worker: $(STAMP)

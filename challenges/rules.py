@@ -91,6 +91,17 @@ rules.add_perm("challenges.add_addendum", owns_it & is_open_for_proposals)
 rules.add_perm("challenges.issue_addendum", owns_it)
 
 
+@rules.predicate
+def is_draft_addendum(user, addendum):
+    return addendum is not None and getattr(addendum, "status", None) == "draft"
+
+
+# A draft addendum is the owner's work in progress; once issued it is published record, never
+# changed (a later addendum corrects it).
+rules.add_perm("challenges.change_addendum", owns_it & is_draft_addendum)
+rules.add_perm("challenges.delete_addendum", owns_it & is_draft_addendum)
+
+
 # Reading single rows through the API (objects a reader may not see answer 404).
 
 

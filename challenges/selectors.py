@@ -25,9 +25,10 @@ def _sees_internal(user) -> bool:
     return bool(is_staff_member(user) or is_approver(user) or is_admin(user))
 
 
-# The order of every challenge list; the index `challenge_list_order` serves it (newest
-# publication first, drafts first for staff), so a page is read from the index, never sorted.
-LIST_ORDER = ("-published_at", "-created_at", "-id")
+# The order of every challenge list: open challenges first, then closed, then the rest (cancelled
+# last), each group newest publication first (unpublished ones first within theirs). The index
+# `challenge_list_order` serves it, so a page is read from the index, never sorted.
+LIST_ORDER = ("list_group", "-published_at", "-created_at", "-id")
 # The columns a list shows (board cards, the list API, the portal's open challenges).
 LIST_COLUMNS = (
     "reference",

@@ -229,6 +229,15 @@ def question_dismiss(*, question: Question, actor, reason: str) -> Question:
     return transition_run(instance=question, name="dismiss", actor=actor, reason=reason)
 
 
+ADDENDUM_FIELDS = (
+    "title",
+    "body",
+    "changes_terms",
+    "new_questions_deadline",
+    "new_submission_deadline",
+)
+
+
 @transaction.atomic
 def addendum_create(*, challenge: Challenge, actor, **data) -> Addendum:
     require(
@@ -238,12 +247,60 @@ def addendum_create(*, challenge: Challenge, actor, **data) -> Addendum:
         _("Addenda are written by the challenge's owner while it is open for proposals."),
     )
     addendum = Addendum(challenge=challenge, created_by=actor)
-    fields = ("title", "body", "changes_terms", "new_questions_deadline", "new_submission_deadline")
+    fields = ADDENDUM_FIELDS
     _assign(addendum, data, fields)
     full_clean_or_invalid(addendum, exclude=["number"])
     addendum.save()
     audit_created(obj=addendum, actor=actor, fields=fields)
     return addendum
+
+
+def _locked_draft_addendum(addendum: Addendum, actor, permission: str) -> Addendum:
+    """The addendum, locked, if it is still a draft: an issued addendum is published record and
+    never changes (a later addendum corrects it); issuing takes the same lock, so an edit and an
+    issue cannot both win."""
+    locked = (
+        Addendum.objects.select_for_update().select_related("challenge").filter(pk=addendum.pk)
+    ).first()
+    if locked is None:
+        raise TransitionRefused(
+            _("This draft addendum was deleted in the meantime; reload the page.")
+        )
+    if locked.status != Addendum.Status.DRAFT:
+        raise TransitionRefused(
+            _(
+                "Addendum %(number)s is issued: it cannot be changed or deleted. "
+                "Issue another addendum to correct it."
+            )
+            % {"number": locked.number}
+        )
+    require(
+        actor,
+        permission,
+        locked,
+        _("Only the challenge's owner changes or deletes its draft addenda."),
+    )
+    return locked
+
+
+@transaction.atomic
+def addendum_update(*, addendum: Addendum, actor, **data) -> Addendum:
+    """Change a draft addendum before it is issued."""
+    addendum = _locked_draft_addendum(addendum, actor, "challenges.change_addendum")
+    before = audit_values(addendum, ADDENDUM_FIELDS)
+    _assign(addendum, data, ADDENDUM_FIELDS)
+    full_clean_or_invalid(addendum, exclude=["number"])
+    addendum.save(update_fields=list(ADDENDUM_FIELDS))
+    audit_change(obj=addendum, actor=actor, action="update", changes=audit_diff(before, addendum))
+    return addendum
+
+
+@transaction.atomic
+def addendum_delete(*, addendum: Addendum, actor) -> None:
+    """Delete a draft addendum; it was never published, and the history keeps what it said."""
+    addendum = _locked_draft_addendum(addendum, actor, "challenges.delete_addendum")
+    audit_deleted(obj=addendum, actor=actor, fields=ADDENDUM_FIELDS)
+    addendum.delete()
 
 
 def addendum_issue(*, addendum: Addendum, actor) -> Addendum:

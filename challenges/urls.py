@@ -59,6 +59,16 @@ urlpatterns = [
     ),
     path("challenges/<str:reference>/addenda/new/", views.addendum_add, name="addendum_add"),
     path(
+        "challenges/<str:reference>/addenda/<int:pk>/edit/",
+        views.addendum_edit,
+        name="addendum_edit",
+    ),
+    path(
+        "challenges/<str:reference>/addenda/<int:pk>/delete/",
+        views.addendum_delete,
+        name="addendum_delete",
+    ),
+    path(
         "challenges/<str:reference>/addenda/<int:pk>/issue/",
         views.addendum_issue,
         name="addendum_issue",

@@ -16,11 +16,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_needed, confirmation_page, is_one_way
 from core.errors import InvalidInput, TransitionRefused
 from core.fragments import content_key
 from core.pagination import paginate
 from core.permissions import can, require
-from core.workflow import allowed_transitions, transition_names, transition_problems
+from core.workflow import (
+    allowed_transitions,
+    transition_check,
+    transition_names,
+    transition_problems,
+)
 
 from . import selectors, services
 from .forms import (
@@ -42,6 +48,7 @@ from .forms import (
 )
 from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
 from .sections import challenge_links, challenge_sections
+from .services import ADDENDUM_FIELDS
 
 BOARD_PAGE_SIZE = 12
 
@@ -52,6 +59,9 @@ NEXT_STEP = {
     Challenge.Status.APPROVED: "publish",
     Challenge.Status.PUBLISHED: "close",
 }
+
+# Steps that stop the challenge for good: offered in their own section, last on the page.
+STOPPING_STEPS = frozenset({"cancel"})
 
 PAGE_PERMISSIONS = (
     "change_challenge",
@@ -100,6 +110,13 @@ DENIED = {
         "Addenda are written by the challenge's owner while it is open for proposals."
     ),
     "challenges.issue_addendum": _lazy("Only the challenge's owner issues its addenda."),
+    "challenges.change_addendum": _lazy(
+        "Only the challenge's owner changes a draft addendum; an issued addendum never changes "
+        "(issue another one to correct it)."
+    ),
+    "challenges.delete_addendum": _lazy(
+        "Only the challenge's owner deletes a draft addendum; an issued addendum is never deleted."
+    ),
 }
 
 
@@ -224,6 +241,8 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         addenda = [a for a in every_addendum if a.status == Addendum.Status.ISSUED]
         draft_addenda = [a for a in every_addendum if a.status == Addendum.Status.DRAFT]
         for addendum in draft_addenda:
+            addendum.can_change = can(user, "challenges.change_addendum", addendum)
+            addendum.can_delete = can(user, "challenges.delete_addendum", addendum)
             addendum.can_issue = "issue" in allowed_transitions(addendum, user)
             addendum.problems = [] if addendum.can_issue else transition_problems(addendum, "issue")
     else:
@@ -239,20 +258,25 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
     if input_form is None and may["add_communityinput"]:
         input_form = CommunityInputForm()
 
+    transitions = [
+        {
+            "name": name,
+            "label": TRANSITION_LABELS.get(name, name),
+            "needs_reason": name in REASON_REQUIRED,
+            "form": ReasonForm(auto_id=f"id_{name}_%s"),
+            "confirm": f"challenges.{name}" if is_one_way(f"challenges.{name}") else "",
+            "stops": name in STOPPING_STEPS,
+        }
+        for name in allowed
+    ]
     activities = list(selectors.challenge_engagement_activities(challenge=challenge))
     response_questions = list(selectors.challenge_response_questions(challenge=challenge))
     context = {
         "challenge": challenge,
         "may": may,
-        "transitions": [
-            {
-                "name": name,
-                "label": TRANSITION_LABELS.get(name, name),
-                "needs_reason": name in REASON_REQUIRED,
-                "form": ReasonForm(auto_id=f"id_{name}_%s"),
-            }
-            for name in allowed
-        ],
+        # Steps that stop the challenge are offered apart, after everything else.
+        "transitions": [t for t in transitions if not t["stops"]],
+        "stop_transitions": [t for t in transitions if t["stops"]],
         "blocked": blocked,
         "awaiting_approval": may["manage_challenge"]
         and challenge.status == Challenge.Status.IN_REVIEW,
@@ -350,12 +374,27 @@ def challenge_transition(request, reference, name):
         raise Http404
     form = ReasonForm(request.POST)
     form.is_valid()
+    reason = form.cleaned_data.get("reason", "")
+    key = f"challenges.{name}"
     try:
+        # A one-way step asks first; one that would be refused (no permission, a guard, a missing
+        # reason) is refused straight away, without asking.
+        if (
+            is_one_way(key)
+            and confirmation_needed(request)
+            and (name not in REASON_REQUIRED or reason.strip())
+        ):
+            transition_check(instance=challenge, name=name, actor=request.user)
+            return confirmation_page(
+                request,
+                key,
+                challenge,
+                back_url=challenge.get_absolute_url(),
+                shown=[(_("Your reason"), reason)],
+                context={"challenge": challenge},
+            )
         challenge = services.challenge_transition(
-            challenge=challenge,
-            actor=request.user,
-            name=name,
-            reason=form.cleaned_data.get("reason", ""),
+            challenge=challenge, actor=request.user, name=name, reason=reason
         )
     except (InvalidInput, TransitionRefused) as exc:
         _refused(request, exc)
@@ -504,6 +543,50 @@ def addendum_add(request, reference):
     return render(request, "challenges/addendum_form.html", {"form": form, "challenge": challenge})
 
 
+def _addendum_of(request, reference, pk) -> tuple[Challenge, Addendum]:
+    challenge = visible_challenge(request.user, reference)
+    addendum = get_object_or_404(Addendum, pk=pk, challenge=challenge)
+    addendum.challenge = challenge
+    return challenge, addendum
+
+
+@login_required
+def addendum_edit(request, reference, pk):
+    challenge, addendum = _addendum_of(request, reference, pk)
+    require_to(request.user, "challenges.change_addendum", addendum)
+    form = AddendumForm(
+        _posted(request), initial={name: getattr(addendum, name) for name in ADDENDUM_FIELDS}
+    )
+    try:
+        saved = _save(
+            request,
+            form,
+            lambda data: services.addendum_update(addendum=addendum, actor=request.user, **data),
+            _("Draft addendum saved."),
+        )
+    except TransitionRefused as exc:
+        _refused(request, exc)
+        return _back(challenge, "addenda")
+    if saved:
+        return _back(challenge, "draft-addenda")
+    context = {"form": form, "challenge": challenge, "addendum": addendum}
+    return render(request, "challenges/addendum_form.html", context)
+
+
+@require_POST
+@login_required
+def addendum_delete(request, reference, pk):
+    challenge, addendum = _addendum_of(request, reference, pk)
+    require_to(request.user, "challenges.delete_addendum", addendum)
+    try:
+        services.addendum_delete(addendum=addendum, actor=request.user)
+    except (InvalidInput, TransitionRefused) as exc:
+        _refused(request, exc)
+        return _back(challenge, "addenda")
+    messages.success(request, _("Draft addendum deleted."))
+    return _back(challenge, "addenda")
+
+
 @require_POST
 @login_required
 def addendum_issue(request, reference, pk):
@@ -511,6 +594,16 @@ def addendum_issue(request, reference, pk):
     addendum = get_object_or_404(Addendum, pk=pk, challenge=challenge)
     require_to(request.user, "challenges.issue_addendum", addendum)
     try:
+        if confirmation_needed(request):
+            transition_check(instance=addendum, name="issue", actor=request.user)
+            return confirmation_page(
+                request,
+                "challenges.addendum_issue",
+                addendum,
+                back_url=f"{challenge.get_absolute_url()}#draft-addenda",
+                shown=[(_("What changes"), addendum.body)],
+                context={"challenge": challenge},
+            )
         addendum = services.addendum_issue(addendum=addendum, actor=request.user)
     except (InvalidInput, TransitionRefused) as exc:
         _refused(request, exc)

@@ -2,6 +2,8 @@ import os
 
 from celery import Celery
 
+from . import folder_queue  # noqa: F401  (registers the folderqueue:// transport of `make run`)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("civic")

@@ -258,8 +258,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Celery. With REDIS_URL: Redis (production, CI, `make worker` / `make beat`). Without it and with
-# DEBUG on (`make run`): kombu's filesystem transport in a local folder, so a real worker and beat
-# run with no other service. Otherwise (DEBUG off, no Redis): tasks run in process.
+# DEBUG on (`make run`): a folder queue (config/folder_queue.py, kombu's filesystem transport with
+# atomic hand-offs), so a real worker and beat run with no other service. Otherwise (DEBUG off,
+# no Redis): tasks run in process.
 CELERY_LOCAL_FOLDER = Path(env("CELERY_LOCAL_FOLDER", default=str(BASE_DIR / ".celery")))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Publishing gives up quickly when the broker is down: the row is in the outbox already.
@@ -274,7 +275,7 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = False
 elif DEBUG:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "folderqueue://"
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
         "data_folder_in": str(CELERY_LOCAL_FOLDER / "queue"),
         "data_folder_out": str(CELERY_LOCAL_FOLDER / "queue"),
@@ -397,6 +398,10 @@ LOGGING = {
 # The municipality and its procurement rules.
 MUNICIPALITY_NAME = env("MUNICIPALITY_NAME", default="City of Riverbend")
 CHALLENGE_REFERENCE_PREFIX = env("CHALLENGE_REFERENCE_PREFIX", default="RVB")
+# Amounts (budgets, prices, awards) are in this ISO 4217 currency, printed in the reader's locale.
+MUNICIPALITY_CURRENCY = env("MUNICIPALITY_CURRENCY", default="CAD")
+# The region whose conventions dates and numbers follow in each language (en -> en_CA, fr -> fr_CA).
+MUNICIPALITY_REGION = env("MUNICIPALITY_REGION", default="CA")
 # Submission deadline at least this many days after publication (and after a dated addendum).
 MINIMUM_SUBMISSION_PERIOD_DAYS = env.int("MINIMUM_SUBMISSION_PERIOD_DAYS", default=14)
 # A challenge closes this long after its submission deadline, so that every submission that

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
@@ -105,7 +105,7 @@ def _chain(entries: list[AuditEntry]) -> None:
     until the transaction commits, so every writer of the trail waits behind it."""
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     # Microseconds dropped so the stored value and the hashed one are identical everywhere.
-    occurred_at = timezone.now().replace(microsecond=0)
+    occurred_at = (_DATED.get() or timezone.now()).replace(microsecond=0)
     for entry in entries:
         entry.sequence = head.last_sequence + 1
         entry.occurred_at = occurred_at
@@ -118,6 +118,24 @@ def _chain(entries: list[AuditEntry]) -> None:
     else:
         AuditEntry.objects.bulk_create(entries)
     head.save(update_fields=["last_sequence", "last_digest"])
+
+
+# The moment entries appended in this thread are dated (None: when they are written).
+_DATED: ContextVar[datetime | None] = ContextVar("audit_dated", default=None)
+
+
+@contextmanager
+def audit_dated(moment: datetime):
+    """Date the entries appended inside this block `moment` instead of now: only for loading
+    history that happened before it was recorded (the demo data, `seed_demo`), so that the trail
+    tells the same dates as the records it describes. The entries are chained and verified like
+    any other; only their time differs."""
+    # In UTC, as the database gives it back: the digest hashes the time as written.
+    token = _DATED.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _DATED.reset(token)
 
 
 # Entries waiting for the end of an `audit_deferred()` block in this thread (None: write at once).

@@ -193,6 +193,22 @@ def transition_problems(instance, name: str) -> list[str]:
     return _problems(instance, name)
 
 
+def transition_check(*, instance, name: str, actor, guards: bool = True) -> None:
+    """Raise what `transition_run` would raise now, and change nothing: a page asks this before it
+    asks the person to confirm a one-way step, so a refused step is refused, never confirmed.
+    With `guards=False` only the permission and the state are checked (the form being confirmed
+    supplies what the guard reads)."""
+    if not permitted(instance, name, actor):
+        raise PermissionDenied(denied_message(instance, name))
+    problems = _problems(instance, name) if guards else []
+    if not guards and not _meta(instance, name).has_transition(
+        _meta(instance, name).field.get_state(instance)
+    ):
+        problems = _problems(instance, name)
+    if problems:
+        raise TransitionRefused(problems, allowed=allowed_transitions(instance, actor))
+
+
 def transition_run(*, instance, name: str, actor, reason: str = "", locked: bool = False, **kwargs):
     """Run transition `name` on `instance` for `actor` in one transaction; return the saved row.
 

@@ -21,11 +21,13 @@ class EvaluationConfig(AppConfig):
             plan_record_approval,
             plan_review_problems,
         )
+        from .steps import register_evaluation_steps
 
         # The plan is fixed from review on, so review needs it complete; publication checks again.
         register_review_check(plan_review_problems)
         # Its links and sections on the challenge page; in review, the plan the approver approves.
         register_challenge_page()
+        register_evaluation_steps()
         # Publication needs a complete plan; publishing freezes it and opens the evaluation.
         register_publication_check(plan_publication_problems)
         # Approval records the plan's digest; publishing freezes it and opens the evaluation.

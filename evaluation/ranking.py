@@ -47,6 +47,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Rank
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import (
     Criterion,
@@ -62,9 +63,9 @@ NUMBER = DecimalField(max_digits=20, decimal_places=2)
 QUANTUM = Decimal(1).scaleb(-PLACES)
 
 TIE_BREAK_LABELS = {
-    EvaluationPlan.TieBreak.TECHNICAL: _("technical score"),
-    EvaluationPlan.TieBreak.PRICE: _("price"),
-    EvaluationPlan.TieBreak.DRAW: _("recorded draw"),
+    EvaluationPlan.TieBreak.TECHNICAL: gettext_lazy("technical score"),
+    EvaluationPlan.TieBreak.PRICE: gettext_lazy("price"),
+    EvaluationPlan.TieBreak.DRAW: gettext_lazy("recorded draw"),
 }
 
 

@@ -78,6 +78,20 @@ def is_assigned_evaluator(user, obj):
     return isinstance(obj, PanelAssignment) and obj.evaluator_id == getattr(user, "pk", None)
 
 
+@rules.predicate
+def sees_screening(user, obj):
+    """Screening results name the vendors: municipal staff read them, and so do the panel's
+    members once they have declared no conflict. A place on the panel comes first: a recused or
+    undeclared member reads none, even if they are also staff (as for the scores)."""
+    evaluation = _evaluation(obj)
+    if evaluation is None:
+        return False
+    assignment = assignment_for(evaluation, user)
+    if assignment is not None:
+        return assignment.status in ACTIVE and bool(is_evaluator(user))
+    return bool(is_staff_member(user))
+
+
 owns_it = is_staff_member & is_challenge_owner
 
 rules.add_perm("evaluation.change_plan", owns_it)
@@ -86,6 +100,7 @@ rules.add_perm("evaluation.view_plan", is_staff_member | is_approver)
 rules.add_perm("evaluation.manage_evaluation", owns_it)
 rules.add_perm("evaluation.manage_panel", owns_it)
 rules.add_perm("evaluation.record_screening", owns_it)
+rules.add_perm("evaluation.view_screening", sees_screening)
 rules.add_perm("evaluation.open_consensus", owns_it | (is_evaluator & is_chair))
 rules.add_perm("evaluation.lead_consensus", is_evaluator & is_chair)
 rules.add_perm("evaluation.respond_to_assignment", is_evaluator & is_assigned_evaluator)

@@ -21,11 +21,12 @@ from django.db.models import (
     Subquery,
 )
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
 from core.audit import audit_history_of
 from core.permissions import can
-from core.predicates import is_evaluator, is_staff_member
+from core.predicates import is_evaluator
 from vendors import sealing
 from vendors.models import PriceEnvelope, Proposal, ProposalAnswer, ProposalDocument
 
@@ -212,13 +213,13 @@ def declaration_vendors(*, assignment: PanelAssignment, user) -> list[str]:
 
 
 def anonymised_label(index: int) -> str:
-    """0 → "Proposal A", 25 → "Proposal Z", 26 → "Proposal AA"."""
+    """0 → "Proposal A", 25 → "Proposal Z", 26 → "Proposal AA" (« Proposition A » in French)."""
     letters = ""
     index += 1
     while index:
         index, remainder = divmod(index - 1, 26)
         letters = chr(ord("A") + remainder) + letters
-    return f"Proposal {letters}"
+    return _("Proposal %(letters)s") % {"letters": letters}
 
 
 def _received(evaluation: Evaluation) -> QuerySet[Proposal]:
@@ -332,8 +333,9 @@ def document_for_panel(*, evaluation: Evaluation, public_id, user) -> ProposalDo
 
 
 def screening_results(*, evaluation: Evaluation, user) -> QuerySet[ScreeningResult]:
-    """Screening results with notes, for municipal staff."""
-    if not is_staff_member(user):
+    """Screening results with notes, for those who may read them (`evaluation.view_screening`:
+    staff, and the panel's declared members)."""
+    if not can(user, "evaluation.view_screening", evaluation):
         return ScreeningResult.objects.none()
     return evaluation.screening_results.select_related("criterion", "proposal__vendor")
 

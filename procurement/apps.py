@@ -19,6 +19,7 @@ class ProcurementConfig(AppConfig):
         from .chronograph import register_builtin_steps
         from .evaluation_hooks import register_evaluation_hooks
         from .notifications import register_builtin_events
+        from .steps import register_procurement_steps
 
         register_builtin_steps()
         register_builtin_audiences()
@@ -26,6 +27,7 @@ class ProcurementConfig(AppConfig):
         register_builtin_sources()
         register_evaluation_hooks()
         register_challenge_page()
+        register_procurement_steps()
         # Cancelling a challenge, or ending it without an award, withdraws the award under way
         # in the same transaction, so none is left for the chronograph to finalise.
         from .services.award import (

@@ -117,8 +117,9 @@ def calendar_feed(user) -> bytes:
         event = Event()
         event.add("uid", f"{item.uid}@{_domain()}")
         event.add("dtstamp", stamp)
+        # A deadline is an instant, not a span: RFC 5545 (3.6.1) reads an event with a date-time
+        # start and no DTEND as ending when it starts, while a DTEND equal to DTSTART is invalid.
         event.add("dtstart", at)
-        event.add("dtend", at)
         event.add("summary", item.summary)
         event.add("transp", "TRANSPARENT")
         if item.url:

@@ -601,40 +601,39 @@ def assert_audit(reference, alice) -> None:
     # sealing; scores too: the evaluation's rule says who sees them).
     history = browser(alice).get(f"/challenges/{reference}/history/")
     assert history.status_code == 200
-    shown = re.findall(
-        r"<td>([a-z_]+)</td>\s*<td>([a-z_]*) → ([a-z_]+)</td>", history.content.decode()
-    )
+    shown = re.findall(r"<td>([^<→]+)</td>\s*<td>([^<]*) → ([^<]+)</td>", history.content.decode())
+    # Each step and state as people read them, never as its code.
     assert shown == [
-        ("open_co_design", "draft", "co_design"),
-        ("publish", "pending", "published"),  # rita's input, moderated
-        ("submit_for_review", "co_design", "in_review"),
-        ("approve", "in_review", "approved"),
-        ("publish", "approved", "published"),
-        ("publish_answer", "submitted", "answered"),
-        ("issue", "draft", "issued"),
-        ("close", "published", "closed"),
-        ("start_evaluation", "closed", "evaluating"),
-        ("start_screening", "setup", "screening"),
-        ("accept", "invited", "accepted"),
-        ("accept", "invited", "accepted"),
-        ("start_scoring", "screening", "scoring"),
-        ("submit", "accepted", "submitted"),
-        ("submit", "accepted", "submitted"),
-        ("open_consensus", "scoring", "consensus"),
-        ("lock_consensus", "consensus", "consensus"),
-        ("open_prices", "consensus", "prices_opened"),
-        ("rank", "prices_opened", "ranked"),
-        ("decide", "ranked", "decided"),
-        ("recommend", "", "recommended"),
-        ("approve", "recommended", "approved"),
-        ("notify", "approved", "notified"),
-        ("start_standstill", "notified", "standstill"),
-        ("finalise", "standstill", "final"),
-        ("award", "evaluating", "awarded"),
-        ("plan", "", "planned"),
-        ("start", "planned", "active"),
-        ("open_review", "active", "in_review"),
-        ("adopt", "in_review", "adopted"),
+        ("Co-design opened", "Draft", "Co-design"),
+        ("Input published", "Awaiting moderation", "Published"),  # rita's input, moderated
+        ("Submitted for review", "Co-design", "In review"),
+        ("Approved", "In review", "Approved"),
+        ("Published", "Approved", "Open for proposals"),
+        ("Answer published", "Awaiting answer", "Answered"),
+        ("Addendum issued", "Draft", "Issued"),
+        ("Closed to submissions", "Open for proposals", "Closed"),
+        ("Evaluation started", "Closed", "Evaluating"),
+        ("Screening started", "Setting up the panel", "Screening"),
+        ("Declaration signed", "Invited", "Accepted (no conflict declared)"),
+        ("Declaration signed", "Invited", "Accepted (no conflict declared)"),
+        ("Scoring started", "Screening", "Scoring"),
+        ("Scores submitted", "Accepted (no conflict declared)", "Scores submitted"),
+        ("Scores submitted", "Accepted (no conflict declared)", "Scores submitted"),
+        ("Consensus opened", "Scoring", "Consensus"),
+        ("Consensus locked", "Consensus", "Consensus"),
+        ("Prices opened", "Consensus", "Prices opened"),
+        ("Ranked", "Prices opened", "Ranked"),
+        ("Decision recorded", "Ranked", "Decided"),
+        ("Recommended", "", "Recommended"),
+        ("Approved", "Recommended", "Approved"),
+        ("Vendors notified", "Approved", "Vendors notified"),
+        ("Standstill started", "Vendors notified", "Standstill period"),
+        ("Made final", "Standstill period", "Final"),
+        ("Awarded", "Evaluating", "Awarded"),
+        ("Planned", "", "Planned"),
+        ("Pilot started", "Planned", "Active"),
+        ("Review opened", "Active", "In review"),
+        ("Adopted", "In review", "Adopted"),
     ]
     # Plain edits are there too, field by field.
     assert "title:" in history.content.decode()

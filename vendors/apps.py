@@ -14,9 +14,11 @@ class VendorsConfig(AppConfig):
         from .challenge_page import register_challenge_page
         from .services import proposals_close, proposals_require_reconfirmation
         from .services.closing import proposals_cancel
+        from .steps import register_vendor_steps
 
         register_audit_rules()
         register_challenge_page()
+        register_vendor_steps()
         # Closing a challenge receives or lapses its proposals in the same transaction.
         register_transition_effect("challenges.Challenge", "close", proposals_close)
         # Cancelling it cancels every proposal still in play, in the same transaction, so no

@@ -61,6 +61,15 @@ DECIDED_BY_THE_AWARD = _(
 )
 
 
+# The groups of a challenge list, in order; any state not named (cancelled) comes after them.
+LIST_GROUPS = (
+    ("published",),
+    ("closed", "evaluating"),
+    ("awarded", "not_awarded"),
+    ("draft", "co_design", "in_review", "approved"),
+)
+
+
 class Challenge(ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -163,7 +172,7 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
-    # Indexed as the first column of `challenge_list_order`.
+    # Indexed after `list_group` in `challenge_list_order`.
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # When the chronograph must next look at this challenge (procurement.chronograph keeps it).
@@ -174,17 +183,35 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Where a challenge falls in every list: open ones first, then closed, then the rest, cancelled
+    # last. Stored by the database from the status so that the list's index can lead with it.
+    list_group = models.GeneratedField(
+        expression=models.Case(
+            *(
+                models.When(status__in=states, then=models.Value(group))
+                for group, states in enumerate(LIST_GROUPS)
+            ),
+            default=models.Value(len(LIST_GROUPS)),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+        editable=False,
+    )
+
     class Meta:
-        ordering = ["-published_at", "-created_at"]
+        ordering = ["list_group", "-published_at", "-created_at"]
         verbose_name = _("challenge")
         verbose_name_plural = _("challenges")
         indexes = [
             # Every challenge list is in this order (challenges.selectors.LIST_ORDER): a page is
-            # read from the index, backwards, instead of sorting every visible challenge.
-            models.Index(fields=["published_at", "created_at", "id"], name="challenge_list_order"),
+            # read from the index instead of sorting every visible challenge.
+            models.Index(
+                fields=["list_group", "-published_at", "-created_at", "-id"],
+                name="challenge_list_order",
+            ),
             # The same order within one state (the board's and the API's status filter).
             models.Index(
-                fields=["status", "published_at", "created_at", "id"],
+                fields=["status", "list_group", "-published_at", "-created_at", "-id"],
                 name="challenge_status_list_order",
             ),
             # The chronograph's scan reads only rows with a due event.

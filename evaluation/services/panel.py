@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import audit_change, audit_created, audit_deleted
 from core.errors import InvalidInput, TransitionRefused
@@ -21,7 +22,9 @@ PANEL_OPEN_STATES = (
     Evaluation.Status.SCORING,
 )
 ASSIGNMENT_FIELDS = ("evaluator", "due_at", "is_chair")
-OWNER_ONLY = _("Only the challenge's owner, a member of municipal staff, can change the panel.")
+OWNER_ONLY = gettext_lazy(
+    "Only the challenge's owner, a member of municipal staff, can change the panel."
+)
 
 
 def _lock_evaluation(evaluation: Evaluation) -> Evaluation:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from challenges.models import Challenge
 from core.audit import audit_change, audit_created, audit_deleted, audit_diff, audit_values
 from core.errors import InvalidInput, TransitionRefused
+from core.numfmt import format_score
 from core.permissions import require
 from core.timefmt import format_local
 
@@ -361,7 +362,7 @@ def _plan_problems(challenge: Challenge, missing: str) -> list[str]:
                 "The minimum technical score (%(minimum)s) is above what the rated criteria can "
                 "give (%(total)d); lower it."
             )
-            % {"minimum": plan.minimum_technical_score, "total": rated_total}
+            % {"minimum": format_score(plan.minimum_technical_score), "total": rated_total}
         )
     if (
         not plan.is_frozen

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import audit_change, audit_diff
 from core.errors import InvalidInput, PermissionDenied
@@ -21,7 +22,7 @@ from ..models import (
 )
 
 RATIONALE_LIMIT = 5000
-EVALUATOR_ONLY = _("Only the evaluator this assignment names can score with it.")
+EVALUATOR_ONLY = gettext_lazy("Only the evaluator this assignment names can score with it.")
 
 
 def parse_points(value, *, max_points: int) -> Decimal:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.charts import scores_chart
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
 from core.spreadsheet import csv_response
@@ -22,15 +23,6 @@ from ..forms import ConsensusForm, DecideForm, apply_service_errors
 from ..models import Criterion, Evaluation, EvaluationPlan
 from ..rules import SCORE_VISIBILITY, Viewer, revealed, viewer_of
 from .common import back, refused, visible_evaluation
-
-# The chart's geometry, in SVG user units.
-CHART_WIDTH = 640
-CHART_LABEL_WIDTH = 220
-CHART_BAR_WIDTH = 340
-CHART_BAR_HEIGHT = 18
-CHART_GAP = 6
-CHART_GROUP_GAP = 28
-
 
 # Proposals per page of the consensus sheet.
 CONSENSUS_PAGE_SIZE = 10
@@ -219,39 +211,6 @@ def _number(value) -> Decimal | None:
         return None
 
 
-def _chart(entries, criteria) -> dict:
-    """Bars of each proposal's combined points per rated criterion, as shares of the maximum."""
-    groups = []
-    y = 0
-    for entry in entries:
-        bars = []
-        y += CHART_BAR_HEIGHT + CHART_GAP  # the group's heading line
-        for criterion in criteria:
-            points = _number(entry.criterion_scores.get(str(criterion.pk)))
-            share = (points / criterion.max_points) if points is not None else Decimal(0)
-            bars.append(
-                {
-                    "criterion": criterion,
-                    "points": points,
-                    "y": y,
-                    "text_y": y + CHART_BAR_HEIGHT - 4,
-                    "width": round(float(share) * CHART_BAR_WIDTH, 1),
-                    "value_x": CHART_LABEL_WIDTH + round(float(share) * CHART_BAR_WIDTH, 1) + 6,
-                }
-            )
-            y += CHART_BAR_HEIGHT + CHART_GAP
-        groups.append({"entry": entry, "heading_y": bars[0]["y"] - 8 if bars else y, "bars": bars})
-        y += CHART_GROUP_GAP
-    return {
-        "groups": groups,
-        "width": CHART_WIDTH,
-        "height": y,
-        "label_width": CHART_LABEL_WIDTH,
-        "bar_width": CHART_BAR_WIDTH,
-        "bar_height": CHART_BAR_HEIGHT,
-    }
-
-
 @login_required
 def results(request, reference):
     evaluation = _ranked_evaluation(request.user, reference)
@@ -277,7 +236,7 @@ def results(request, reference):
         "entries": entries,
         "criteria": criteria,
         "show_prices": selectors.prices_open_to(evaluation, user),
-        "chart": _chart(entries, criteria),
+        "chart": scores_chart(entries, criteria) if entries and criteria else None,
         "may_decide": "decide" in allowed_transitions(evaluation, user),
         "decide_form": DecideForm(auto_id="id_decide_%s"),
     }

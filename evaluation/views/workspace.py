@@ -64,6 +64,9 @@ def workspace(request, reference):
         if assignment.status == PanelAssignment.Status.ACCEPTED
         else [],
         "panel": list(selectors.panel_progress(evaluation=evaluation, user=request.user)),
+        "screening_results": list(
+            selectors.screening_results(evaluation=evaluation, user=request.user)
+        ),
     }
     return render(request, "evaluation/workspace.html", context)
 
@@ -138,7 +141,11 @@ def _panel_proposal(evaluation, user, public_id):
 
 
 def _score_context(request, evaluation, assignment, item, *, form=None):
-    criteria = list(evaluation.plan.criteria.filter(kind=Criterion.Kind.RATED))
+    # A posted form brings its own criteria, the rows the page shows: what is read goes on them.
+    if form is None:
+        criteria = list(evaluation.plan.criteria.filter(kind=Criterion.Kind.RATED))
+    else:
+        criteria = form.criteria
     visible = list(
         selectors.scores_visible(evaluation=evaluation, user=request.user).filter(
             proposal=item.proposal

@@ -22,6 +22,7 @@ from challenges.services import challenge_transition
 from core import roles
 from core.audit import audit_append, last_reason
 from core.errors import InvalidInput, TransitionRefused
+from core.numfmt import format_score
 from core.permissions import require
 from core.timefmt import format_local
 from core.workflow import transition_run
@@ -251,18 +252,22 @@ def result_letter(award: Award, proposal: Proposal) -> Message:
             % {
                 "rank": own.rank,
                 "count": len(entries),
-                "technical": own.technical,
-                "price": own.price_points,
-                "total": own.total,
-                "w_technical": winner.technical,
-                "w_price": winner.price_points,
-                "w_total": winner.total,
+                "technical": format_score(own.technical),
+                "price": format_score(own.price_points),
+                "total": format_score(own.total),
+                "w_technical": format_score(winner.technical),
+                "w_price": format_score(winner.price_points),
+                "w_total": format_score(winner.total),
             }
         )
         names = _criterion_names(award.evaluation)
         ahead = [
             _("%(criterion)s (%(winner)s against your %(own)s)")
-            % {"criterion": names.get(key, key), "winner": points, "own": own_points}
+            % {
+                "criterion": names.get(key, key),
+                "winner": format_score(points),
+                "own": format_score(own_points),
+            }
             for key, points in sorted(winner.criterion_scores.items())
             if (own_points := own.criterion_scores.get(key)) is not None
             and float(points) > float(own_points)

@@ -4,17 +4,20 @@ measurements, and its transitions (DESIGN.md §3)."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import audit_append, audit_change, audit_created, audit_diff, audit_values
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import require
+from core.timefmt import format_day
 from core.workflow import transition_run
 
 from ..models import Award, Measurement, Milestone, OutcomeIndicator, Pilot
 
-MANAGE_ONLY = _("Only the challenge's owner, a member of municipal staff, can manage its pilot.")
+MANAGE_ONLY = gettext_lazy(
+    "Only the challenge's owner, a member of municipal staff, can manage its pilot."
+)
 
 
 def _full_clean(obj) -> None:
@@ -81,7 +84,7 @@ def milestone_mark_done(*, milestone: Milestone, actor, done_on) -> Milestone:
     if milestone.done_on is not None:
         raise TransitionRefused(
             _("This milestone was already marked done on %(date)s.")
-            % {"date": date_format(milestone.done_on)}
+            % {"date": format_day(milestone.done_on)}
         )
     if done_on is None:
         raise InvalidInput(

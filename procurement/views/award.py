@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from challenges.forms import apply_service_errors
@@ -26,16 +27,16 @@ from ..models import Award, DebriefRequest
 from ..services import award as award_services
 
 STEP_LABELS = {
-    "approve": _("Approve"),
-    "reject": _("Reject"),
-    "notify": _("Notify vendors"),
-    "finalise": _("Make final"),
+    "approve": gettext_lazy("Approve"),
+    "reject": gettext_lazy("Reject"),
+    "notify": gettext_lazy("Notify vendors"),
+    "finalise": gettext_lazy("Make final"),
 }
 STEP_SUCCESS = {
-    "approve": _("The award is approved."),
-    "reject": _("The recommendation is rejected."),
-    "notify": _("Vendors are notified; the standstill period has started."),
-    "finalise": _("The award is final."),
+    "approve": gettext_lazy("The award is approved."),
+    "reject": gettext_lazy("The recommendation is rejected."),
+    "notify": gettext_lazy("Vendors are notified; the standstill period has started."),
+    "finalise": gettext_lazy("The award is final."),
 }
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
+from core.charts import stage_chart
 from core.permissions import require
 
 from .. import selectors
@@ -22,38 +23,6 @@ STAGE_LIMIT = 10
 DEADLINE_LIMIT = 50
 UPCOMING_DAYS = 14
 SEARCH_MAX_LENGTH = 200
-
-# The chart's geometry, in SVG user units.
-CHART_LABEL_WIDTH = 170
-CHART_BAR_WIDTH = 300
-CHART_ROW_HEIGHT = 24
-CHART_BAR_HEIGHT = 16
-
-
-def _stage_chart(stages) -> dict:
-    """One bar per stage, as long as its share of the largest stage."""
-    largest = max((stage["count"] for stage in stages), default=0) or 1
-    bars = []
-    for index, stage in enumerate(stages):
-        y = index * CHART_ROW_HEIGHT + 4
-        width = round(CHART_BAR_WIDTH * stage["count"] / largest, 1)
-        bars.append(
-            {
-                "stage": stage,
-                "y": y,
-                "text_y": y + CHART_BAR_HEIGHT - 3,
-                "width": width,
-                "value_x": CHART_LABEL_WIDTH + width + 6,
-            }
-        )
-    return {
-        "bars": bars,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 40,
-        "height": len(stages) * CHART_ROW_HEIGHT + 8,
-        "label_width": CHART_LABEL_WIDTH,
-        "bar_width": CHART_BAR_WIDTH,
-        "bar_height": CHART_BAR_HEIGHT,
-    }
 
 
 def _board_link(*, status: str, search: str, mine: bool) -> str:
@@ -107,7 +76,7 @@ def dashboard(request):
         "filtered": bool(search or mine),
         "total": sum(counts.values()),
         "stages": stages,
-        "chart": _stage_chart(stages),
+        "chart": stage_chart(stages) if counts else None,
         "overdue": overdue[:DEADLINE_LIMIT],
         "overdue_more": len(overdue) > DEADLINE_LIMIT,
         "upcoming": upcoming[:DEADLINE_LIMIT],

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from challenges.models import Challenge
 from challenges.selectors import challenge_engagement_activities
 from challenges.views import visible_challenge
+from core.charts import indicator_chart
 from evaluation.selectors import plan_public_summary
 from vendors import sealing
 
 from .. import selectors
-from ..charts import indicator_chart
 from ..models import Award, Pilot
 
 

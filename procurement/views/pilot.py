@@ -8,15 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from challenges.forms import apply_service_errors
 from challenges.views import visible_challenge
+from core.charts import indicator_chart
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
 from core.workflow import allowed_transitions
 
-from ..charts import indicator_chart
 from ..forms import (
     IndicatorForm,
     MeasurementForm,
@@ -30,11 +31,11 @@ from ..services import pilot as pilot_services
 from ..services.award import live_award
 
 STEP_LABELS = {
-    "start": _("Start the pilot"),
-    "open_review": _("Open the review"),
-    "adopt": _("Adopt"),
-    "conclude": _("Conclude"),
-    "terminate": _("Terminate"),
+    "start": gettext_lazy("Start the pilot"),
+    "open_review": gettext_lazy("Open the review"),
+    "adopt": gettext_lazy("Adopt"),
+    "conclude": gettext_lazy("Conclude"),
+    "terminate": gettext_lazy("Terminate"),
 }
 ENDINGS = ("adopt", "conclude", "terminate")
 

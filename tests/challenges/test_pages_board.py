@@ -77,7 +77,7 @@ def test_a_card_shows_the_counts_the_deadline_in_the_local_zone_and_the_status(c
     assert challenge.reference in html
     assert "Community Services" in html
     assert "Open for proposals" in html
-    assert "15 Jan 2031, 14:00 AST" in html
+    assert "Jan 15, 2031, 2:00\u202fp.m. AST" in html
 
 
 def test_the_public_board_hides_drafts_and_reviews_but_shows_co_design(client, alice):

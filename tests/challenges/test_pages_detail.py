@@ -26,7 +26,12 @@ def messages_of(response):
 
 
 def offered(response):
-    return [t["name"] for t in response.context["transitions"]]
+    context = response.context
+    return [t["name"] for t in [*context["transitions"], *context["stop_transitions"]]]
+
+
+# What the confirmation page posts back (tests/challenges/test_one_way_steps.py asks first).
+CONFIRMED = {"confirmed": "yes"}
 
 
 # --- what the public sees ----------------------------------------------------------------------
@@ -75,9 +80,9 @@ def test_the_public_page_shows_the_statement_budget_and_zone_named_deadlines(
     assert response.status_code == 200
     assert published_challenge.problem in html
     assert published_challenge.success_measures in html
-    assert "From $50,000 to $150,000 (CAD)" in html
-    assert "15 Jan 2031, 14:00 AST" in html
-    assert "15 Jul 2031, 14:00 ADT" in html
+    assert "From $50,000 to $150,000" in html
+    assert "Jan 15, 2031, 2:00\u202fp.m. AST" in html
+    assert "Jul 15, 2031, 2:00\u202fp.m. ADT" in html
     # Nothing for staff on the public page.
     assert response.context["transitions"] == []
     assert (
@@ -242,7 +247,7 @@ def test_not_publishing_input_needs_a_reason(client, alice, co_design_challenge)
 def test_the_owner_is_offered_only_the_steps_allowed_now(client, alice, bob, carol, challenge):
     url = challenge.get_absolute_url()
     client.force_login(alice)
-    assert offered(client.get(url)) == ["cancel", "open_co_design"]
+    assert offered(client.get(url)) == ["open_co_design", "cancel"]
     client.force_login(bob)
     assert offered(client.get(url)) == []
     set_status(challenge, "in_review")
@@ -322,7 +327,7 @@ def test_the_owner_cannot_approve_their_own_challenge(client, alice, co_design_c
     set_status(co_design_challenge, "in_review")
     client.force_login(alice)
 
-    response = client.post(transition_url(co_design_challenge, "approve"))
+    response = client.post(transition_url(co_design_challenge, "approve"), CONFIRMED)
 
     assert response.status_code == 403
     co_design_challenge.refresh_from_db()
@@ -334,7 +339,7 @@ def test_an_approver_approves(client, carol, co_design_challenge):
     set_status(co_design_challenge, "in_review")
     client.force_login(carol)
 
-    client.post(transition_url(co_design_challenge, "approve"))
+    client.post(transition_url(co_design_challenge, "approve"), CONFIRMED)
 
     co_design_challenge.refresh_from_db()
     assert co_design_challenge.status == Challenge.Status.APPROVED
@@ -390,7 +395,7 @@ def test_closing_is_refused_while_questions_are_open_then_allowed(
         reverse("challenges:question_dismiss", args=[published_challenge.reference, question.pk]),
         {"reason": "Asked after the deadline."},
     )
-    client.post(transition_url(published_challenge, "close"))
+    client.post(transition_url(published_challenge, "close"), CONFIRMED)
     published_challenge.refresh_from_db()
     assert published_challenge.status == Challenge.Status.CLOSED
 
@@ -399,11 +404,11 @@ def test_cancelling_needs_a_reason(client, alice, published_challenge):
     client.force_login(alice)
     url = transition_url(published_challenge, "cancel")
 
-    client.post(url, {"reason": "  "})
+    client.post(url, {"reason": "  ", **CONFIRMED})
     published_challenge.refresh_from_db()
     assert published_challenge.status == Challenge.Status.PUBLISHED
 
-    client.post(url, {"reason": "The council withdrew the funding."})
+    client.post(url, {"reason": "The council withdrew the funding.", **CONFIRMED})
     published_challenge.refresh_from_db()
     assert published_challenge.status == Challenge.Status.CANCELLED
     assert published_challenge.cancellation_reason == "The council withdrew the funding."
@@ -421,7 +426,9 @@ def test_staff_see_the_history_of_the_challenge_and_what_hangs_off_it(
         reverse("challenges:question_dismiss", args=[published_challenge.reference, question.pk]),
         {"reason": "Duplicate of an answered question."},
     )
-    client.post(transition_url(published_challenge, "cancel"), {"reason": "No longer needed."})
+    client.post(
+        transition_url(published_challenge, "cancel"), {"reason": "No longer needed.", **CONFIRMED}
+    )
     client.force_login(bob)
     page = client.get(published_challenge.get_absolute_url()).content.decode()
 
@@ -459,7 +466,7 @@ def test_each_change_to_the_cached_parts_shows_at_once(client, published_challen
     html = client.get(url).content.decode()
 
     assert "Winter bills take a fifth of some households&#x27; income." in html
-    assert "15 Jul 2031, 14:00 ADT" in html
+    assert "Jul 15, 2031, 2:00\u202fp.m. ADT" in html
     assert "2 activities reached 30 participants in total." in html
     assert "Who installs the sensors?" in html
 

@@ -322,6 +322,7 @@ def test_the_owner_drafts_an_addendum_then_issues_it_with_its_new_dates(
 
     issued = client.post(
         reverse("challenges:addendum_issue", args=[published_challenge.reference, addendum.pk]),
+        {"confirmed": "yes"},
         follow=True,
     )
 

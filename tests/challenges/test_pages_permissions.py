@@ -213,7 +213,8 @@ def post_transition(fixture, name, status=None, reason=""):
         if status:
             set_status(challenge, status)
         url = reverse("challenges:transition", args=[challenge.reference, name])
-        return Post(url, {"reason": reason}, _status_of(challenge))
+        # Confirmed, as the confirmation page posts it (tests/challenges/test_one_way_steps.py).
+        return Post(url, {"reason": reason, "confirmed": "yes"}, _status_of(challenge))
 
     return make
 
@@ -282,7 +283,7 @@ def post_issue(request):
     challenge = _published(request)
     addendum = AddendumFactory(challenge=challenge)
     url = reverse("challenges:addendum_issue", args=[challenge.reference, addendum.pk])
-    return Post(url, {}, _status_of(addendum))
+    return Post(url, {"confirmed": "yes"}, _status_of(addendum))
 
 
 POST_CASES = {

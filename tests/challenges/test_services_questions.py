@@ -56,7 +56,8 @@ def test_it_refuses_a_question_at_or_after_the_deadline_naming_it(open_challenge
         services.question_ask(challenge=open_challenge, actor=dave, body="Too late?")
 
     assert invalid.value.messages == [
-        "The questions deadline passed at 10 Jun 2027, 14:00 ADT; questions can no longer be asked."
+        "The questions deadline passed at Jun 10, 2027, 2:00\u202fp.m. ADT; "
+        "questions can no longer be asked."
     ]
     assert Question.objects.count() == 0
 

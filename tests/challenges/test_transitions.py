@@ -361,7 +361,7 @@ def test_it_refuses_a_submission_deadline_sooner_than_the_minimum_and_names_the_
     # 14 days after 13:59:30 UTC, rounded up to the minute, in Atlantic daylight time.
     assert refused.value.messages == [
         "The submission deadline must be at least 14 days away "
-        "(no earlier than 15 Jun 2027, 11:00 ADT)."
+        "(no earlier than Jun 15, 2027, 11:00\u202fa.m. ADT)."
     ]
     assert_unchanged(approved_challenge, Challenge.Status.APPROVED)
 

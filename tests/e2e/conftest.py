@@ -114,3 +114,12 @@ def sign_in(page, username, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text(f"Signed in as {username}")).to_be_visible()
+
+
+def confirm(page, button):
+    """Confirm a one-way step: with script its <dialog> asks in place, without script the
+    confirmation page asks; either way it says what will happen before `button` is pressed."""
+    asking = page.get_by_role("dialog").or_(page.locator("section.confirm"))
+    expect(asking).to_be_visible()
+    expect(asking).to_contain_text("What cannot be undone")
+    asking.get_by_role("button", name=button, exact=True).click()

@@ -17,12 +17,13 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from challenges import services as challenge_services
 from challenges.models import Challenge
 from core.roles import APPROVER, STAFF
+from core.timefmt import format_day
 from evaluation import services as evaluation_services
 from evaluation.models import Evaluation
 from procurement.models import Award, DebriefRequest, Measurement, Pilot
@@ -159,7 +160,7 @@ def planned_pilot(award, alice) -> Pilot:
 def shown(day: str) -> str:
     """A date as the pages print it in English."""
     with translation.override("en"):
-        return formats.date_format(date.fromisoformat(day), "j M Y")
+        return format_day(date.fromisoformat(day))
 
 
 def open_award_from_the_challenge(page, challenge):
@@ -367,14 +368,14 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
         indicator.get_by_label("Source").fill(source)
         indicator.get_by_role("button", name="Record a measurement").click()
         expect_status(owner, "Measurement recorded.")
-        chart = owner.get_by_role("img", name=f"{INDICATOR}: measurements against the target")
-        expect(chart.locator("circle")).to_have_count(count)
+        chart = owner.get_by_role("img", name=f"{INDICATOR} over time")
+        expect(chart.locator(".dots circle")).to_have_count(count)
     assert Measurement.objects.filter(indicator__pilot=pilot).count() == 2
 
-    chart = owner.get_by_role("img", name=f"{INDICATOR}: measurements against the target")
+    chart = owner.get_by_role("img", name=f"{INDICATOR} over time")
     expect(chart).to_be_visible()
-    expect(chart.locator("line.target")).to_have_count(1)
-    expect(chart.locator("circle > title")).to_have_text(
+    expect(chart.locator(".legend text")).to_have_text(["Measured value", "Baseline", "Target"])
+    expect(chart.locator(".dots > title")).to_have_text(
         [f"{shown(day)}: {value} {UNIT}" for day, value, _source in measurements]
     )
     table = owner.get_by_role("table", name=f"Measurements of {INDICATOR}")

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from challenges.models import Challenge, CommunityInput, EngagementActivity, Question
 from core.models import AuditEntry
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import confirm, sign_in
 from tests.factories import (
     PASSWORD,
     ChallengeFactory,
@@ -44,9 +44,12 @@ def local_input(moment: datetime) -> str:
 
 
 def shown_local(moment: datetime) -> str:
-    """How the page writes a moment: '3 Mar 2027, 14:00 AST' (the zone by its abbreviation)."""
+    """How an English page writes a moment: 'Mar 3, 2027, 2:00 p.m. AST' (en_CA, the zone by its
+    abbreviation; a narrow no-break space before "a.m."/"p.m.")."""
     local = moment.astimezone(MONCTON)
-    return f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+    hour = local.hour % 12 or 12
+    half = "a.m." if local.hour < 12 else "p.m."
+    return f"{local:%b} {local.day}, {local.year}, {hour}:{local:%M}\u202f{half} {local.tzname()}"
 
 
 def expect_status(page, text):
@@ -148,11 +151,13 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     expect(under_review).to_contain_text("Team and experience")
     expect(under_review.locator("code.digest")).to_have_count(1)
     approver.get_by_role("button", name="Approve").click()
+    confirm(approver, "Yes, approve the challenge")
     expect_status(approver, "The challenge is now “Approved”")
 
     # The owner publishes.
     staff.reload()
     staff.get_by_role("button", name="Publish", exact=True).click()
+    confirm(staff, "Yes, publish the challenge")
     expect_status(staff, "The challenge is now “Open for proposals”")
 
     # A vendor asks a question; staff sees who asked and answers.

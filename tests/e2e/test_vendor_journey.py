@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from challenges.models import Addendum, Challenge
 from core.models import AuditEntry
-from tests.e2e.conftest import local_input, sign_in
+from tests.e2e.conftest import confirm, local_input, sign_in
 from tests.factories import (
     PASSWORD,
     ChallengeFactory,
@@ -169,7 +169,7 @@ def test_a_new_vendor_submits_withdraws_resubmits_and_reconfirms_after_an_addend
     vendor.get_by_role("link", name="Review and submit").click()
     expect(vendor.get_by_role("heading", level=1, name="Submit the proposal")).to_be_visible()
     summary = vendor.get_by_role("region", name="What you are submitting")
-    expect(summary).to_contain_text("Total: $87,500.00 (CAD)")
+    expect(summary).to_contain_text("Total: $87,500")
     expect(summary).to_contain_text("work-plan.pdf")
     vendor.get_by_role("button", name="Submit the proposal").click()
     expect_status(vendor, "Your proposal is submitted.")
@@ -249,6 +249,7 @@ def test_a_new_vendor_submits_withdraws_resubmits_and_reconfirms_after_an_addend
     staff.get_by_role("button", name="Save the draft").click()
     expect_status(staff, "Addendum saved as a draft.")
     staff.get_by_role("region", name="Draft addenda").get_by_role("button", name="Issue").click()
+    confirm(staff, "Yes, issue the addendum")
     expect_status(staff, "Addendum 1 issued.")
     expect(
         staff.get_by_role("region", name="Addenda").get_by_role(

@@ -137,6 +137,8 @@ def _expected(name):
         "progress": [],
         "panel": [],
         **NOTHING_MORE,
+        # Declared members read the screening of the proposals they score.
+        "screening": 2,
     }
     expected = {
         "anonymous": {"evaluation": 403},
@@ -154,7 +156,7 @@ def _expected(name):
             "consensus": ["grace", "iris"],
         },
         "hank": {**panel_member_view, "scores": ["hank"]},
-        "ivan": {**panel_member_view, "proposals": ANONYMISED, "scores": []},
+        "ivan": {**panel_member_view, "proposals": ANONYMISED, "scores": [], "screening": 0},
         "olga": {"evaluation": 404},
         "ursula": {"evaluation": 404},
         "alice": {

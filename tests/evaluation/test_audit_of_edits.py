@@ -140,7 +140,7 @@ def test_each_consensus_score_keeps_its_history(client, consensus, frank, alice)
     client.force_login(frank)
     page = client.get(f"/evaluation/{consensus.challenge.reference}/consensus/")
     assert "Earlier consensus values" in page.content.decode()
-    assert "7.00 → 8.00" in page.content.decode()
+    assert "7 → 8" in page.content.decode()
 
 
 def test_a_refused_consensus_score_records_nothing(consensus, grace):

@@ -276,3 +276,40 @@ def test_a_rated_criterion_needs_its_maximum_points(client, alice, challenge):
     assert response.status_code == 200
     assert "Give the maximum points" in response.content.decode()
     assert not Criterion.objects.filter(plan__challenge=challenge).exists()
+
+
+@pytest.mark.parametrize("points", ["11", "seven"])
+def test_a_refused_change_still_shows_the_other_evaluators_scores(
+    client, grace, frank, submitted, points
+):
+    client.force_login(grace)
+    page = url("score", submitted, public_id=submitted.acme.public_id)
+    before = client.get(page).content.decode()
+
+    response = client.post(page, {**scores_of(submitted, points), "reason": "Second look."})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "error-summary" in html
+    assert "No other submitted score yet" not in html
+    for criterion in submitted.criteria():
+        assert f"8 for {criterion.name}." in html
+        assert f"8 for {criterion.name}." in before
+    assert set(
+        Score.objects.filter(assignment__evaluator=grace, proposal=submitted.acme).values_list(
+            "points", flat=True
+        )
+    ) == {Decimal("7")}
+
+
+def test_before_submitting_a_refused_save_shows_no_other_scores(client, grace, frank, scoring):
+    score_everything(scoring, frank, {scoring.acme: "8", scoring.globex: "6"})
+    client.force_login(grace)
+
+    response = client.post(
+        url("score", scoring, public_id=scoring.acme.public_id), scores_of(scoring, "11")
+    )
+
+    html = response.content.decode()
+    assert "error-summary" in html
+    assert "8 for" not in html

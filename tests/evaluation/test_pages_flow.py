@@ -19,6 +19,7 @@ from evaluation.models import (
     RankingEntry,
     Score,
 )
+from tests.chart_reading import charts_in
 from tests.evaluation.conftest import accept, assignment_of, passes, score_everything
 from tests.factories import UserFactory
 from vendors.models import Proposal, VendorOrganization
@@ -317,7 +318,7 @@ def test_the_consensus_sheet_flags_outliers_in_words(client, frank, grace, scori
     content = page.content.decode()
     assert "<strong>Outlier</strong>" in content
     assert "Has an outlier" in content
-    assert "lowest 2.00, highest 10.00, mean 6.00, standard deviation 4.00" in content
+    assert "lowest 2, highest 10, mean 6, standard deviation 4" in content
 
 
 def test_the_chair_records_consensus_and_locks_it(client, frank, consensus):
@@ -347,7 +348,7 @@ def test_the_owner_opens_prices_ranks_and_reads_the_results(client, alice, locke
     response = client.post(url("transition", locked.challenge, name="open_prices"))
     assert response.status_code == 302
     prices = client.get(url("prices", locked.challenge)).content.decode()
-    assert "100000.00" in prices and "80000.00" in prices
+    assert "$100,000" in prices and "$80,000" in prices
 
     response = client.post(url("transition", locked.challenge, name="rank"))
     assert response.status_code == 302
@@ -357,9 +358,13 @@ def test_the_owner_opens_prices_ranks_and_reads_the_results(client, alice, locke
     content = results.content.decode()
     entries = list(RankingEntry.objects.filter(evaluation=locked.evaluation).order_by("rank"))
     assert len(entries) == 2
-    assert f"{entries[0].total:.2f}" in content
-    assert '<svg role="img"' in content
-    assert "<title>Proposal" in content
+    # Totals with the precision that matters: 80, not 80.0000 or 80.00.
+    assert f"<strong>{entries[0].total.normalize():f}</strong>" in content
+    (chart,) = charts_in(content)
+    assert chart.title == "Combined points of each proposal on each rated criterion"
+    assert len(chart.legend) == 2 and chart.legend[0].startswith("1. Proposal")
+    assert chart.value_ticks[0] == "0%" and chart.value_ticks[-1] == "100%"
+    assert any(width > 0 for width in chart.bar_widths)
     assert "Scores by criterion (the chart's data)" in content
 
 

@@ -211,3 +211,26 @@ def test_the_challenges_csv_quotes_a_title_that_starts_like_a_formula(client, al
     row = next(r for r in csv_rows(client) if r["reference"] == challenge.reference)
 
     assert row["title"] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("name", ["opendata:open_data_csv", "opendata:open_data_outcomes_csv"])
+def test_each_csv_starts_with_a_byte_order_mark_so_excel_reads_accents(
+    client, alice, department, name
+):
+    from tests.factories import set_status
+
+    set_status(
+        ChallengeFactory(
+            owner=alice, department=department, title="Économies d’énergie à domicile"
+        ),
+        "published",
+    )
+
+    response = client.get(reverse(name))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    # Excel on Windows reads a CSV as UTF-8 only when it starts with the UTF-8 byte-order mark.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert not response.content[3:].startswith(b"\xef\xbb\xbf")
+    if name == "opendata:open_data_csv":
+        assert "Économies d’énergie à domicile" in response.content.decode("utf-8-sig")

@@ -176,8 +176,8 @@ def test_notifying_sends_each_vendor_its_result_and_starts_the_standstill(
         entries[award.proposal_id],
     )
     assert f"ranked {ours.rank} of 2" in loser_letter.body
-    assert f"total {ours.total}" in loser_letter.body
-    assert f"total {theirs.total}" in loser_letter.body
+    assert f"total {ours.total.normalize():f}" in loser_letter.body
+    assert f"total {theirs.total.normalize():f}" in loser_letter.body
     assert "debrief" in loser_letter.body
     assert str(award.standstill_ends_at.year) in loser_letter.body
 

@@ -168,3 +168,19 @@ def test_a_deactivated_persons_feed_is_gone(client, alice):
     response = client.get(reverse("procurement:calendar_feed", kwargs={"token": token}))
 
     assert response.status_code == 404
+
+
+def test_a_deadline_is_an_instant_with_no_end_equal_to_its_start(client, challenge_open):
+    token = address(challenge_open.owner)
+    response = client.get(reverse("procurement:calendar_feed", kwargs={"token": token}))
+
+    calendar = Calendar.from_ical(response.content)
+    vevents = calendar.walk("VEVENT")
+    assert len(vevents) == 2
+    for event in vevents:
+        # RFC 5545 3.6.1: with a date-time DTSTART and no DTEND or DURATION the event ends as it
+        # starts; a DTEND must otherwise be later than DTSTART.
+        assert "DTEND" not in event
+        assert "DURATION" not in event
+        assert event.decoded("DTSTART").tzinfo is not None
+    assert b"DTEND" not in response.content

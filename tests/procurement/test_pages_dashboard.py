@@ -11,6 +11,7 @@ from django.urls import reverse
 from challenges.models import Challenge
 from procurement.chronograph import chronograph_reschedule, chronograph_run_due
 from procurement.models import Award, Milestone, Pilot
+from tests.chart_reading import charts_in
 from tests.factories import (
     ChallengeFactory,
     ProposalFactory,
@@ -175,7 +176,7 @@ def test_a_challenge_row_shows_reference_title_owner_and_its_next_date(client, c
     assert '<th scope="row">Heat</th>' in stage
     assert "<td>alice</td>" in stage
     assert "Questions deadline" in stage
-    assert "11 Feb 2027, 12:00 AST" in stage  # 16:00 UTC in Moncton, zone named
+    assert "Feb 11, 2027, 12:00\u202fp.m. AST" in stage  # 16:00 UTC in Moncton, zone named
 
 
 def test_after_the_questions_deadline_the_next_date_is_the_submission_deadline(
@@ -187,7 +188,7 @@ def test_after_the_questions_deadline_the_next_date_is_the_submission_deadline(
     stage = section(page(client, alice), "stage-published")
 
     assert "Submission deadline" in stage
-    assert "3 Mar 2027, 12:00 AST" in stage
+    assert "Mar 3, 2027, 12:00\u202fp.m. AST" in stage
 
 
 def test_evaluating_and_awarded_challenges_show_their_current_step_date(client, clock, alice):
@@ -213,12 +214,12 @@ def test_evaluating_and_awarded_challenges_show_their_current_step_date(client, 
     # Soonest first within the stage: the standstill ends before the scores are due.
     assert evaluating.index("Standstill one") < evaluating.index("Scoring one")
     assert "Standstill period ends" in evaluating
-    assert "4 Feb 2027, 12:00 AST" in evaluating
+    assert "Feb 4, 2027, 12:00\u202fp.m. AST" in evaluating
     assert "Scores due" in evaluating
-    assert "6 Feb 2027, 12:00 AST" in evaluating
+    assert "Feb 6, 2027, 12:00\u202fp.m. AST" in evaluating
     awarded = section(html, "stage-awarded")
     assert "Next pilot milestone" in awarded
-    assert "20 Feb 2027" in awarded
+    assert "Feb 20, 2027" in awarded
 
 
 def test_the_chart_draws_one_bar_per_stage(client, clock, alice):
@@ -226,16 +227,21 @@ def test_the_chart_draws_one_bar_per_stage(client, clock, alice):
     challenge_in("draft", owner=alice)
     challenge_in("closed", owner=alice)
 
-    chart = section(page(client, alice), "pipeline-chart")
+    html = section(page(client, alice), "pipeline-chart")
+    (chart,) = charts_in(html)
 
-    assert chart.count('class="bar"') == len(Challenge.Status.choices)
-    assert "<title>Draft: 2</title>" in chart
-    assert "<title>Closed: 1</title>" in chart
-    assert "<title>Open for proposals: 0</title>" in chart
-    assert "<script" not in chart
-    # The largest stage fills the bar; the others are a share of it.
-    assert 'width="300.0"' in chart
-    assert 'width="150.0"' in chart
+    assert len(chart.bar_widths) == len(Challenge.Status.choices)
+    assert chart.category_ticks == [label for _status, label in Challenge.Status.choices][::-1]
+    assert chart.value_ticks == ["0", "1", "2"]
+    assert "Number of challenges" in chart.axis_titles
+    assert "Draft: 2" in chart.hover and "Closed: 1" in chart.hover
+    assert "Open for proposals: 0" in chart.hover
+    assert "<script" not in html
+    # The largest stage has the longest bar; the others are a share of it.
+    widths = sorted(chart.bar_widths)
+    assert widths[-1] == pytest.approx(2 * widths[-2]) and widths[-3] == 0
+    # The same figures in a table beside the chart.
+    assert '<a href="#stage-draft">Draft</a></th><td>2</td>' in html
 
 
 def test_a_long_stage_is_capped_with_a_link_to_the_board(client, clock, alice, monkeypatch):
@@ -313,7 +319,7 @@ def test_open_questions_past_their_deadline_and_a_refused_close_are_overdue(
     overdue = section(page(client, alice), "overdue")
     assert "The questions period ended with 2 questions unanswered" in overdue
     assert f'href="/challenges/{challenge.reference}/#questions"' in overdue
-    assert "2 Feb 2027, 12:00 AST" in overdue
+    assert "Feb 2, 2027, 12:00\u202fp.m. AST" in overdue
     assert "could not close" not in overdue
 
     # The submission deadline passes: closing is refused while the questions are open.
@@ -399,7 +405,7 @@ def test_pilot_milestones_past_due_and_not_done_are_overdue(client, clock, alice
     clock.move_to(datetime(2027, 2, 4, 4, 30, tzinfo=UTC))  # 4 Feb, 00:30 AST
     overdue = section(page(client, alice), "overdue")
     assert "The pilot milestone “Install sensors” is past due and not done" in overdue
-    assert "3 Feb 2027" in overdue
+    assert "Feb 3, 2027" in overdue
     assert f'href="/challenges/{active.challenge.reference}/pilot/"' in overdue
     assert "Kick-off" not in overdue
     assert "Never mind" not in overdue
@@ -437,12 +443,13 @@ def test_deadlines_of_the_next_14_days_are_listed_soonest_first(client, clock, a
         "milestone_due",
         "submission_deadline",
     ]
-    assert "3 Feb 2027, 12:00 AST" in rows[0]  # questions deadline, in the municipality's zone
+    # The questions deadline, in the municipality's zone.
+    assert "Feb 3, 2027, 12:00\u202fp.m. AST" in rows[0]
     assert "Scores due from frank" in rows[1]
     assert "Pilot milestone “Install sensors”" in rows[3]
-    assert "9 Feb 2027" in rows[3]
+    assert "Feb 9, 2027" in rows[3]
     assert opening.reference in rows[4]
-    assert "15 Feb 2027, 12:00 AST" in rows[4]  # exactly 14 days ahead: still listed
+    assert "Feb 15, 2027, 12:00\u202fp.m. AST" in rows[4]  # exactly 14 days ahead: still listed
     assert "Later" not in upcoming
     assert "Done early" not in upcoming
     assert "Times are shown in America/Moncton." in page(client, alice)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from procurement.models import Measurement, Pilot
 from procurement.services import award as award_services
 from procurement.services import pilot as services
+from tests.chart_reading import charts_in
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)
 
 
@@ -57,14 +58,14 @@ def measure_url(pilot):
 MEASUREMENT = {"value": "7.25", "measured_on": "2026-03-01", "source_note": "Utility bills"}
 
 
-def test_the_public_sees_milestones_indicators_and_a_chart_without_forms(client, ready):
+def test_the_public_sees_milestones_indicators_and_no_chart_before_a_measurement(client, ready):
     response = client.get(url(ready))
 
     assert response.status_code == 200
     text = response.content.decode()
     assert "Install in 20 homes" in text
     assert "Average energy burden" in text
-    assert "<svg" in text and 'class="target"' in text
+    assert "No measurement yet." in text and charts_in(text) == []
     assert "Record a measurement" not in text
     assert "Start the pilot" not in text
 
@@ -82,7 +83,11 @@ def test_the_owner_starts_the_pilot_and_records_a_measurement(client, ready, ali
     assert measurement.value == Decimal("7.25")
     assert measurement.recorded_by == alice
     text = client.get(url(ready)).content.decode()
-    assert "<circle" in text and "Utility bills" in text
+    (chart,) = charts_in(text)
+    assert chart.dots == 1 and chart.category_ticks == ["Mar 1, 2026"]
+    assert chart.legend == ["Measured value", "Baseline", "Target"]
+    assert "% of income" in chart.axis_titles
+    assert "Utility bills" in text
 
 
 def test_it_refuses_a_measurement_while_the_pilot_is_planned(client, ready, alice):

@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -7,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from challenges.models import (
     Addendum,
@@ -496,6 +498,53 @@ def test_the_awarded_challenge_went_through_every_step_of_the_award_in_the_audit
     out = StringIO()
     call_command("verify_audit", stdout=out)
     assert f"{AuditEntry.objects.count()} entries verified" in out.getvalue()
+
+
+def entry_times(obj) -> dict[str, list]:
+    entries = AuditEntry.objects.filter(
+        content_type__model=obj._meta.model_name, object_id=str(obj.pk)
+    )
+    times = {}
+    for transition, occurred_at in entries.values_list("transition", "occurred_at"):
+        times.setdefault(transition, []).append(occurred_at)
+    return times
+
+
+def same_minute(first, second) -> bool:
+    return abs(first - second) < timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_the_award_pilot_and_evaluation_history_is_dated_like_the_records_it_describes():
+    seed()
+    challenge = awarded_challenge()
+    award = Award.objects.get(challenge=challenge)
+    evaluation = challenge.evaluation
+    pilot = Pilot.objects.get(challenge=challenge)
+    award_times = entry_times(award)
+    evaluation_times = entry_times(evaluation)
+    pilot_times = entry_times(pilot)
+
+    # Each step of the award is dated when the award's own record says it happened.
+    assert same_minute(award_times["recommend"][0], award.recommended_at)
+    assert same_minute(award_times["approve"][0], award.approved_at)
+    assert same_minute(award_times["notify"][0], award.notified_at)
+    assert same_minute(award_times["finalise"][0], award.finalised_at)
+    assert same_minute(evaluation_times["decide"][0], evaluation.decided_at)
+    assert same_minute(evaluation_times["open_prices"][0], evaluation.prices_opened_at)
+    assert same_minute(pilot_times["start"][0], pilot.started_at)
+    # ...in the order the pages tell it: decided, awarded, planned, started, measured.
+    assert pilot_times["plan"][0] > award.finalised_at
+    assert pilot_times["plan"][0] < pilot.started_at
+    measured = AuditEntry.objects.filter(content_type__model="measurement")
+    assert measured.exists()
+    assert all(e.occurred_at > pilot.started_at for e in measured)
+    # Nothing about this challenge's decision is dated the day the demo was loaded.
+    loaded = timezone.now() - timedelta(days=1)
+    assert all(t < loaded for times in award_times.values() for t in times)
+    assert all(t < loaded for times in evaluation_times.values() for t in times)
+    # And the chain still verifies.
+    assert audit_verify()[1] == []
 
 
 @pytest.mark.django_db

@@ -503,7 +503,7 @@ def test_the_api_refuses_a_submission_at_the_deadline_naming_it(api_as, due_draf
 
     assert response.status_code == 409
     assert response.json()["detail"] == (
-        "The submission deadline passed at 3 Mar 2027, 14:00 AST; "
+        "The submission deadline passed at Mar 3, 2027, 2:00\u202fp.m. AST; "
         "proposals can no longer be submitted."
     )
     due_draft.refresh_from_db()

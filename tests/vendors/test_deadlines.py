@@ -42,7 +42,7 @@ def test_it_refuses_a_submission_exactly_at_the_deadline_naming_it_in_local_time
         services.proposal_submit(proposal=due_draft, actor=dave)
 
     assert refused.value.messages == [
-        "The submission deadline passed at 3 Mar 2027, 14:00 AST; "
+        "The submission deadline passed at Mar 3, 2027, 2:00\u202fp.m. AST; "
         "proposals can no longer be submitted."
     ]
     due_draft.refresh_from_db()
@@ -54,7 +54,7 @@ def test_it_refuses_a_submission_exactly_at_the_deadline_naming_it_in_local_time
 def test_the_deadline_is_named_in_the_municipality_zone(due_draft, dave):
     with (
         time_machine.travel(DEADLINE + timedelta(hours=2), tick=False),
-        pytest.raises(TransitionRefused, match=r"3 Mar 2027, 10:00 PST"),
+        pytest.raises(TransitionRefused, match=r"Mar 3, 2027, 10:00\u202fa.m. PST"),
     ):
         services.proposal_submit(proposal=due_draft, actor=dave)
 
@@ -78,7 +78,9 @@ def test_reconfirming_is_refused_at_the_deadline(due_draft, dave):
         transition_run(instance=due_draft, name="require_reconfirmation", actor=None)
     with (
         time_machine.travel(DEADLINE, tick=False),
-        pytest.raises(TransitionRefused, match="deadline passed at 3 Mar 2027, 14:00 AST"),
+        pytest.raises(
+            TransitionRefused, match="deadline passed at Mar 3, 2027, 2:00\u202fp.m. AST"
+        ),
     ):
         services.proposal_reconfirm(proposal=due_draft, actor=dave)
     due_draft.refresh_from_db()

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from challenges.models import Challenge, ResponseQuestion
 from core.audit import audit_change, audit_created, audit_deferred
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
+from core.numfmt import format_money
 from core.permissions import can
 from core.workflow import allowed_transitions, transition_run
 
@@ -229,7 +230,7 @@ def price_envelope_save(*, proposal: Proposal, actor, amount, breakdown=None) ->
                     "The breakdown adds up to %(sum)s but the total price is %(total)s; "
                     "make them match."
                 )
-                % {"sum": f"{summed:,.2f}", "total": f"{total:,.2f}"}
+                % {"sum": format_money(summed), "total": format_money(total)}
             ]
     if errors:
         raise InvalidInput(

@@ -1,0 +1,1105 @@
+"""The demo's content: people, departments, challenges, questions, proposals, scores and the
+pilot's measurements, as data. `seed_demo` (procurement/management/commands/seed_demo.py) takes
+every step with it through the services; the documents vendors attach are the small PDFs in
+`files/`, made from the titles and lines below by `make_pdfs.py`.
+
+Invented for a fictional city; any likeness to a real call is by theme only.
+"""
+
+from decimal import Decimal
+
+from core import roles
+
+DEMO_PASSWORD = "demo-password-2026"
+
+# username, first name, last name, roles, superuser, what the account shows
+DEMO_USERS = [
+    (
+        "staff",
+        "Morgan",
+        "Leblanc",
+        [roles.STAFF],
+        False,
+        "staff: owns most demo challenges, the award and its pilot",
+    ),
+    ("staff2", "Priya", "Raman", [roles.STAFF], False, "staff: owns the others"),
+    (
+        "approver",
+        "Claire",
+        "Doucet",
+        [roles.STAFF, roles.APPROVER],
+        False,
+        "approver (never of their own challenges)",
+    ),
+    (
+        "evaluator",
+        "Tomas",
+        "Nguyen",
+        [roles.EVALUATOR],
+        False,
+        "evaluator: chairs the wayfinding and trail lighting panels",
+    ),
+    (
+        "evaluator2",
+        "Amira",
+        "Haddad",
+        [roles.EVALUATOR],
+        False,
+        "evaluator: second member of those panels",
+    ),
+    (
+        "vendor",
+        "Dana",
+        "Okafor",
+        [roles.VENDOR],
+        False,
+        "vendor: Riverbend Energy Co-op (won the trail lighting award)",
+    ),
+    (
+        "vendor2",
+        "Eli",
+        "Martin",
+        [roles.VENDOR],
+        False,
+        "vendor: Tidewater Software (asked for a debrief)",
+    ),
+    ("resident", "Rosa", "Arsenault", [], False, "resident"),
+    ("admin", "Ada", "Boudreau", [], True, "admin (superuser, configuration only)"),
+]
+
+DEPARTMENTS = [
+    ("climate-energy", "Climate and Energy"),
+    ("community-services", "Community Services"),
+    ("emergency-management", "Emergency Management"),
+    ("public-works", "Public Works"),
+    ("transit", "Transit and Parking"),
+    ("transportation", "Transportation Engineering"),
+    ("water", "Water and Wastewater"),
+]
+
+
+# Demo content. Invented for a fictional city; any likeness to a real call is by theme only.
+
+DEMO_EVALUATION_PLAN = {
+    "criteria": [
+        {
+            "kind": "mandatory",
+            "name": "Personal information stays in Canada",
+            "description": "Hosting and backups in Canada; pass or fail.",
+        },
+        {
+            "kind": "rated",
+            "name": "Understanding of the problem and approach",
+            "description": "How well the proposal answers the problem residents described.",
+            "weight": 35,
+            "max_points": 10,
+        },
+        {
+            "kind": "rated",
+            "name": "Accessibility and inclusion",
+            "description": "Works for people without a smartphone, in English and French.",
+            "weight": 20,
+            "max_points": 10,
+        },
+        {
+            "kind": "rated",
+            "name": "Team, partners and delivery plan",
+            "weight": 15,
+            "max_points": 10,
+        },
+        {"kind": "price", "name": "Price", "weight": 30},
+    ],
+    "minimum_technical_score": 42,
+    "combination": "consensus",
+    "tie_break_order": ["technical", "price", "draw"],
+}
+
+DRAFT = {
+    "title": "Clearer notices for planned water shut-offs",
+    "summary": "Residents often learn about a planned water shut-off only when the tap runs dry.",
+    "problem": (
+        "When crews shut off a water main for repairs, we deliver paper notices door to door "
+        "two days ahead. Tenants in larger buildings, shift workers and people who do not read "
+        "English often miss them."
+    ),
+    "context": (
+        "About 60 planned shut-offs a year, each affecting between 20 and 400 addresses. "
+        "Notices are printed by the crew supervisor the day before."
+    ),
+}
+
+WINTER = {
+    "title": "Local solutions for downtown winter accessibility",
+    "summary": (
+        "Snow banks, icy curb cuts and blocked bus stops keep people with limited mobility at "
+        "home for much of the winter. We want ideas that work on our streets."
+    ),
+    "problem": (
+        "Between December and March, people who use wheelchairs, walkers or strollers, and many "
+        "older residents, cannot reliably get around downtown. Curb cuts fill with ploughed snow, "
+        "sidewalks refreeze overnight, and bus stops are cleared last."
+    ),
+    "context": (
+        "Downtown has 38 km of sidewalk and 410 curb cuts. Sidewalks are cleared by two city "
+        "crews and by property owners on some blocks. Complaints are logged by phone and rarely "
+        "reach the crew on shift."
+    ),
+    "desired_outcomes": (
+        "People with limited mobility can plan a downtown trip in winter and complete it. Crews "
+        "know which crossings and stops matter most and when they are blocked."
+    ),
+    "constraints": (
+        "Anything installed on the street must survive salt, ploughs and -30 °C. Personal "
+        "information collected from residents stays in Canada."
+    ),
+    "success_measures": (
+        "Share of priority curb cuts clear within 12 hours of a snowfall; number of accessibility "
+        "complaints per storm; residents' own rating of winter trips in a follow-up survey."
+    ),
+    "affected_communities": (
+        "Wheelchair and walker users, seniors, parents with strollers, people with low vision, "
+        "downtown workers who rely on transit."
+    ),
+    "budget_min": Decimal("40000.00"),
+    "budget_max": Decimal("120000.00"),
+    "activities": [
+        (
+            40,
+            "workshop",
+            22,
+            "Disability advocacy council, seniors' centre members, two crew supervisors",
+            "Participants mapped the crossings they avoid. Most named the same eight corners; "
+            "crews did not know four of them were a problem.",
+        ),
+        (
+            26,
+            "survey",
+            214,
+            "Residents who answered online or on paper at the library and city hall",
+            "Six in ten respondents with a mobility aid skipped at least one trip a week last "
+            "winter. Icy curb cuts were named more often than deep snow.",
+        ),
+        (
+            9,
+            "pop_up",
+            57,
+            "Passers-by at the Queen Street bus shelter and the farmers' market",
+            "People tried a prototype of a report-a-blocked-crossing card. Many preferred calling "
+            "a number to using an app.",
+        ),
+    ],
+    "inputs": [
+        (
+            "experience",
+            "Downtown",
+            "I use a power chair. At the corner by the public library the curb cut is buried "
+            "every time the plough passes, so I go three blocks round to cross.",
+            "publish",
+            "",
+        ),
+        (
+            "idea",
+            "Northside",
+            "Could the buses tell the depot when a stop is blocked? The drivers see it first.",
+            "publish",
+            "",
+        ),
+        (
+            "comment",
+            "Southwest",
+            "Heated sidewalks would solve this, at least on the main street.",
+            "pending",
+            "",
+        ),
+        (
+            "idea",
+            "Downtown",
+            "A volunteer snow buddy program for seniors on the side streets near the river.",
+            "pending",
+            "",
+        ),
+    ],
+}
+
+SCHOOL_ROUTES = {
+    "title": "Safer walking routes to school",
+    "summary": (
+        "Fewer children walk to school than ten years ago; parents say the routes feel unsafe."
+    ),
+    "problem": (
+        "Parents drive children short distances because the walking routes cross busy roads "
+        "without crossing guards, and drop-off traffic makes the school gates dangerous."
+    ),
+    "context": (
+        "Eleven elementary schools, three of them on arterial roads. Crossing guard positions "
+        "are hard to fill. Traffic counts exist for most intersections but not for school hours."
+    ),
+    "desired_outcomes": (
+        "More children walk or cycle to school, and fewer near misses are reported at school "
+        "crossings."
+    ),
+    "constraints": "No cameras that identify children. Works with the school district's calendar.",
+    "success_measures": (
+        "Share of pupils arriving on foot or by bike at the three pilot schools, measured each "
+        "term; reported near misses at school crossings."
+    ),
+    "affected_communities": "Pupils, parents and caregivers, school staff, nearby residents.",
+    "budget_min": Decimal("30000.00"),
+    "budget_max": Decimal("90000.00"),
+    "activities": [
+        (
+            30,
+            "interview",
+            14,
+            "Principals and parent committee chairs of three schools",
+            "Mornings are the problem; afternoons are spread out by after-school programs.",
+        ),
+        (
+            18,
+            "online",
+            163,
+            "Parents who answered through the school district's newsletter",
+            "Parents would let children walk if an adult were at the two busiest crossings.",
+        ),
+    ],
+}
+
+FLOOD_ALERTS = {
+    "title": "Flood-risk alerts for riverside neighbourhoods",
+    "summary": (
+        "Households near the river need earlier, clearer warnings during the spring freshet."
+    ),
+    "problem": (
+        "During the spring freshet, residents of riverside streets learn about rising water from "
+        "social media or neighbours. Our alerts reach those who signed up, about one in five "
+        "households in the flood zone."
+    ),
+    "context": (
+        "Roughly 1,900 households live in the mapped flood zone. River levels are published "
+        "by the province every hour during the freshet."
+    ),
+    "desired_outcomes": (
+        "Every household in the flood zone gets a warning it understands at least 24 hours "
+        "before water is expected on its street, in English or French."
+    ),
+    "constraints": "Must work during power and cellular outages. Bilingual by default.",
+    "success_measures": (
+        "Share of flood-zone households reached by a test alert; time from a provincial forecast "
+        "to the alert; residents' understanding measured after each freshet."
+    ),
+    "affected_communities": (
+        "Riverside households, including tenants and seniors living alone; businesses on Water "
+        "Street."
+    ),
+    "budget_min": Decimal("60000.00"),
+    "budget_max": Decimal("180000.00"),
+    "activities": [
+        (
+            55,
+            "workshop",
+            31,
+            "Riverside residents' association, fire department, Red Cross volunteers",
+            "Residents want one trusted source and a clear instruction, not a river level.",
+        ),
+        (
+            42,
+            "pop_up",
+            48,
+            "Households visited door to door on the three lowest streets",
+            "Many older residents have no smartphone; landline calls and a knock on the door "
+            "still matter.",
+        ),
+    ],
+}
+
+ENERGY = {
+    "title": "Energy management for households in energy poverty",
+    "summary": (
+        "Help households that spend a large share of their income on energy lower their bills "
+        "and stay warm, with tools they can actually use."
+    ),
+    "problem": (
+        "About one household in five in the city spends more than 6% of its after-tax income "
+        "on home energy. Many heat with electric baseboards in older, poorly insulated homes and "
+        "cannot see which uses drive their bills until the bill arrives."
+    ),
+    "context": (
+        "The utility offers time-of-use rates and a rebate program, but few low-income "
+        "households take part. Community partners run a winter assistance fund that is used up "
+        "by February each year. Smart meters are installed across the city."
+    ),
+    "desired_outcomes": (
+        "Participating households understand and control their energy use, pay less for the "
+        "same comfort, and are connected to the rebates and repairs they qualify for."
+    ),
+    "constraints": (
+        "Household energy data is personal information: it stays in Canada, is used only for "
+        "this service and is deleted on request. The solution must not require a smartphone."
+    ),
+    "success_measures": (
+        "Average energy burden of participating households; number of households enrolled in "
+        "rebate programs through the service; comfort reported by participants each winter."
+    ),
+    "affected_communities": (
+        "Low-income tenants and homeowners, seniors on fixed incomes, newcomer families, "
+        "households heating with electricity or oil."
+    ),
+    "budget_min": Decimal("75000.00"),
+    "budget_max": Decimal("200000.00"),
+    "activities": [
+        (
+            70,
+            "interview",
+            18,
+            "Households referred by the food bank and the tenants' association",
+            "Households ration heat in the evening and rarely know about the rebates. Several "
+            "said a phone call works better for them than an app.",
+        ),
+        (
+            56,
+            "workshop",
+            26,
+            "Community partners, the utility's outreach team, a housing co-operative board",
+            "Partners agreed on a simple referral path and asked that any tool work in English, "
+            "French and Arabic.",
+        ),
+        (
+            45,
+            "survey",
+            305,
+            "Applicants to last winter's assistance fund",
+            "Most respondents heat with baseboards and half rent their home, which limits what "
+            "they can change themselves.",
+        ),
+    ],
+    "inputs": [
+        (
+            "experience",
+            "East End",
+            "We keep the bedrooms at 15 degrees in January to afford the bill. The children "
+            "sleep in the living room.",
+            "publish",
+            "",
+        ),
+    ],
+}
+
+# asker, question, outcome (answer | dismiss | pending), answer or reason
+ENERGY_QUESTIONS = [
+    (
+        "vendor",
+        "Will the city provide access to smart meter data for participating households, or "
+        "must the vendor obtain each household's consent directly from the utility?",
+        "answer",
+        "Households give consent through the utility's existing data-sharing form; the city "
+        "will help participants complete it. The vendor receives data only for households that "
+        "have consented.",
+    ),
+    (
+        "vendor2",
+        "Can the proposal include minor home repairs such as weatherstripping, or is the "
+        "challenge limited to energy management tools?",
+        "answer",
+        "Minor repairs may be part of a proposal if they are delivered with the energy "
+        "management service and priced separately. Major retrofits are out of scope.",
+    ),
+    (
+        "vendor",
+        "Is the budget range inclusive of HST?",
+        "dismiss",
+        "Already answered in section 6 of the challenge statement: the budget range excludes HST.",
+    ),
+    (
+        "vendor2",
+        "How many households does the city expect to enrol in the first winter?",
+        "pending",
+        "",
+    ),
+]
+
+# title, what changes, changes the terms, days the submission deadline moves (0: not at all)
+ENERGY_ADDENDA = [
+    (
+        "Languages for participant materials",
+        "Participant materials must be available in English and French; Arabic is welcome and "
+        "will be considered in the rating of accessibility. This clarifies the constraints "
+        "section and does not change the terms.",
+        False,
+        0,
+    ),
+    (
+        "Submission deadline extended by one week",
+        "Following requests from several vendors, the submission deadline moves one week later "
+        "to give time to arrange partnerships with community organizations.",
+        False,
+        7,
+    ),
+]
+
+WAYFINDING = {
+    "title": "Digital wayfinding for transit riders",
+    "summary": (
+        "Riders struggle to find the right stop and know when the next bus comes, especially "
+        "at transfer points."
+    ),
+    "problem": (
+        "Our transit network has grown, but stops show only a route number. Riders new to the "
+        "city, visitors and people with low vision have trouble finding the right stop at "
+        "transfer points and knowing when their bus will come."
+    ),
+    "context": (
+        "Nine routes, 14 transfer stops, buses with GPS since last year. Schedules are published "
+        "as open data; real-time positions are not yet public."
+    ),
+    "desired_outcomes": (
+        "Riders find their stop and know the next departure without a smartphone, in English "
+        "and French, with audio for people with low vision."
+    ),
+    "constraints": "Signs must meet the city's accessibility standard for print and audio.",
+    "success_measures": (
+        "Missed transfers reported by riders; calls to the transit information line; rider "
+        "satisfaction at the 14 transfer stops."
+    ),
+    "affected_communities": "Transit riders, newcomers, visitors, people with low vision.",
+    "budget_min": Decimal("50000.00"),
+    "budget_max": Decimal("140000.00"),
+    "activities": [
+        (
+            130,
+            "pop_up",
+            64,
+            "Riders at the King Street terminal during the morning rush",
+            "Riders asked for the next departure time at the stop itself more than for an app.",
+        ),
+        (
+            118,
+            "workshop",
+            15,
+            "CNIB volunteers and riders with low vision",
+            "Audio announcements must be triggered by the rider, not play all the time.",
+        ),
+    ],
+    # prompt, guidance, word limit
+    "response_questions": [
+        (
+            "How will riders know the next departure at the 14 transfer stops without a "
+            "smartphone?",
+            "Describe what a rider sees and hears at the stop, and how the information stays "
+            "current when buses run late.",
+            400,
+        ),
+        (
+            "How will riders with low vision use your solution?",
+            "Say how audio is triggered, in which languages, and how you tested it with riders.",
+            300,
+        ),
+        (
+            "How will the six stops without shelter power be served?",
+            "",
+            200,
+        ),
+        (
+            "Who will deliver the work, and on what schedule?",
+            "Name the team and partners and give the main milestones.",
+            300,
+        ),
+    ],
+}
+
+# title, body, issued this many days after publication
+WAYFINDING_ADDENDUM = (
+    "Station list corrected",
+    "Appendix B listed the King Street terminal twice and left out the Regent Mall stop. The "
+    "corrected list has 14 stops; nothing else changes.",
+    9,
+)
+
+# asker, question, answer, asked this many days ago
+WAYFINDING_QUESTIONS = [
+    (
+        "vendor",
+        "Will the city make real-time bus positions available to the selected vendor?",
+        "Yes. The selected vendor will receive a real-time feed from the fleet's GPS system "
+        "under a data-sharing agreement.",
+        80,
+    ),
+    (
+        "vendor2",
+        "Do the signs need their own power supply, or is shelter power available?",
+        "Eight of the 14 transfer stops have shelter power. Proposals must say how the other "
+        "six will be powered.",
+        75,
+    ),
+]
+
+CURBSIDE = {
+    "title": "Automated curbside collection scheduling",
+    "summary": "Residents miss collection days when holidays and weather shift the schedule.",
+    "problem": (
+        "Collection days move after holidays and storms, and residents learn of the change too "
+        "late. Missed collections lead to overflowing carts and hundreds of calls."
+    ),
+    "context": (
+        "About 23,000 households on four collection routes. Schedule changes are posted on the "
+        "website and social media."
+    ),
+    "desired_outcomes": "Residents know their next collection day, including changes, in time.",
+    "constraints": "Must integrate with the collection contractor's route software.",
+    "success_measures": "Missed-collection calls per month; carts left out on the wrong day.",
+    "affected_communities": "All households with curbside collection.",
+    "budget_min": Decimal("20000.00"),
+    "budget_max": Decimal("60000.00"),
+    "activities": [
+        (
+            60,
+            "online",
+            412,
+            "Residents who answered the city's online consultation",
+            "Most residents want a reminder the evening before, by text message or phone call.",
+        ),
+    ],
+}
+
+SIDEWALKS = {
+    "title": "Knowing when your sidewalk will be ploughed",
+    "summary": (
+        "Residents cannot tell whether their sidewalk has been cleared or when the plough will "
+        "come, so many stay home or walk on the road."
+    ),
+    "problem": (
+        "After a snowfall the city clears 180 km of sidewalk in priority order, but residents "
+        "cannot see that order or where the ploughs are. People who depend on sidewalks call "
+        "the city, wait at home or walk on the road."
+    ),
+    "context": (
+        "Eleven sidewalk ploughs with GPS units; priority routes published as a PDF map. About "
+        "900 calls about sidewalk clearing each winter."
+    ),
+    "desired_outcomes": (
+        "Residents know whether their sidewalk has been cleared and roughly when it will be, "
+        "without having to call."
+    ),
+    "constraints": "Plough positions may be shown only after a delay of at least ten minutes.",
+    "success_measures": "Calls about sidewalk clearing per storm; residents' rating of the map.",
+    "affected_communities": "Pedestrians, people using mobility aids, school children, seniors.",
+    "budget_min": Decimal("30000.00"),
+    "budget_max": Decimal("80000.00"),
+    "activities": [
+        (
+            70,
+            "survey",
+            188,
+            "Residents who called about sidewalk clearing last winter",
+            "Most want to know whether their own block is done, not to watch the ploughs live.",
+        ),
+    ],
+    "response_questions": [
+        ("How will residents find out when their sidewalk will be cleared?", "", 400),
+        ("Who will deliver the work, and on what schedule?", "", 300),
+    ],
+}
+
+# The demo vendors, each registered by its member: username -> vendor_register fields.
+DEMO_VENDORS = {
+    "vendor": {
+        "legal_name": "Riverbend Community Energy Co-operative Ltd.",
+        "operating_name": "Riverbend Energy Co-op",
+        "business_number": "806127452 RT0001",
+        "street_address": "41 Union Street",
+        "city": "Riverbend",
+        "province": "NB",
+        "postal_code": "E3B 2K7",
+        "website": "https://energy-coop.example.org",
+        "size": "small",
+        "is_local_business": True,
+        "social_enterprise": True,
+    },
+    "vendor2": {
+        "legal_name": "Tidewater Software Inc.",
+        "operating_name": "Tidewater Software",
+        "business_number": "741038525",
+        "street_address": "12 King Street",
+        "city": "Bridgewater",
+        "province": "NS",
+        "postal_code": "B4V 1A3",
+        "website": "https://tidewater.example.com",
+        "size": "micro",
+        "women_owned": True,
+    },
+}
+
+# prompt, guidance, word limit
+ENERGY_RESPONSE_QUESTIONS = [
+    (
+        "How will your service reach households that do not use a smartphone or the internet?",
+        "Describe the first contact, follow-up and how households ask for help.",
+        400,
+    ),
+    (
+        "How will you protect household energy data?",
+        "Where it is stored, who can read it, how long it is kept and how it is deleted.",
+        300,
+    ),
+    (
+        "Which community partners will you work with, and what will each do?",
+        "",
+        300,
+    ),
+]
+
+# The draft's answers, in the order of the questions ("" leaves one to finish).
+ENERGY_DRAFT_ANSWERS = [
+    "Households are referred by the food bank, the tenants' association and the utility's "
+    "outreach team. Our energy coaches call each household within a week, in English, French "
+    "or Arabic, and visit those who prefer it. Every household gets a printed winter plan and "
+    "a phone number answered by a person.",
+    "Meter data stays on servers in Canada operated by a Canadian provider. Only the household's "
+    "coach and two analysts can read it; it is deleted 90 days after the household leaves the "
+    "program, or on request.",
+    "",
+]
+
+# title, file name in files/, the lines that sample PDF shows (make_pdfs.py)
+ENERGY_DRAFT_DOCUMENT = (
+    "Outreach plan",
+    "outreach-plan.pdf",
+    [
+        "Riverbend Energy Co-op: outreach plan for the first winter",
+        "1. Referral partners and how a referral reaches a coach",
+        "2. First call, home visit and the printed winter plan",
+        "3. Rebate applications completed with the household",
+    ],
+)
+
+# vendor username, hours before the deadline it was submitted, the proposal
+WAYFINDING_PROPOSALS = [
+    (
+        "vendor",
+        50,
+        {
+            "answers": [
+                "Solar-powered e-paper signs at each of the 14 transfer stops show the next "
+                "three departures per route, updated every 30 seconds from the fleet's GPS "
+                "feed. When a bus runs more than three minutes late the sign says so in words.",
+                "A large tactile button on each sign reads the departures aloud, in English or "
+                "French, at a volume that adapts to street noise. We tested a prototype with "
+                "six riders from the CNIB group at the King Street terminal.",
+                "The six stops without shelter power get our co-op's solar and battery units, "
+                "sized for five days without sun in December.",
+                "Our installation crew of four, with a signage manufacturer in Moncton. Signs "
+                "designed in month 1, installed in months 2 to 4, monitored for a year.",
+            ],
+            "document": (
+                "Work plan",
+                "work-plan.pdf",
+                [
+                    "Riverbend Energy Co-op: wayfinding work plan",
+                    "Month 1: sign design and accessibility review with riders",
+                    "Months 2-4: installation at the 14 transfer stops",
+                    "Months 5-16: monitoring, repairs and monthly reports",
+                ],
+            ),
+            "price": (
+                Decimal("118500.00"),
+                [
+                    {"label": "Signs and installation", "amount": "86500.00"},
+                    {"label": "Solar and battery units (6 stops)", "amount": "21000.00"},
+                    {"label": "Monitoring and repairs, first year", "amount": "11000.00"},
+                ],
+            ),
+        },
+    ),
+    (
+        "vendor2",
+        20,
+        {
+            "answers": [
+                "Low-power LED signs show the next departures at each transfer stop, and a "
+                "phone line answers with the next departures for any stop number printed on the "
+                "pole. Both read the fleet's real-time feed through our open-source server.",
+                "A push button at the sign plays the departures aloud at the eight stops with "
+                "shelter power; at the other six, riders call the phone line, which works on any "
+                "phone. English and French.",
+                "Battery signs changed weekly by the transit crews, with a spare set charging at "
+                "the garage.",
+                "Two developers and a project lead; signs bought from a Nova Scotia supplier. "
+                "Phone line in month 2, signs in months 3 and 4.",
+            ],
+            "document": (
+                "Work plan",
+                "tidewater-work-plan.pdf",
+                [
+                    "Tidewater Software: transit wayfinding plan",
+                    "Month 2: departure phone line live for all stops",
+                    "Months 3-4: signs at the 14 transfer stops",
+                    "Open-source server, hosted in Canada",
+                ],
+            ),
+            "price": (Decimal("96000.00"), []),
+        },
+    ),
+]
+
+WAYFINDING_SCREENING_NOTES = {
+    "vendor": "Hosting in Montréal and backups in Toronto, stated in the work plan.",
+    "vendor2": "Hosted on a Canadian cloud region; backups in the same region.",
+}
+
+# evaluator -> vendor -> (points, rationale) per rated criterion, in the plan's order
+WAYFINDING_SCORES = {
+    "evaluator": {
+        "vendor": [
+            ("8", "Answers the riders' request for departures at the stop itself."),
+            ("7", "Rider-triggered audio, tested with riders; no third language."),
+            ("7", "Small local crew with a named manufacturer; tight installation window."),
+        ],
+        "vendor2": [
+            ("7", "Sound approach; the phone line covers every stop, not only transfers."),
+            ("9", "Audio at the stop or by phone, for riders with or without a phone."),
+            ("6", "Small team; the schedule depends on one supplier."),
+        ],
+    },
+    "evaluator2": {
+        "vendor": [
+            ("7", "Good fit with what riders said at the pop-up."),
+            ("7", "Tactile button and adaptive volume meet the workshop's request."),
+            ("8", "Clear milestones and a year of monitoring."),
+        ],
+        "vendor2": [
+            ("7", "Good use of the real-time feed."),
+            (
+                "2",
+                "Six stops have no audio at the sign; riders must call, which is not "
+                "what the low-vision workshop asked for.",
+            ),
+            ("6", "Weekly battery changes add work for the transit crews."),
+        ],
+    },
+}
+
+STREETLIGHTS = {
+    "title": "Smarter lighting for the riverfront trail",
+    "summary": (
+        "The riverfront trail is lit all night at full power, yet people still avoid its dark "
+        "patches after sunset. We want light where and when people need it, and less of it "
+        "everywhere else."
+    ),
+    "problem": (
+        "The 3.1 km riverfront trail and the four streets that meet it are lit from dusk to "
+        "dawn by 240 high-pressure sodium lights, most of them over 25 years old. They burn as "
+        "much electricity as 80 homes, throw light into the marsh and into bedrooms along the "
+        "trail, and still leave dark patches at the underpasses and entrances, where people "
+        "say they do not feel safe."
+    ),
+    "context": (
+        "The lights are on six metered circuits, read monthly. Two automatic counters at the "
+        "entrances count trail users; about a fifth of trips happen after dark, more in "
+        "winter. The poles were replaced in 2019 and stay."
+    ),
+    "desired_outcomes": (
+        "The path is evenly lit whenever someone is on it, with much less energy used and "
+        "less light spilling over the marsh and into homes. People feel safe walking and "
+        "cycling the trail after dark."
+    ),
+    "constraints": (
+        "The first year's budget is fixed at $165,000, taxes included; proposals compete on "
+        "quality within it. Light on the path must meet the city's lighting standard whenever "
+        "someone is on it, and lights return to full power if the controls fail. Sensors count "
+        "people; they never record images, and any data stays in Canada."
+    ),
+    "success_measures": (
+        "Electricity used by the trail's lights each month; share of trail users who say they "
+        "feel safe after dark; complaints about light shining into homes and over the marsh."
+    ),
+    "affected_communities": (
+        "People who walk, run or cycle the trail after dark, shift workers going home, "
+        "residents of the homes along the trail, the marsh conservation group."
+    ),
+    "budget_min": Decimal("100000.00"),
+    "budget_max": Decimal("165000.00"),
+    "activities": [
+        (
+            330,
+            "workshop",
+            31,
+            "Residents on a night walk of the trail with the women's safety network",
+            "Walkers marked eleven dark patches, most at underpasses and entrances, and asked "
+            "for light that follows people rather than more glare.",
+        ),
+        (
+            318,
+            "survey",
+            246,
+            "Trail users at the two entrances and online",
+            "Two in five trail users avoid the trail after dark; most of those who do use it "
+            "after dark cycle or walk in groups.",
+        ),
+        (
+            305,
+            "interview",
+            6,
+            "The marsh conservation group and two neighbours whose homes face the trail",
+            "Light over the water disturbs nesting birds in spring; neighbours see the trail "
+            "lights from their bedrooms.",
+        ),
+    ],
+    # prompt, guidance, word limit
+    "response_questions": [
+        (
+            "How will the trail be lit when people are on it, and how will energy use fall "
+            "when nobody is?",
+            "Describe what a walker sees at night, and how the lights respond to people on "
+            "foot and on bicycles.",
+            400,
+        ),
+        (
+            "How will people who feel unsafe after dark, and people with low vision, be served?",
+            "Say how you tested your approach and with whom.",
+            300,
+        ),
+        ("How will light over the marsh and into homes be reduced?", "", 200),
+        (
+            "Who will deliver the work, and on what schedule?",
+            "Name the team and partners and give the main milestones.",
+            300,
+        ),
+    ],
+}
+
+# The first year's budget is fixed, so proposals compete on quality alone; prices are still
+# sealed until the consensus is locked, and the awarded price is published once final.
+STREETLIGHTS_EVALUATION_PLAN = {
+    "criteria": [
+        {
+            "kind": "mandatory",
+            "name": "Personal information stays in Canada",
+            "description": "Any data on trail users is stored in Canada; pass or fail.",
+        },
+        {
+            "kind": "rated",
+            "name": "Light where people need it, and energy saved",
+            "description": (
+                "How well the path is lit for the people on it, and how much less energy the "
+                "trail uses."
+            ),
+            "weight": 60,
+            "max_points": 10,
+        },
+        {
+            "kind": "rated",
+            "name": "Safety, accessibility and light spill",
+            "description": (
+                "Tested with people who feel unsafe after dark and people with low vision; "
+                "light kept off the marsh and out of homes."
+            ),
+            "weight": 40,
+            "max_points": 10,
+        },
+    ],
+    "minimum_technical_score": 60,
+    "combination": "consensus",
+    "tie_break_order": ["technical", "price", "draw"],
+}
+
+# asker, question, answer, asked this many days ago
+STREETLIGHTS_QUESTIONS = [
+    (
+        "vendor2",
+        "May the selected vendor replace the poles, or only the fixtures and controls?",
+        "Only the fixtures and controls. The poles were replaced in 2019 and stay in place.",
+        248,
+    ),
+    (
+        "vendor",
+        "Can vendors see the trail counters' data before proposing?",
+        "Yes. Monthly counts from both counters for the last three years are published on the "
+        "city's open data portal.",
+        240,
+    ),
+]
+
+# vendor username, hours before the deadline it was submitted, the proposal
+STREETLIGHTS_PROPOSALS = [
+    (
+        "vendor",
+        30,
+        {
+            "answers": [
+                "Shielded LED fixtures replace the 240 sodium lights. Each dims to 30% when "
+                "the path is empty and returns to full power a few poles ahead of a walker or "
+                "cyclist, so nobody walks into the dark. We expect the trail to use about 45% "
+                "less electricity than today.",
+                "The path never goes dark, and the light ahead of a person is always at full "
+                "power. We walked a prototype section with members of the women's safety "
+                "network and with two people with low vision, and changed the ramp-up distance "
+                "after their comments.",
+                "Full cut-off fixtures send no light above the horizontal; house-side shields on "
+                "the 38 poles facing homes; warm light along the marsh.",
+                "Two of our electricians with a fixture supplier in Dieppe. Entrances and "
+                "underpasses in month 1, the rest of the trail by month 3, then a year of "
+                "monitoring with monthly reports.",
+            ],
+            "document": (
+                "Work plan",
+                "trail-lighting-plan.pdf",
+                [
+                    "Riverbend Energy Co-op: riverfront trail lighting plan",
+                    "Month 1: entrances and underpasses relit",
+                    "Months 2-3: the rest of the trail, dimming tuned",
+                    "Months 4-15: monitoring, energy reports, repairs",
+                ],
+            ),
+            "price": (
+                Decimal("158400.00"),
+                [
+                    {"label": "Shielded LED fixtures (240)", "amount": "104400.00"},
+                    {"label": "Motion sensors and dimming controls", "amount": "38000.00"},
+                    {"label": "Installation and first-year monitoring", "amount": "16000.00"},
+                ],
+            ),
+        },
+    ),
+    (
+        "vendor2",
+        6,
+        {
+            "answers": [
+                "Wireless control nodes on the existing fixtures dim the trail gradually after "
+                "midnight and raise the light when the entrance counters see people coming. A "
+                "public web map shows the light level on each section.",
+                "Dimming is gradual, so the trail never changes suddenly, and the map lets "
+                "people check the lighting before they set out. The map meets WCAG 2.1 AA.",
+                "The schedule dims the lights nearest the marsh first and furthest.",
+                "A project lead and two developers; the city's electrical contractor installs "
+                "the nodes. Map in month 1, nodes by month 2.",
+            ],
+            "document": (
+                "Work plan",
+                "tidewater-trail-plan.pdf",
+                [
+                    "Tidewater Software: trail lighting controls",
+                    "Month 1: control platform and public map",
+                    "Month 2: control nodes on the 240 fixtures",
+                    "Open-source platform, hosted in Canada",
+                ],
+            ),
+            "price": (
+                Decimal("121000.00"),
+                [
+                    {"label": "Control nodes on existing fixtures (240)", "amount": "84000.00"},
+                    {"label": "Control platform and public map, first year", "amount": "22000.00"},
+                    {"label": "Installation support", "amount": "15000.00"},
+                ],
+            ),
+        },
+    ),
+]
+
+STREETLIGHTS_SCREENING_NOTES = {
+    "vendor": "Counts stored on the co-op's servers in New Brunswick; sensors record no images.",
+    "vendor2": "Platform hosted in a Canadian cloud region; counts only, no images.",
+}
+
+# evaluator -> vendor -> (points, rationale) per rated criterion, in the plan's order
+STREETLIGHTS_SCORES = {
+    "evaluator": {
+        "vendor": [
+            ("8", "Light that follows people is what walkers asked for; the larger saving."),
+            ("8", "Tested with the safety network and people with low vision; shielded."),
+        ],
+        "vendor2": [
+            ("7", "Good use of the counters; sodium lamps dim poorly, so savings are limited."),
+            ("6", "The map helps people plan, but the old fixtures still light up homes."),
+        ],
+    },
+    "evaluator2": {
+        "vendor": [
+            ("9", "Lights come up ahead of walkers and cyclists; about 45% less energy."),
+            ("7", "Good testing; how fast the lights respond to cyclists is not shown."),
+        ],
+        "vendor2": [
+            ("7", "Gradual dimming avoids the sudden darkness walkers feared."),
+            ("5", "Light over the marsh is unchanged; nothing was tested with trail users."),
+        ],
+    },
+}
+
+# vendor -> (points, rationale) the panel agreed per rated criterion, in the plan's order
+STREETLIGHTS_CONSENSUS = {
+    "vendor": [
+        ("8", "Agreed: light follows people, with the larger energy saving."),
+        ("8", "Agreed: tested with the people most concerned; light kept off the marsh."),
+    ],
+    "vendor2": [
+        ("7", "Agreed: sound controls; savings limited by the sodium fixtures."),
+        ("6", "Agreed: gradual dimming helps; light spill is unchanged."),
+    ],
+}
+
+STREETLIGHTS_RECOMMENDATION = (
+    "Ranked first. Light that follows people on the path is what residents asked for on the "
+    "night walk, and shielded fixtures keep light off the marsh and out of homes."
+)
+
+STREETLIGHTS_DEBRIEF = (
+    "We would like to understand how our approach to light over the marsh was scored, and "
+    "what would have made our proposal stronger."
+)
+
+# When the evaluation's and the award's steps are dated, in days before today: after the
+# closing (STREETLIGHTS closed 210 days ago) and before the pilot starts.
+STREETLIGHTS_DECISION_DAYS_AGO = {
+    "assigned": 205,
+    "declared": 203,
+    "scores_due": 190,
+    "scores_submitted": 192,
+    "decided": 184,
+    "recommended": 181,
+    "approved": 177,
+    "notified": 173,
+    "debrief_requested": 168,
+}
+
+# The pilot starts and ends this many days from today.
+STREETLIGHTS_PILOT_DAYS = (-130, 235)
+
+# title, due in this many days, done in this many days (None: not done)
+STREETLIGHTS_MILESTONES = [
+    ("Trail entrances and the two underpasses relit", -100, -104),
+    ("Light reaching the homes facing the trail measured", -16, None),
+    ("Six-month review with trail users and the marsh group", 9, None),
+]
+
+# indicator_add fields, then (measured this many days from today, value, source)
+STREETLIGHTS_INDICATORS = [
+    (
+        {
+            "name": "Electricity used by the trail's lights",
+            "success_measure": "Electricity used by the trail's lights each month.",
+            "unit": "kWh per month",
+            "baseline": Decimal("16800"),
+            "target": Decimal("9500"),
+        },
+        [
+            (-118, Decimal("15900"), "Utility bill, six trail circuits; dimming not yet on"),
+            (-88, Decimal("12400"), "Utility bill, six trail circuits; dimming at the entrances"),
+            (-57, Decimal("10900"), "Utility bill, six trail circuits; dimming on the whole trail"),
+            (-27, Decimal("10200"), "Utility bill, six trail circuits; longer nights"),
+        ],
+    ),
+    (
+        {
+            "name": "Trail users who feel safe after dark",
+            "success_measure": "Share of trail users who say they feel safe after dark.",
+            "unit": "%",
+            "baseline": Decimal("58"),
+            "target": Decimal("75"),
+        },
+        [
+            (-110, Decimal("61"), "Intercept survey at both trail entrances, 84 responses"),
+            (-75, Decimal("67"), "Intercept survey at both trail entrances, 102 responses"),
+            (-40, Decimal("72"), "Intercept and online survey, 131 responses"),
+            (-8, Decimal("76"), "Intercept survey at both trail entrances, 97 responses"),
+        ],
+    ),
+]
