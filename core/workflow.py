@@ -200,11 +200,10 @@ def transition_check(*, instance, name: str, actor, guards: bool = True) -> None
     supplies what the guard reads)."""
     if not permitted(instance, name, actor):
         raise PermissionDenied(denied_message(instance, name))
-    problems = _problems(instance, name) if guards else []
-    if not guards and not _meta(instance, name).has_transition(
-        _meta(instance, name).field.get_state(instance)
-    ):
-        problems = _problems(instance, name)
+    meta = _meta(instance, name)
+    if not guards and meta.has_transition(meta.field.get_state(instance)):
+        return
+    problems = _problems(instance, name)
     if problems:
         raise TransitionRefused(problems, allowed=allowed_transitions(instance, actor))
 

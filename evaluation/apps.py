@@ -11,7 +11,10 @@ class EvaluationConfig(AppConfig):
         from core.workflow import register_transition_effect
         from vendors.sealing import register_price_opening
 
-        from . import rules  # noqa: F401  (permissions used by the transitions)
+        from . import (
+            confirmations,  # noqa: F401  (registers the one-way steps)
+            rules,  # noqa: F401  (permissions used by the transitions)
+        )
         from .challenge_page import register_challenge_page
         from .selectors import price_readable
         from .services import (

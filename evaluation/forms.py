@@ -249,6 +249,44 @@ class ConsensusForm(forms.Form):
             self.fields["points"].label = _("Consensus points (0 to %(max)d)") % {"max": max_points}
 
 
+class ConsensusProposalForm(forms.Form):
+    """The consensus points and rationale of one proposal on every rated criterion, sent at once.
+
+    A criterion left blank is left as it is; the service checks what is given, all or nothing."""
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"points_{criterion.pk}"] = forms.CharField(
+                label=_("Consensus points for “%(criterion)s” (0 to %(max)d)")
+                % {"criterion": criterion.name, "max": criterion.max_points},
+                required=False,
+                max_length=20,
+                # Text, not a number input: a refused value comes back as it was typed.
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+            self.fields[f"rationale_{criterion.pk}"] = forms.CharField(
+                label=_("Rationale for “%(criterion)s”") % {"criterion": criterion.name},
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def field_pair(self, criterion):
+        return self[f"points_{criterion.pk}"], self[f"rationale_{criterion.pk}"]
+
+    def scores(self) -> dict:
+        """The criteria the chair filled in (points, rationale or both)."""
+        scores = {}
+        for criterion in self.criteria:
+            points = self.cleaned_data.get(f"points_{criterion.pk}", "").strip()
+            rationale = self.cleaned_data.get(f"rationale_{criterion.pk}", "")
+            if points or rationale.strip():
+                scores[criterion.pk] = {"points": points, "rationale": rationale}
+        return scores
+
+
 class DecideForm(forms.Form):
     shortlist_size = forms.IntegerField(
         label=_("How many ranks to shortlist"), min_value=1, initial=1

@@ -37,7 +37,7 @@ urlpatterns = [
     # Consensus, prices and the ranking.
     path("<str:reference>/consensus/", views.consensus, name="consensus"),
     path(
-        "<str:reference>/consensus/<int:proposal_id>/<int:criterion_id>/",
+        "<str:reference>/consensus/<int:proposal_id>/",
         views.consensus_record,
         name="consensus_record",
     ),

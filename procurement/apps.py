@@ -10,6 +10,7 @@ class ProcurementConfig(AppConfig):
         from core.workflow import register_transition_effect, register_transition_guard
 
         from . import (
+            confirmations,  # noqa: F401  (registers the one-way steps)
             receivers,
             rules,  # noqa: F401  (registers the award and pilot permissions)
         )

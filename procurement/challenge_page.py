@@ -15,6 +15,8 @@ from challenges.sections import (
     visible_by,
 )
 from core.permissions import can
+from vendors.models import Proposal
+from vendors.proposal_page import register_proposal_notice
 
 from .models import Award
 
@@ -35,6 +37,16 @@ def _result_letter(request, challenge) -> dict | None:
     if award is None or not can(request.user, "procurement.request_debrief", award):
         return None
     return {"letter_url": reverse("procurement:result_letter", args=[challenge.reference])}
+
+
+def _proposal_result_letter(request, proposal) -> dict | None:
+    """On a received proposal's page, the way to its result letter once the letters went out."""
+    if proposal.status not in Proposal.RECEIVED_STATES:
+        return None
+    found = _result_letter(request, proposal.challenge)
+    if found is None:
+        return None
+    return {"label": _("Read the result letter for this proposal"), "url": found["letter_url"]}
 
 
 def register_challenge_page() -> None:
@@ -81,6 +93,7 @@ def register_challenge_page() -> None:
     ]
     for link in links:
         register_link(link)
+    register_proposal_notice("procurement.result_letter", _proposal_result_letter)
     register_section(
         ChallengeSection(
             name="procurement.result_letter",

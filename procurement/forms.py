@@ -3,6 +3,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from challenges.forms import LocalDateTimeField
+
 from .models import Notification
 
 
@@ -60,6 +62,25 @@ class DebriefForm(forms.Form):
     message = forms.CharField(
         label=_("What you would like explained"),
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        required=False,
+    )
+
+
+class DebriefScheduleForm(forms.Form):
+    scheduled_for = LocalDateTimeField(label=_("Date and time"), required=False)
+    location = forms.CharField(
+        label=_("Place or link"),
+        help_text=_("A room and address, or the link to the video call."),
+        max_length=500,
+        required=False,
+    )
+
+
+class DebriefHeldForm(forms.Form):
+    note = forms.CharField(
+        label=_("Notes from the debrief (optional)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
         max_length=5000,
         required=False,
     )

@@ -101,6 +101,7 @@ rules.add_perm("procurement.recommend_award", owns_it | (is_evaluator & chairs_t
 rules.add_perm("procurement.approve_award", is_approver & ~is_recommender)
 rules.add_perm("procurement.manage_award", owns_it)
 rules.add_perm("procurement.request_debrief", acts_for_a_received_proposal)
+rules.add_perm("procurement.manage_debrief", owns_it)
 rules.add_perm("procurement.manage_pilot", owns_it)
 rules.add_perm("procurement.end_challenge_without_award", owns_it)
 # Withdrawing an award follows the challenge's cancellation or end; nobody runs it by hand.

@@ -34,6 +34,16 @@ urlpatterns = [
         name="debrief_request",
     ),
     path(
+        "challenges/<str:reference>/award/debriefs/<int:pk>/schedule/",
+        award_views.debrief_schedule,
+        name="debrief_schedule",
+    ),
+    path(
+        "challenges/<str:reference>/award/debriefs/<int:pk>/held/",
+        award_views.debrief_held,
+        name="debrief_held",
+    ),
+    path(
         "challenges/<str:reference>/award/end-without-award/",
         award_views.award_end_without,
         name="award_end_without",

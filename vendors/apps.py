@@ -9,7 +9,10 @@ class VendorsConfig(AppConfig):
     def ready(self):
         from core.workflow import register_transition_effect
 
-        from . import rules  # noqa: F401  (permissions used by the transitions)
+        from . import (
+            confirmations,  # noqa: F401  (registers the one-way steps)
+            rules,  # noqa: F401  (permissions used by the transitions)
+        )
         from .audit import register_audit_rules
         from .challenge_page import register_challenge_page
         from .services import proposals_close, proposals_require_reconfirmation

@@ -142,6 +142,17 @@ def _answer_help(question) -> str:
     return " ".join(parts)
 
 
+def _word_limit_attrs(question) -> dict:
+    """What static/js/word-count.js needs to show a running count under a limited answer."""
+    if not question.max_words:
+        return {}
+    return {
+        "data-max-words": question.max_words,
+        "data-words-within": _("{count} of {limit} words"),
+        "data-words-over": _("{count} words: {over} over the limit of {limit}. Shorten it."),
+    }
+
+
 class ProposalForm(forms.Form):
     """A draft's technical answers and its price envelope, saved together by "Save draft".
 
@@ -179,7 +190,7 @@ class ProposalForm(forms.Form):
                 max_length=50000,
                 strip=True,
                 help_text=_answer_help(question),
-                widget=forms.Textarea(attrs={"rows": 6}),
+                widget=forms.Textarea(attrs={"rows": 6, **_word_limit_attrs(question)}),
             )
         self.fields = {**answer_fields, **self.fields}
         self.line_count = self._line_count(len(lines))

@@ -21,12 +21,13 @@ from django.views.decorators.http import require_POST
 
 from challenges import selectors as challenge_selectors
 from challenges.models import Challenge
+from core.confirm import confirmation_needed, confirmation_page, one_way_step
 from core.errors import InvalidInput, TransitionRefused
 from core.middleware import arrival_time
 from core.pagination import paginate
 from core.permissions import can, require
 from core.timefmt import format_local, format_local_exact
-from core.workflow import allowed_transitions, transition_problems
+from core.workflow import allowed_transitions, transition_check, transition_problems
 
 from . import selectors, services
 from .files import document_response
@@ -41,6 +42,7 @@ from .forms import (
     apply_service_errors,
 )
 from .models import Proposal, VendorMembership
+from .proposal_page import proposal_notices
 from .rules import (
     MUNICIPAL_CANNOT_JOIN,
     MUNICIPAL_CANNOT_REGISTER,
@@ -404,6 +406,7 @@ def _editor_context(request, proposal, *, form=None, document_form=None):
             if name in VENDOR_STEPS
         ],
         "latest_receipt": selectors.proposal_receipts(proposal=proposal, user=user).first(),
+        "notices": proposal_notices(request=request, proposal=proposal),
     }
 
 
@@ -504,14 +507,15 @@ def document_download(request, public_id):
 
 @login_required
 def proposal_submit(request, public_id):
-    if request.method != "POST":
+    """GET (or a post without the confirmation) shows what is submitted and asks to confirm; the
+    confirmed post submits."""
+    confirmed = request.method == "POST" and not confirmation_needed(request)
+    if not confirmed:
         # Reading the page: the person's roles and the proposal's answers are read once.
         remember_vendor_roles(request.user)
-    read = (
-        selectors.proposal_for_user if request.method == "POST" else selectors.proposal_for_editor
-    )
+    read = selectors.proposal_for_user if confirmed else selectors.proposal_for_editor
     proposal = _member_proposal(request.user, public_id, read=read)
-    if request.method == "POST":
+    if confirmed:
         try:
             proposal = services.proposal_submit(
                 proposal=proposal, actor=request.user, arrived_at=arrival_time(request)
@@ -537,6 +541,7 @@ def proposal_submit(request, public_id):
         )
         return redirect(_proposal_url(proposal))
     context = _editor_context(request, proposal)
+    context["step"] = one_way_step("vendors.submit").describe(proposal)
     return render(request, "vendors/submit.html", context)
 
 
@@ -549,6 +554,16 @@ def proposal_step(request, public_id, name):
     form = ReasonForm(request.POST)
     form.is_valid()
     try:
+        if name == "withdraw" and confirmation_needed(request):
+            transition_check(instance=proposal, name=name, actor=request.user)
+            return confirmation_page(
+                request,
+                "vendors.withdraw",
+                proposal,
+                back_url=_proposal_url(proposal),
+                shown=[(_("Your reason"), form.cleaned_data.get("reason", ""))],
+                context={"challenge": proposal.challenge},
+            )
         if name == "withdraw":
             proposal = services.proposal_withdraw(
                 proposal=proposal, actor=request.user, reason=form.cleaned_data.get("reason", "")

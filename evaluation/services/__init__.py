@@ -3,7 +3,7 @@
 Pages, API and tasks call these, never a transition directly.
 """
 
-from .consensus import consensus_record
+from .consensus import consensus_record, consensus_record_proposal
 from .panel import (
     assignment_accept,
     assignment_recuse,
@@ -50,6 +50,7 @@ __all__ = [
     "assignment_submit",
     "consensus_lock",
     "consensus_record",
+    "consensus_record_proposal",
     "criterion_add",
     "criterion_remove",
     "criterion_update",

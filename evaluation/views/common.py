@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from challenges.models import Challenge
+from core.confirm import confirmation_page
 from core.permissions import can
 
 from .. import selectors
@@ -57,3 +58,15 @@ def refused(request, exc) -> None:
 def back(name: str, reference: str, anchor: str = "", **kwargs):
     url = reverse(f"evaluation:{name}", kwargs={"reference": reference, **kwargs})
     return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def ask_first(request, key: str, evaluation, *, back_to: str = "overview"):
+    """The page that asks to confirm a one-way step of the evaluation (core/confirm.py)."""
+    reference = evaluation.challenge.reference
+    return confirmation_page(
+        request,
+        key,
+        evaluation,
+        back_url=reverse(f"evaluation:{back_to}", kwargs={"reference": reference}),
+        context={"challenge": evaluation.challenge},
+    )

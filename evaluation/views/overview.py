@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.confirm import confirmation_needed, is_one_way
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
-from core.workflow import allowed_transitions, transition_problems
+from core.workflow import allowed_transitions, transition_check, transition_problems
 from vendors import selectors as vendor_selectors
 from vendors.models import Proposal
 
@@ -25,7 +26,7 @@ from ..forms import (
 )
 from ..models import Criterion, Evaluation, PanelAssignment
 from ..services.panel import PANEL_OPEN_STATES
-from .common import back, refused, staff_or_chair
+from .common import ask_first, back, refused, staff_or_chair
 
 # The step each stage works toward; the page says what still blocks it.
 NEXT_STEP = {
@@ -80,6 +81,7 @@ def _render(request, evaluation, viewer, *, assign_form=None, screening_forms=No
                 "form": DecideForm(auto_id="id_decide_%s")
                 if name == "decide"
                 else ReasonForm(auto_id=f"id_{name}_%s"),
+                "confirm": f"evaluation.{name}" if is_one_way(f"evaluation.{name}") else "",
             }
             for name in allowed
         ],
@@ -110,6 +112,9 @@ def transition(request, reference, name):
         raise Http404
     evaluation, _viewer = staff_or_chair(request.user, reference)
     try:
+        if is_one_way(f"evaluation.{name}") and confirmation_needed(request):
+            transition_check(instance=evaluation, name=name, actor=request.user)
+            return ask_first(request, f"evaluation.{name}", evaluation)
         if name == "decide":
             form = DecideForm(request.POST)
             size = form.cleaned_data["shortlist_size"] if form.is_valid() else 0

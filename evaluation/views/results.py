@@ -10,19 +10,21 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.charts import scores_chart
+from core.confirm import confirmation_needed
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
 from core.spreadsheet import csv_response
-from core.workflow import allowed_transitions, transition_problems
+from core.workflow import allowed_transitions, transition_check, transition_problems
 
 from .. import selectors, services
-from ..forms import ConsensusForm, DecideForm, apply_service_errors
+from ..forms import ConsensusProposalForm, DecideForm, apply_service_errors
 from ..models import Criterion, Evaluation, EvaluationPlan
 from ..rules import SCORE_VISIBILITY, Viewer, revealed, viewer_of
-from .common import back, refused, visible_evaluation
+from .common import ask_first, back, refused, visible_evaluation
 
 # Proposals per page of the consensus sheet.
 CONSENSUS_PAGE_SIZE = 10
@@ -56,6 +58,7 @@ class _SheetProposal:
     proposal_id: int
     label: str
     cells: list = field(default_factory=list)
+    form: object = None  # the chair's form for every criterion of this proposal
 
 
 def _by_proposal(cells) -> list[_SheetProposal]:
@@ -72,35 +75,44 @@ def _sheet_page(proposals, request, bound):
     paginator = Paginator(proposals, CONSENSUS_PAGE_SIZE)
     number = request.GET.get("page")
     if bound:
-        at = next((i for i, p in enumerate(proposals) if p.proposal_id == bound[0][0]), 0)
+        at = next((i for i, p in enumerate(proposals) if p.proposal_id == bound[0]), 0)
         number = at // CONSENSUS_PAGE_SIZE + 1
     return paginator.get_page(number)
 
 
+def _rated_criteria(evaluation):
+    return list(evaluation.plan.criteria.filter(kind=Criterion.Kind.RATED).order_by("order", "id"))
+
+
+def _consensus_form(proposal_id, criteria, data=None, initial=None):
+    return ConsensusProposalForm(
+        data, criteria=criteria, initial=initial, auto_id=f"id_consensus_{proposal_id}_%s"
+    )
+
+
 def _render_consensus(request, evaluation, *, bound=None):
+    """The sheet; `bound` is (proposal id, its refused form), shown with what was typed."""
     user = request.user
     cells = selectors.consensus_sheet(evaluation=evaluation, user=user)
     may_record = _may_record(evaluation, user)
-    # The sheet shows a page of proposals at a time (every criterion of each), so it stays a
-    # page a chair can read and submit without script however many proposals there are.
+    # The sheet shows a page of proposals at a time (every criterion of each, in one form per
+    # proposal), so it stays a page a chair can read and submit without script however many
+    # proposals there are.
     page = _sheet_page(_by_proposal(cells), request, bound)
-    for cell in (c for proposal in page.object_list for c in proposal.cells):
-        if not may_record:
-            continue
-        key = (cell.proposal_id, cell.criterion.pk)
-        if bound and bound[0] == key:
-            cell.form = bound[1]
+    for proposal in page.object_list if may_record else ():
+        criteria = [cell.criterion for cell in proposal.cells]
+        if bound and bound[0] == proposal.proposal_id:
+            form = bound[1]
         else:
-            initial = (
-                {"points": cell.consensus.points, "rationale": cell.consensus.rationale}
-                if cell.consensus
-                else {}
-            )
-            cell.form = ConsensusForm(
-                initial=initial,
-                max_points=cell.criterion.max_points,
-                auto_id=f"id_consensus_{cell.proposal_id}_{cell.criterion.pk}_%s",
-            )
+            initial = {}
+            for cell in proposal.cells:
+                if cell.consensus:
+                    initial[f"points_{cell.criterion.pk}"] = cell.consensus.points
+                    initial[f"rationale_{cell.criterion.pk}"] = cell.consensus.rationale
+            form = _consensus_form(proposal.proposal_id, criteria, initial=initial)
+        proposal.form = form
+        for cell in proposal.cells:
+            cell.points_field, cell.rationale_field = form.field_pair(cell.criterion)
     may_lock = "lock_consensus" in allowed_transitions(evaluation, user)
     lock_problems = []
     if (
@@ -129,38 +141,44 @@ def consensus(request, reference):
 
 @require_POST
 @login_required
-def consensus_record(request, reference, proposal_id, criterion_id):
+def consensus_record(request, reference, proposal_id):
+    """Every criterion of one proposal in one submit; a refusal keeps what was typed."""
     evaluation = _consensus_evaluation(request.user, reference)
-    criterion = evaluation.plan.criteria.filter(pk=criterion_id, kind=Criterion.Kind.RATED).first()
-    if criterion is None:
-        raise Http404
-    form = ConsensusForm(
-        request.POST,
-        max_points=criterion.max_points,
-        auto_id=f"id_consensus_{proposal_id}_{criterion_id}_%s",
-    )
-    anchor = f"cell-{proposal_id}-{criterion_id}"
+    form = _consensus_form(proposal_id, _rated_criteria(evaluation), data=request.POST)
+    anchor = f"consensus-{proposal_id}"
     position = selectors.consensus_position(evaluation=evaluation, proposal_id=proposal_id)
     page = f"?page={position // CONSENSUS_PAGE_SIZE + 1}" if position else ""
     if form.is_valid():
-        try:
-            services.consensus_record(
-                evaluation=evaluation,
-                actor=request.user,
-                proposal=proposal_id,
-                criterion=criterion,
-                points=form.cleaned_data["points"],
-                rationale=form.cleaned_data["rationale"],
+        scores = form.scores()
+        if not scores:
+            form.add_error(
+                None, _("Give consensus points and a rationale for at least one criterion.")
             )
-        except InvalidInput as exc:
-            if not exc.field_errors.keys() & {"points", "rationale"}:
-                refused(request, exc)
-                return redirect(_sheet_url(reference, page, anchor))
-            apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Consensus score recorded."))
-            return redirect(_sheet_url(reference, page, anchor))
-    return _render_consensus(request, evaluation, bound=((proposal_id, criterion_id), form))
+            try:
+                services.consensus_record_proposal(
+                    evaluation=evaluation,
+                    actor=request.user,
+                    proposal=proposal_id,
+                    scores=scores,
+                )
+            except InvalidInput as exc:
+                if not exc.field_errors:
+                    refused(request, exc)
+                    return redirect(_sheet_url(reference, page, anchor))
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d consensus score recorded.",
+                        "%(count)d consensus scores recorded.",
+                        len(scores),
+                    )
+                    % {"count": len(scores)},
+                )
+                return redirect(_sheet_url(reference, page, anchor))
+    return _render_consensus(request, evaluation, bound=(proposal_id, form))
 
 
 @require_POST
@@ -168,6 +186,9 @@ def consensus_record(request, reference, proposal_id, criterion_id):
 def consensus_lock(request, reference):
     evaluation = _consensus_evaluation(request.user, reference)
     try:
+        if confirmation_needed(request):
+            transition_check(instance=evaluation, name="lock_consensus", actor=request.user)
+            return ask_first(request, "evaluation.lock_consensus", evaluation, back_to="consensus")
         services.consensus_lock(evaluation=evaluation, actor=request.user)
     except TransitionRefused as exc:
         refused(request, exc)

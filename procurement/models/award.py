@@ -233,8 +233,17 @@ class Award(ConcurrentTransitionMixin, models.Model):
         self.next_due_at = None
 
 
-class DebriefRequest(models.Model):
-    """A vendor asks the municipality to explain its result, during the standstill period."""
+MANAGES_DEBRIEFS = _("Only the challenge's owner schedules debriefs and records them.")
+
+
+class DebriefRequest(ConcurrentTransitionMixin, models.Model):
+    """A vendor asks the municipality to explain its result, during the standstill period; the
+    challenge's owner schedules the meeting (and may move it) and records that it was held."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
 
     award = models.ForeignKey(Award, on_delete=models.CASCADE, related_name="debrief_requests")
     proposal = models.ForeignKey(
@@ -245,6 +254,23 @@ class DebriefRequest(models.Model):
     )
     requested_at = models.DateTimeField(default=timezone.now)
     message = models.TextField(_("what you would like explained"), max_length=5000, blank=True)
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        protected=True,
+    )
+    scheduled_for = models.DateTimeField(_("date and time"), null=True, blank=True)
+    location = models.CharField(
+        _("place or link"),
+        max_length=500,
+        blank=True,
+        help_text=_("A room and address, or the link to the video call."),
+    )
+    scheduled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    held_at = models.DateTimeField(null=True, blank=True, editable=False)
+    held_note = models.TextField(_("notes from the debrief"), max_length=5000, blank=True)
 
     class Meta:
         ordering = ["requested_at", "pk"]
@@ -260,3 +286,31 @@ class DebriefRequest(models.Model):
 
     def __str__(self):
         return f"Debrief for {self.proposal_id} on award {self.award_id}"
+
+    @property
+    def challenge(self):
+        """The challenge whose owner handles the debrief (the rules ask it)."""
+        return self.award.challenge
+
+    @transition(
+        field=status,
+        source=[Status.REQUESTED, Status.SCHEDULED],
+        target=Status.SCHEDULED,
+        permission=transition_permission("procurement.manage_debrief"),
+        custom={"denied": MANAGES_DEBRIEFS},
+    )
+    def schedule(self, *, by=None, reason="", scheduled_for=None, location=""):
+        self.scheduled_for = scheduled_for
+        self.location = location
+        self.scheduled_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.SCHEDULED,
+        target=Status.HELD,
+        permission=transition_permission("procurement.manage_debrief"),
+        custom={"denied": MANAGES_DEBRIEFS},
+    )
+    def record_held(self, *, by=None, reason="", note=""):
+        self.held_at = timezone.now()
+        self.held_note = note

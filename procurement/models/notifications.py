@@ -30,6 +30,7 @@ class Notification(models.Model):
         CHALLENGE_CANCELLED = "challenge_cancelled", _("A challenge was cancelled")
         RESULTS = "results", _("Results were published")
         DEBRIEF_REQUESTED = "debrief_requested", _("A vendor asked for a debrief")
+        DEBRIEF_SCHEDULED = "debrief_scheduled", _("Your debrief was scheduled")
         AWARD_WITHDRAWN = "award_withdrawn", _("An award you were told of was withdrawn")
         DEADLINE_REMINDER = "deadline_reminder", _("A deadline is coming")
         OVERDUE_STEP = "overdue_step", _("A step of yours is overdue")

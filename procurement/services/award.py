@@ -212,6 +212,16 @@ def _criterion_names(evaluation: Evaluation) -> dict[str, str]:
 
 def result_letter(award: Award, proposal: Proposal) -> Message:
     """The result a vendor reads: its scores against the winner's, and the standstill end."""
+    parts = result_letter_parts(award, proposal)
+    link = reverse("procurement:result_letter", kwargs={"reference": award.challenge.reference})
+    # The message (inbox, e-mail) says how to ask for a debrief; the page says the rest.
+    debrief = parts["next_steps"][:1] if proposal.pk != award.proposal_id else []
+    body = "\n\n".join([*parts["decision"], *debrief])
+    return Message(title=parts["title"], body=body, link=link)
+
+
+def result_letter_parts(award: Award, proposal: Proposal) -> dict:
+    """The letter in its parts: its title, what was decided and why, and the next steps."""
     entries = {e.proposal_id: e for e in award.evaluation.ranking_entries.all()}
     winner = entries.get(award.proposal_id)
     own = entries.get(proposal.pk)
@@ -277,13 +287,26 @@ def result_letter(award: Award, proposal: Proposal) -> Message:
                 _("The selected proposal scored higher on: %(criteria)s.")
                 % {"criteria": "; ".join(ahead)}
             )
+    next_steps = []
     if proposal.pk != award.proposal_id:
-        lines.append(
+        next_steps.append(
             _("You may request a debrief until the standstill period ends on %(end)s.")
             % {"end": end}
         )
-    link = reverse("procurement:result_letter", kwargs={"reference": challenge.reference})
-    return Message(title=title, body="\n\n".join(lines), link=link)
+        next_steps.append(
+            _(
+                "During the standstill period no contract is signed, so that a vendor who "
+                "questions the result can be heard first."
+            )
+        )
+    else:
+        next_steps.append(
+            _(
+                "No contract is signed during the standstill period. Once the award is final, "
+                "the municipality will contact you to prepare the contract and the pilot."
+            )
+        )
+    return {"title": title, "decision": lines, "next_steps": next_steps}
 
 
 def received_proposals(challenge) -> list[Proposal]:

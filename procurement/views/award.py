@@ -16,15 +16,24 @@ from django.views.decorators.http import require_POST
 from challenges.forms import apply_service_errors
 from challenges.models import Challenge
 from challenges.views import visible_challenge
+from core.confirm import confirmation_needed, confirmation_page, is_one_way
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
-from core.workflow import allowed_transitions, transition_problems
+from core.workflow import allowed_transitions, transition_check, transition_problems
 from evaluation.models import Evaluation, RankingEntry
 from vendors.models import Proposal, VendorMembership
 
-from ..forms import DebriefForm, EndWithoutAwardForm, ReasonForm, RecommendForm
+from ..forms import (
+    DebriefForm,
+    DebriefHeldForm,
+    DebriefScheduleForm,
+    EndWithoutAwardForm,
+    ReasonForm,
+    RecommendForm,
+)
 from ..models import Award, DebriefRequest
 from ..services import award as award_services
+from ..services import debriefs as debrief_services
 
 STEP_LABELS = {
     "approve": gettext_lazy("Approve"),
@@ -85,15 +94,61 @@ def _may_end_without_award(user, challenge) -> bool:
     )
 
 
-def _render(
-    request, challenge, evaluation, award, *, recommend_form=None, step_forms=None, end_form=None
-):
-    user = request.user
-    may_recommend = (
+def _debriefs(user, award, bound=None) -> list:
+    """The debrief requests the owner handles, each with the step it is ready for."""
+    if award is None or not can(user, "procurement.manage_award", award):
+        return []
+    bound = bound or {}
+    debriefs = list(
+        DebriefRequest.objects.filter(award=award).select_related("proposal__vendor", "award")
+    )
+    for debrief in debriefs:
+        allowed = allowed_transitions(debrief, user)
+        if "schedule" in allowed:
+            debrief.schedule_form = bound.get((debrief.pk, "schedule")) or DebriefScheduleForm(
+                initial={"scheduled_for": debrief.scheduled_for, "location": debrief.location},
+                auto_id=f"id_debrief_{debrief.pk}_%s",
+            )
+        if "record_held" in allowed:
+            debrief.held_form = bound.get((debrief.pk, "record_held")) or DebriefHeldForm(
+                auto_id=f"id_debrief_{debrief.pk}_held_%s"
+            )
+    return debriefs
+
+
+def _may_recommend(user, evaluation, award) -> bool:
+    return (
         award is None
         and evaluation.status == Evaluation.Status.DECIDED
         and can(user, "procurement.recommend_award", evaluation)
     )
+
+
+def _ask_first(request, key, obj, challenge, *, shown=()):
+    """The page that asks to confirm a one-way step of the award (core/confirm.py)."""
+    return confirmation_page(
+        request,
+        key,
+        obj,
+        back_url=reverse("procurement:award", kwargs={"reference": challenge.reference}),
+        shown=shown,
+        context={"challenge": challenge},
+    )
+
+
+def _render(
+    request,
+    challenge,
+    evaluation,
+    award,
+    *,
+    recommend_form=None,
+    step_forms=None,
+    end_form=None,
+    debrief_forms=None,
+):
+    user = request.user
+    may_recommend = _may_recommend(user, evaluation, award)
     if may_recommend and recommend_form is None:
         recommend_form = RecommendForm(proposals=_candidates(evaluation))
     steps = []
@@ -103,7 +158,15 @@ def _render(
         for name in ("approve", "reject", "notify", "finalise"):
             if name in allowed:
                 form = step_forms.get(name) or ReasonForm(auto_id=f"id_{name}_%s")
-                steps.append({"name": name, "label": STEP_LABELS[name], "form": form})
+                key = f"procurement.award_{name}"
+                steps.append(
+                    {
+                        "name": name,
+                        "label": STEP_LABELS[name],
+                        "form": form,
+                        "confirm": key if is_one_way(key) else "",
+                    }
+                )
         if (
             award.status == Award.Status.STANDSTILL
             and "finalise" not in allowed
@@ -123,9 +186,7 @@ def _render(
         "recommend_form": recommend_form if may_recommend else None,
         "steps": steps,
         "is_recommender": award is not None and award.recommended_by_id == user.pk,
-        "debriefs": DebriefRequest.objects.filter(award=award).select_related("proposal__vendor")
-        if award is not None and can(user, "procurement.manage_award", award)
-        else [],
+        "debriefs": _debriefs(user, award, debrief_forms),
         "end_form": (end_form or EndWithoutAwardForm(auto_id="id_end_%s"))
         if _may_end_without_award(user, challenge)
         else None,
@@ -144,6 +205,25 @@ def award_recommend(request, reference):
     challenge, evaluation, award = _decision(request.user, reference)
     form = RecommendForm(request.POST, proposals=_candidates(evaluation))
     if form.is_valid():
+        # Asked first when the recommendation can be made; otherwise (not allowed, or another
+        # than the best ranked without a reason) the service refuses it, without asking.
+        best = _candidates(evaluation).first()
+        reasoned = form.cleaned_data["proposal"] == best or form.cleaned_data["reason"].strip()
+        if (
+            confirmation_needed(request)
+            and reasoned
+            and _may_recommend(request.user, evaluation, award)
+        ):
+            return _ask_first(
+                request,
+                "procurement.award_recommend",
+                challenge,
+                challenge,
+                shown=[
+                    (_("Proposal to recommend"), str(form.cleaned_data["proposal"].vendor)),
+                    (_("Why this proposal"), form.cleaned_data["reason"]),
+                ],
+            )
         try:
             award_services.award_recommend(
                 evaluation=evaluation,
@@ -179,7 +259,11 @@ def award_step(request, reference, name):
     form.is_valid()
     reason = form.cleaned_data.get("reason", "")
     actor = request.user
+    key = f"procurement.award_{name}"
     try:
+        if is_one_way(key) and confirmation_needed(request):
+            transition_check(instance=award, name=name, actor=actor)
+            return _ask_first(request, key, award, challenge, shown=[(_("Reason"), reason)])
         if name == "approve":
             award_services.award_approve(award=award, actor=actor)
         elif name == "reject":
@@ -206,6 +290,15 @@ def award_end_without(request, reference):
         raise PermissionDenied(str(award_services.ENDING_OWNER_ONLY))
     form = EndWithoutAwardForm(request.POST, auto_id="id_end_%s")
     if form.is_valid():
+        # Asked first when the challenge can end so; otherwise the service refuses it.
+        if confirmation_needed(request) and _may_end_without_award(request.user, challenge):
+            return _ask_first(
+                request,
+                "procurement.end_without_award",
+                challenge,
+                challenge,
+                shown=[(_("Your reason"), form.cleaned_data["reason"])],
+            )
         try:
             award_services.challenge_end_without_award(
                 challenge=challenge, actor=request.user, reason=form.cleaned_data["reason"]
@@ -222,6 +315,68 @@ def award_end_without(request, reference):
             )
             return _back(reference)
     return _render(request, challenge, evaluation, award, end_form=form)
+
+
+def _debrief_of(request, reference, pk):
+    challenge, evaluation, award = _decision(request.user, reference)
+    if award is None:
+        raise Http404
+    debrief = DebriefRequest.objects.filter(pk=pk, award=award).select_related("award").first()
+    if debrief is None:
+        raise Http404
+    return (challenge, evaluation, award), debrief
+
+
+def _debrief_step(request, reference, pk, *, step, form_class, write, success):
+    decision, debrief = _debrief_of(request, reference, pk)
+    form = form_class(request.POST, auto_id=f"id_debrief_{pk}_%s")
+    if form.is_valid():
+        try:
+            write(debrief, form.cleaned_data)
+        except InvalidInput as exc:
+            apply_service_errors(form, exc)
+        except TransitionRefused as exc:
+            _refused(request, exc)
+            return _back(reference)
+        else:
+            messages.success(request, success)
+            return _back(reference)
+    return _render(request, *decision, debrief_forms={(debrief.pk, step): form})
+
+
+@require_POST
+@login_required
+def debrief_schedule(request, reference, pk):
+    return _debrief_step(
+        request,
+        reference,
+        pk,
+        step="schedule",
+        form_class=DebriefScheduleForm,
+        write=lambda debrief, data: debrief_services.debrief_schedule(
+            debrief=debrief,
+            actor=request.user,
+            scheduled_for=data.get("scheduled_for"),
+            location=data.get("location", ""),
+        ),
+        success=_("The debrief is scheduled; the vendor is told when and where."),
+    )
+
+
+@require_POST
+@login_required
+def debrief_held(request, reference, pk):
+    return _debrief_step(
+        request,
+        reference,
+        pk,
+        step="record_held",
+        form_class=DebriefHeldForm,
+        write=lambda debrief, data: debrief_services.debrief_record_held(
+            debrief=debrief, actor=request.user, note=data.get("note", "")
+        ),
+        success=_("The debrief is recorded as held."),
+    )
 
 
 # The vendor's side ------------------------------------------------------------------------------
@@ -261,7 +416,8 @@ def _render_letter(request, award, proposal, *, form=None):
         "challenge": award.challenge,
         "award": award,
         "proposal": proposal,
-        "letter": award_services.result_letter(award, proposal),
+        "letter": award_services.result_letter_parts(award, proposal),
+        "signed_by": award.challenge.owner,
         "own": entries.get(proposal.pk),
         "winner": entries.get(award.proposal_id),
         "is_winner": proposal.pk == award.proposal_id,

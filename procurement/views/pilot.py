@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -14,9 +15,10 @@ from django.views.decorators.http import require_POST
 from challenges.forms import apply_service_errors
 from challenges.views import visible_challenge
 from core.charts import indicator_chart
+from core.confirm import confirmation_needed, confirmation_page
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import can
-from core.workflow import allowed_transitions
+from core.workflow import allowed_transitions, transition_check
 
 from ..forms import (
     IndicatorForm,
@@ -117,7 +119,11 @@ def _render(request, pilot, *, bound=None, step_form=None, **forms):
     steps = []
     if may_manage:
         steps = [
-            {"name": name, "label": STEP_LABELS[name]}
+            {
+                "name": name,
+                "label": STEP_LABELS[name],
+                "confirm": f"procurement.pilot_{name}" if name in ENDINGS else "",
+            }
             # An ending's form asks for the lessons learned its guard needs.
             for name in allowed_transitions(pilot, user, completed_by_form=ENDINGS)
             if name in STEP_LABELS
@@ -193,13 +199,25 @@ def pilot_step(request, reference, name):
         raise Http404
     form = PilotStepForm(request.POST)
     form.is_valid()
+    lessons = form.cleaned_data.get("lessons_learned", "")
     try:
+        # An ending asks first; without the lessons learned its guard needs, it is refused at once.
+        if name in ENDINGS and confirmation_needed(request) and lessons.strip():
+            transition_check(instance=pilot, name=name, actor=request.user, guards=False)
+            return confirmation_page(
+                request,
+                f"procurement.pilot_{name}",
+                pilot,
+                back_url=reverse("procurement:pilot", kwargs={"reference": reference}),
+                shown=[(form.fields["lessons_learned"].label, lessons)],
+                context={"challenge": pilot.challenge},
+            )
         if name in ENDINGS:
             pilot_services.pilot_end(
                 pilot=pilot,
                 actor=request.user,
                 name=name,
-                lessons_learned=form.cleaned_data.get("lessons_learned", ""),
+                lessons_learned=lessons,
             )
         else:
             pilot_services.pilot_transition(pilot=pilot, actor=request.user, name=name)

@@ -28,7 +28,7 @@ from evaluation import services as evaluation_services
 from evaluation.models import Evaluation
 from procurement.models import Award, DebriefRequest, Measurement, Pilot
 from procurement.services import pilot as pilot_services
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import confirm, sign_in
 from tests.evaluation.conftest import Field, accept, passes, record_consensus, score_everything
 from tests.factories import (
     PASSWORD,
@@ -213,6 +213,7 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
     expect(proposal).to_have_value(str(acme.pk))
     recommend.get_by_label("Why this proposal").fill(WHY)
     recommend.get_by_role("button", name="Recommend").click()
+    confirm(chair, "Yes, recommend the award")
     expect_status(chair, "The award is recommended; approvers are asked.")
     expect_stage(chair, "Recommended")
     expect(chair.locator("#award-facts")).to_contain_text(ACME)
@@ -249,6 +250,7 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
     expect(approver.get_by_role("heading", level=1)).to_have_text("Award")
     expect(approver.locator("#award-facts")).to_contain_text(WHY)
     approver.get_by_role("button", name="Approve", exact=True).click()
+    confirm(approver, "Yes, approve the award")
     expect_status(approver, "The award is approved.")
     expect_stage(approver, "Approved")
     award.refresh_from_db()
@@ -261,6 +263,7 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
     sign_in(owner, "alice", PASSWORD)
     open_award_from_the_challenge(owner, challenge)
     owner.get_by_role("button", name="Notify vendors").click()
+    confirm(owner, "Yes, notify the vendors")
     expect_status(owner, "Vendors are notified; the standstill period has started.")
     expect_stage(owner, "Standstill period")
     award.refresh_from_db()
@@ -337,6 +340,7 @@ def test_an_award_is_recommended_approved_notified_made_final_and_piloted(
         expect(finalise.get_by_role("listitem")).to_have_count(0)
         finalise.get_by_label("Reason").fill("Standstill over; no challenge was lodged.")
         finalise.get_by_role("button", name="Make final").click()
+        confirm(owner, "Yes, make the award final")
         expect_status(owner, "The award is final.")
         expect_stage(owner, "Final")
     award.refresh_from_db()

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from challenges import services as challenge_services
 from evaluation import services
 from evaluation.models import ConsensusScore, Criterion, Evaluation, PanelAssignment, Score
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import confirm, sign_in
 from tests.factories import (
     PASSWORD,
     ChallengeFactory,
@@ -158,17 +158,19 @@ def test_an_evaluation_goes_from_scoring_to_a_ranking(new_page, alice, dave, eri
     chair.get_by_role("button", name="Open consensus").click()
     expect(chair.get_by_role("heading", level=1, name="Consensus sheet")).to_be_visible()
     for label in ("Proposal A", "Proposal B"):
+        # One form per proposal: every criterion in one submit.
+        button = chair.get_by_role("button", name=f"Record the consensus for {label}")
+        form = chair.locator("form").filter(has=button)
         for criterion in criteria:
-            button = chair.get_by_role(
-                "button", name=f"Record consensus for {label} on {criterion.name}"
+            form.get_by_label(f"Consensus points for “{criterion.name}” (0 to 10)").fill("7.5")
+            form.get_by_label(f"Rationale for “{criterion.name}”").fill(
+                "Agreed after discussing both readings."
             )
-            form = chair.locator("form").filter(has=button)
-            form.get_by_label("Consensus points (0 to 10)").fill("7.5")
-            form.get_by_label("Rationale").fill("Agreed after discussing both readings.")
-            button.click()
-            expect_status(chair, "Consensus score recorded.")
+        button.click()
+        expect_status(chair, f"{len(criteria)} consensus scores recorded.")
     assert ConsensusScore.objects.filter(evaluation=evaluation).count() == 2 * len(criteria)
     chair.get_by_role("button", name="Lock consensus").click()
+    confirm(chair, "Yes, lock the consensus")
     expect_status(chair, "The consensus is locked.")
     evaluation.refresh_from_db()
     assert evaluation.consensus_locked_at is not None
@@ -179,6 +181,7 @@ def test_an_evaluation_goes_from_scoring_to_a_ranking(new_page, alice, dave, eri
     owner.goto(evaluation.challenge.get_absolute_url())
     owner.get_by_role("link", name="Evaluation", exact=True).click()
     owner.get_by_role("button", name="Open the price envelopes").click()
+    confirm(owner, "Yes, open the price envelopes")
     expect_status(owner, "The evaluation is now “Prices opened”.")
     owner.get_by_role("link", name="Opened prices").click()
     prices = owner.get_by_role("table")

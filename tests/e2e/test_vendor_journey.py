@@ -171,7 +171,7 @@ def test_a_new_vendor_submits_withdraws_resubmits_and_reconfirms_after_an_addend
     summary = vendor.get_by_role("region", name="What you are submitting")
     expect(summary).to_contain_text("Total: $87,500")
     expect(summary).to_contain_text("work-plan.pdf")
-    vendor.get_by_role("button", name="Submit the proposal").click()
+    confirm(vendor, "Yes, submit the proposal")
     expect_status(vendor, "Your proposal is submitted.")
     expect(vendor.get_by_role("heading", level=1, name="Submission receipt")).to_be_visible()
 
@@ -217,6 +217,7 @@ def test_a_new_vendor_submits_withdraws_resubmits_and_reconfirms_after_an_addend
     vendor.get_by_role("link", name=f"Proposal to {challenge.reference}").click()
     vendor.get_by_label("Reason for withdrawing (optional)").fill("We can commit to 8 hours.")
     vendor.get_by_role("button", name="Withdraw").click()
+    confirm(vendor, "Yes, withdraw the proposal")
     expect_status(vendor, "Your proposal is withdrawn.")
     expect(vendor.get_by_text("Reason: We can commit to 8 hours.")).to_be_visible()
     vendor.get_by_role("button", name="Revise").click()
@@ -226,7 +227,7 @@ def test_a_new_vendor_submits_withdraws_resubmits_and_reconfirms_after_an_addend
     vendor.get_by_role("button", name="Save draft").click()
     expect_status(vendor, "Draft saved.")
     vendor.get_by_role("link", name="Review and submit").click()
-    vendor.get_by_role("button", name="Submit the proposal").click()
+    confirm(vendor, "Yes, submit the proposal")
     expect_status(vendor, "Your proposal is submitted.")
     expect(vendor.get_by_role("main")).to_contain_text("2 of 2")
 

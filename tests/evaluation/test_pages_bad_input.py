@@ -175,9 +175,8 @@ def test_a_consensus_score_out_of_range_is_refused(client, frank, consensus):
             "consensus_record",
             consensus,
             proposal_id=consensus.acme.pk,
-            criterion_id=criterion.pk,
         ),
-        {"points": "12", "rationale": "Agreed."},
+        {f"points_{criterion.pk}": "12", f"rationale_{criterion.pk}": "Agreed."},
     )
     assert response.status_code == 200
     assert "Give between 0 and 10 points" in response.content.decode()
@@ -313,3 +312,108 @@ def test_before_submitting_a_refused_save_shows_no_other_scores(client, grace, f
     html = response.content.decode()
     assert "error-summary" in html
     assert "8 for" not in html
+
+
+def consensus_data(field, points, rationale="Agreed after discussion."):
+    data = {}
+    for criterion in field.criteria():
+        data[f"points_{criterion.pk}"] = points
+        data[f"rationale_{criterion.pk}"] = rationale
+    return data
+
+
+def test_the_chair_records_every_criterion_of_a_proposal_in_one_submit(client, frank, consensus):
+    client.force_login(frank)
+
+    response = client.post(
+        url("consensus_record", consensus, proposal_id=consensus.acme.pk),
+        consensus_data(consensus, "7.5"),
+    )
+
+    assert response.status_code == 302
+    stored = ConsensusScore.objects.filter(proposal=consensus.acme)
+    assert stored.count() == len(consensus.criteria()) == 2
+    assert {s.points for s in stored} == {Decimal("7.5")}
+    assert not ConsensusScore.objects.filter(proposal=consensus.globex).exists()
+
+
+def test_a_refused_proposal_form_keeps_every_typed_value_and_saves_nothing(
+    client, frank, consensus
+):
+    first, second = consensus.criteria()
+    client.force_login(frank)
+    data = {
+        f"points_{first.pk}": "8.25",
+        f"rationale_{first.pk}": "Strong delivery plan, agreed by all.",
+        f"points_{second.pk}": "eleven",
+        f"rationale_{second.pk}": "Costs look high.",
+    }
+
+    response = client.post(url("consensus_record", consensus, proposal_id=consensus.acme.pk), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "error-summary" in html
+    assert "Enter points as a number" in html
+    assert 'value="8.25"' in html
+    assert 'value="eleven"' in html
+    assert "Strong delivery plan, agreed by all." in html
+    assert "Costs look high." in html
+    # All or nothing: the valid criterion is not recorded either.
+    assert not ConsensusScore.objects.exists()
+
+
+def test_a_missing_rationale_is_refused_on_its_own_criterion(client, frank, consensus):
+    first, second = consensus.criteria()
+    client.force_login(frank)
+    data = {**consensus_data(consensus, "7"), f"rationale_{second.pk}": ""}
+
+    response = client.post(url("consensus_record", consensus, proposal_id=consensus.acme.pk), data)
+
+    html = response.content.decode()
+    assert "Explain the score: a rationale is required." in html
+    assert f'id="id_consensus_{consensus.acme.pk}_rationale_{second.pk}_error"' in html
+    assert not ConsensusScore.objects.exists()
+
+
+def test_an_empty_proposal_form_is_refused(client, frank, consensus):
+    client.force_login(frank)
+
+    response = client.post(
+        url("consensus_record", consensus, proposal_id=consensus.acme.pk),
+        consensus_data(consensus, "", ""),
+    )
+
+    assert response.status_code == 200
+    assert "at least one criterion" in response.content.decode()
+    assert not ConsensusScore.objects.exists()
+
+
+def test_the_sheet_offers_one_form_per_proposal_with_recorded_values_filled_in(
+    client, frank, consensus
+):
+    from tests.evaluation.conftest import record_consensus
+
+    record_consensus(consensus, frank, {consensus.acme: "6"})
+    client.force_login(frank)
+
+    html = client.get(url("consensus", consensus)).content.decode()
+
+    assert html.count('action="/evaluation/') - html.count("consensus/lock/") == 2
+    assert "Record the consensus for Proposal A" in html
+    assert "Record the consensus for Proposal B" in html
+    assert html.count('value="6.00"') == 2
+
+
+def test_an_evaluator_who_is_not_the_chair_cannot_record_a_proposals_consensus(
+    client, grace, consensus
+):
+    client.force_login(grace)
+
+    response = client.post(
+        url("consensus_record", consensus, proposal_id=consensus.acme.pk),
+        consensus_data(consensus, "7"),
+    )
+
+    assert response.status_code in (403, 404)
+    assert not ConsensusScore.objects.exists()

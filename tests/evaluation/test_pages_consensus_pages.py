@@ -54,7 +54,8 @@ def test_the_sheet_shows_ten_proposals_a_page_with_links_to_the_others(client, f
     assert 'href="?page=1" rel="prev"' in second
     # Each proposal still shows every rated criterion, with its form.
     assert first.count('class="panel consensus-cell"') == 10 * 2
-    assert first.count("Record consensus for") == 10 * 2
+    assert first.count("Record the consensus for") == 10
+    assert first.count("Consensus points for") == 10 * 2
 
 
 def test_a_page_out_of_range_shows_the_last_one(client, frank, sheet):
@@ -79,14 +80,13 @@ def test_recording_a_score_returns_to_the_page_of_its_proposal(client, frank, sh
             kwargs={
                 "reference": evaluation.challenge.reference,
                 "proposal_id": last.pk,
-                "criterion_id": criterion.pk,
             },
         ),
-        {"points": "7", "rationale": "Agreed after discussion."},
+        {f"points_{criterion.pk}": "7", f"rationale_{criterion.pk}": "Agreed after discussion."},
     )
 
     assert response.status_code == 302
-    assert response["Location"] == _url(evaluation, page=2) + f"#cell-{last.pk}-{criterion.pk}"
+    assert response["Location"] == _url(evaluation, page=2) + f"#consensus-{last.pk}"
     assert ConsensusScore.objects.get(proposal=last, criterion=criterion).points == 7
 
 
@@ -103,10 +103,9 @@ def test_a_refused_score_is_shown_on_the_page_of_its_proposal(client, frank, she
             kwargs={
                 "reference": evaluation.challenge.reference,
                 "proposal_id": last.pk,
-                "criterion_id": criterion.pk,
             },
         ),
-        {"points": "70", "rationale": ""},
+        {f"points_{criterion.pk}": "70", f"rationale_{criterion.pk}": ""},
     )
 
     assert response.status_code == 200

@@ -324,19 +324,16 @@ def test_the_consensus_sheet_flags_outliers_in_words(client, frank, grace, scori
 def test_the_chair_records_consensus_and_locks_it(client, frank, consensus):
     signed_in(client, frank)
     for proposal, points in ((consensus.acme, "8"), (consensus.globex, "6")):
+        data = {}
         for criterion in consensus.criteria():
-            response = client.post(
-                url(
-                    "consensus_record",
-                    consensus.challenge,
-                    proposal_id=proposal.pk,
-                    criterion_id=criterion.pk,
-                ),
-                {"points": points, "rationale": "Agreed after discussion."},
-            )
-            assert response.status_code == 302
+            data[f"points_{criterion.pk}"] = points
+            data[f"rationale_{criterion.pk}"] = "Agreed after discussion."
+        response = client.post(
+            url("consensus_record", consensus.challenge, proposal_id=proposal.pk), data
+        )
+        assert response.status_code == 302
     assert ConsensusScore.objects.filter(evaluation=consensus.evaluation).count() == 4
-    response = client.post(url("consensus_lock", consensus.challenge))
+    response = client.post(url("consensus_lock", consensus.challenge), {"confirmed": "yes"})
     assert response.status_code == 302
     consensus.evaluation.refresh_from_db()
     assert consensus.evaluation.consensus_locked_at is not None
@@ -345,7 +342,9 @@ def test_the_chair_records_consensus_and_locks_it(client, frank, consensus):
 def test_the_owner_opens_prices_ranks_and_reads_the_results(client, alice, locked):
     signed_in(client, alice)
     assert client.get(url("prices", locked.challenge)).status_code == 404
-    response = client.post(url("transition", locked.challenge, name="open_prices"))
+    response = client.post(
+        url("transition", locked.challenge, name="open_prices"), {"confirmed": "yes"}
+    )
     assert response.status_code == 302
     prices = client.get(url("prices", locked.challenge)).content.decode()
     assert "$100,000" in prices and "$80,000" in prices

@@ -218,8 +218,7 @@ def _declaration(field, request):
 
 
 def _consensus_cell(field):
-    criterion = field.criteria()[0]
-    return page("consensus_record", field, proposal_id=field.acme.pk, criterion_id=criterion.pk)
+    return page("consensus_record", field, proposal_id=field.acme.pk)
 
 
 def _snapshot_panel(field):
@@ -281,14 +280,22 @@ POST_CASES = {
     "record consensus": (
         "consensus",
         _consensus_cell,
-        lambda f, r: {"points": "7", "rationale": "Agreed."},
+        lambda f, r: {
+            key: value
+            for criterion in f.criteria()
+            for key, value in (
+                (f"points_{criterion.pk}", "7"),
+                (f"rationale_{criterion.pk}", "Agreed."),
+            )
+        },
         _snapshot_consensus,
         expect(ok=("frank",), forbidden=("alice", "bob", "grace")),
     ),
     "lock consensus": (
         "consensus",
         lambda f: page("consensus_lock", f),
-        lambda f, r: {},
+        # Confirmed, as the confirmation page posts it (test_one_way_steps.py asks first).
+        lambda f, r: {"confirmed": "yes"},
         _snapshot_stage,
         # The chair is told what is missing first (a redirect with a message).
         {**expect(forbidden=("alice", "bob", "grace")), "frank": 302},
@@ -296,7 +303,7 @@ POST_CASES = {
     "open prices": (
         "locked",
         lambda f: page("transition", f, name="open_prices"),
-        lambda f, r: {},
+        lambda f, r: {"confirmed": "yes"},
         _snapshot_stage,
         expect(ok=("alice",), forbidden=("bob", "frank")),
     ),

@@ -13,6 +13,9 @@ from procurement.models import Award, DebriefRequest
 from procurement.services import award as services
 from tests.procurement.award_fixtures import *  # noqa: F403  (fixtures)
 
+# What the confirmation of a one-way step posts (test_one_way_steps.py asks first).
+CONFIRMED = {"confirmed": "yes"}
+
 
 def award_url(field, name=None):
     reference = field.challenge.reference
@@ -61,7 +64,7 @@ def test_the_chair_recommends_the_top_ranked_proposal_from_the_page(client, deci
     assert "Recommend an award" in page_text(page)
 
     url = reverse("procurement:award_recommend", kwargs={"reference": decided.challenge.reference})
-    response = client.post(url, {"proposal": decided.acme.pk, "reason": ""})
+    response = client.post(url, {"proposal": decided.acme.pk, "reason": "", **CONFIRMED})
 
     assert response.status_code == 302
     award = Award.objects.get(challenge=decided.challenge)
@@ -94,7 +97,7 @@ def test_the_recommender_who_is_an_approver_cannot_approve_through_the_page(
 
     page = client.get(award_url(decided))
     assert "another approver must approve" in page_text(page)
-    response = client.post(award_url(decided, "approve"), follow=True)
+    response = client.post(award_url(decided, "approve"), CONFIRMED, follow=True)
 
     assert response.status_code == 200
     assert "Only an approver who did not recommend this award" in page_text(response)
@@ -104,7 +107,7 @@ def test_the_recommender_who_is_an_approver_cannot_approve_through_the_page(
     assert award.approved_by is None
 
     client.force_login(carol)
-    response = client.post(award_url(decided, "approve"))
+    response = client.post(award_url(decided, "approve"), CONFIRMED)
     assert response.status_code == 302
     award.refresh_from_db()
     assert award.status == Award.Status.APPROVED
@@ -136,7 +139,7 @@ def test_the_owner_notifies_and_the_standstill_starts(client, recommended, carol
     services.award_approve(award=award, actor=carol)
     client.force_login(alice)
 
-    response = client.post(award_url(recommended, "notify"))
+    response = client.post(award_url(recommended, "notify"), CONFIRMED)
 
     assert response.status_code == 302
     award.refresh_from_db()
@@ -150,7 +153,7 @@ def test_it_refuses_to_finalise_before_the_standstill_ends(client, in_standstill
     with time_machine.travel(award.standstill_ends_at - timedelta(seconds=1), tick=False):
         page = client.get(award_url(in_standstill))
         assert "the award can be made final only after it ends" in page_text(page)
-        response = client.post(award_url(in_standstill, "finalise"), follow=True)
+        response = client.post(award_url(in_standstill, "finalise"), CONFIRMED, follow=True)
 
     assert "standstill period runs until" in page_text(response)
     award.refresh_from_db()
@@ -162,7 +165,7 @@ def test_the_owner_makes_the_award_final_after_the_standstill(client, in_standst
     award = live(in_standstill)
     client.force_login(alice)
     with time_machine.travel(award.standstill_ends_at, tick=False):
-        response = client.post(award_url(in_standstill, "finalise"))
+        response = client.post(award_url(in_standstill, "finalise"), CONFIRMED)
 
     assert response.status_code == 302
     award.refresh_from_db()
@@ -260,7 +263,7 @@ def test_people_outside_the_decision_cannot_approve_by_posting(
 ):
     client.force_login(request.getfixturevalue(persona))
 
-    response = client.post(award_url(recommended, "approve"))
+    response = client.post(award_url(recommended, "approve"), CONFIRMED)
 
     assert response.status_code == 404
     award = live(recommended)
@@ -272,7 +275,7 @@ def test_other_staff_see_the_decision_but_cannot_approve_by_posting(client, reco
     client.force_login(bob)
 
     page = client.get(award_url(recommended)).content.decode()
-    response = client.post(award_url(recommended, "approve"), follow=True)
+    response = client.post(award_url(recommended, "approve"), CONFIRMED, follow=True)
 
     assert 'action="' + award_url(recommended, "approve") + '"' not in page
     assert response.status_code == 200

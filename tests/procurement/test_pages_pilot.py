@@ -113,11 +113,13 @@ def test_ending_the_pilot_needs_lessons_learned(client, ready, alice):
     services.pilot_transition(pilot=ready, actor=alice, name="open_review")
     client.force_login(alice)
 
-    client.post(url(ready, "conclude"), {"lessons_learned": ""})
+    client.post(url(ready, "conclude"), {"lessons_learned": "", "confirmed": "yes"})
     ready.refresh_from_db()
     assert ready.status == Pilot.Status.IN_REVIEW
 
-    response = client.post(url(ready, "conclude"), {"lessons_learned": "Heat pumps work."})
+    response = client.post(
+        url(ready, "conclude"), {"lessons_learned": "Heat pumps work.", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     ready.refresh_from_db()
     assert ready.status == Pilot.Status.CONCLUDED

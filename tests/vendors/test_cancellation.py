@@ -455,7 +455,9 @@ def test_a_step_posted_from_a_page_is_refused_with_the_reason(cancelled, client,
     proposal = cancelled["submitted"]
     client.force_login(dave)
 
-    response = client.post(reverse("vendors:step", args=[proposal.public_id, name]))
+    response = client.post(
+        reverse("vendors:step", args=[proposal.public_id, name]), {"confirmed": "yes"}
+    )
 
     assert response.status_code == 302
     assert any(CANCELLED_MESSAGE in m for m in messages_of(response))
@@ -469,7 +471,7 @@ def test_submitting_from_the_page_is_refused(cancelled, client, erin):
     url = reverse("vendors:submit", args=[proposal.public_id])
 
     shown = client.get(url)
-    posted = client.post(url)
+    posted = client.post(url, {"confirmed": "yes"})
 
     assert shown.status_code == 302
     assert any("there is nothing to submit" in m for m in messages_of(shown))

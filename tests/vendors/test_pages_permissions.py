@@ -120,6 +120,10 @@ class Case:
     data: object = field(default=None)  # (proposal, context) -> dict
 
 
+# What the confirmation of a one-way step posts (tests/vendors/test_one_way_steps.py asks first).
+CONFIRMED = {"confirmed": "yes"}
+
+
 def _p(name, *extra):
     return lambda proposal, ctx: reverse(f"vendors:{name}", args=[proposal.public_id, *extra])
 
@@ -166,8 +170,14 @@ BEFORE_CLOSING = {
         data=lambda p, c: {"title": "Annex", "file": pdf("annex.pdf")},
     ),
     "remove-document": Case("post", _remove_document, expect(ok=ACME)),
-    "submit": Case("post", _p("submit"), expect(ok=ACME)),
-    "withdraw": Case("post", _p("step", "withdraw"), expect(ok=ACME), state="submitted"),
+    "submit": Case("post", _p("submit"), expect(ok=ACME), data=lambda p, c: CONFIRMED),
+    "withdraw": Case(
+        "post",
+        _p("step", "withdraw"),
+        expect(ok=ACME),
+        state="submitted",
+        data=lambda p, c: CONFIRMED,
+    ),
     "revise": Case("post", _p("step", "revise"), expect(ok=ACME), state="withdrawn"),
     "reconfirm": Case(
         "post", _p("step", "reconfirm"), expect(ok=ACME), state="needs_reconfirmation"
@@ -272,8 +282,18 @@ AFTER_CLOSING = {
     "submit-page": Case("get", _p("submit"), expect(moved=ACME, forbidden=STAFF_READERS)),
     # Staff who post to the editor are sent to the technical envelope, nothing saved.
     "save-draft": Case("post", _p("proposal"), expect(moved=(*ACME, "alice")), data=_save_data),
-    "withdraw": Case("post", _p("step", "withdraw"), expect(moved=ACME, forbidden=STAFF_READERS)),
-    "submit": Case("post", _p("submit"), expect(moved=ACME, forbidden=STAFF_READERS)),
+    "withdraw": Case(
+        "post",
+        _p("step", "withdraw"),
+        expect(moved=ACME, forbidden=STAFF_READERS),
+        data=lambda p, c: CONFIRMED,
+    ),
+    "submit": Case(
+        "post",
+        _p("submit"),
+        expect(moved=ACME, forbidden=STAFF_READERS),
+        data=lambda p, c: CONFIRMED,
+    ),
 }
 
 

@@ -21,6 +21,9 @@ from vendors.models import PriceEnvelope, Proposal, ProposalAnswer, ProposalDocu
 
 pytestmark = pytest.mark.django_db
 
+# What the confirmation of a one-way step posts (test_one_way_steps.py asks first).
+CONFIRMED = {"confirmed": "yes"}
+
 # 14:00 in Moncton on 3 March 2027 (Atlantic Standard Time, UTC-4).
 DEADLINE = datetime(2027, 3, 3, 18, 0, tzinfo=UTC)
 
@@ -375,11 +378,11 @@ def test_the_confirmation_page_lists_what_is_missing_instead_of_a_submit_button(
 
     assert response.status_code == 200
     assert "Enter your price in the price envelope." in response.content.decode()
-    assert b"Submit the proposal</button>" not in response.content
+    assert b"Yes, submit the proposal</button>" not in response.content
 
 
 def test_submitting_stores_the_receipt_and_shows_it(as_dave, draft, dave):
-    response = as_dave.post(url("submit", draft))
+    response = as_dave.post(url("submit", draft), CONFIRMED)
 
     draft.refresh_from_db()
     assert response.status_code == 302
@@ -394,7 +397,7 @@ def test_submitting_stores_the_receipt_and_shows_it(as_dave, draft, dave):
 
 
 def test_an_incomplete_draft_is_refused_with_the_guards_sentences(as_dave, started):
-    response = as_dave.post(url("submit", started), follow=True)
+    response = as_dave.post(url("submit", started), CONFIRMED, follow=True)
 
     assert "Enter your price in the price envelope." in messages_of(response)
     started.refresh_from_db()
@@ -416,7 +419,7 @@ def due_draft(draft):
 def test_the_page_accepts_a_submission_one_microsecond_before_the_deadline(client, due_draft, dave):
     with time_machine.travel(DEADLINE - timedelta(microseconds=1), tick=False):
         client.force_login(dave)
-        response = client.post(url("submit", due_draft))
+        response = client.post(url("submit", due_draft), CONFIRMED)
 
     assert response.status_code == 302
     assert response.url == url("receipt_latest", due_draft)
@@ -429,10 +432,10 @@ def test_a_confirmation_page_left_open_is_refused_at_the_deadline(client, due_dr
     with time_machine.travel(DEADLINE - timedelta(minutes=5), tick=False):
         client.force_login(dave)
         page = client.get(url("submit", due_draft))
-        assert b"Submit the proposal</button>" in page.content
+        assert b"Yes, submit the proposal</button>" in page.content
 
     with time_machine.travel(DEADLINE, tick=False):
-        response = client.post(url("submit", due_draft), follow=True)
+        response = client.post(url("submit", due_draft), CONFIRMED, follow=True)
 
     assert messages_of(response) == [
         "The submission deadline passed at Mar 3, 2027, 2:00\u202fp.m. AST; "
@@ -515,7 +518,9 @@ def test_only_the_allowed_steps_are_offered(as_dave, draft, dave):
 
 
 def test_a_vendor_withdraws_with_a_reason_then_revises(as_dave, submitted):
-    response = as_dave.post(url("step", submitted, "withdraw"), {"reason": "Pricing error."})
+    response = as_dave.post(
+        url("step", submitted, "withdraw"), {"reason": "Pricing error.", **CONFIRMED}
+    )
 
     assert response.status_code == 302
     submitted.refresh_from_db()
@@ -548,7 +553,7 @@ def test_withdrawing_is_refused_at_the_deadline(client, due_draft, dave):
         services.proposal_submit(proposal=due_draft, actor=dave)
     with time_machine.travel(DEADLINE, tick=False):
         client.force_login(dave)
-        response = client.post(url("step", due_draft, "withdraw"), follow=True)
+        response = client.post(url("step", due_draft, "withdraw"), CONFIRMED, follow=True)
 
     assert any("submission deadline passed" in m for m in messages_of(response))
     due_draft.refresh_from_db()
@@ -574,3 +579,37 @@ def test_reconfirming_after_an_addendum_names_it_and_issues_a_new_receipt(as_dav
     submitted.refresh_from_db()
     assert submitted.status == Proposal.Status.SUBMITTED
     assert submitted.receipts.count() == 2
+
+
+def test_a_limited_answer_carries_what_the_running_word_count_needs(as_dave, started, questions):
+    response = as_dave.get(url("proposal", started))
+
+    html = response.content.decode()
+    assert f'id="id_answer_{questions[0].pk}"' in html
+    assert 'data-max-words="20"' in html
+    assert 'data-words-within="{count} of {limit} words"' in html
+    # Only the limited question gets a count.
+    assert html.count("data-max-words") == 1
+    assert "js/word-count.js" in html
+    # No inline script: the page's content security policy allows only files.
+    assert "<script>" not in html
+
+
+def test_the_running_word_count_speaks_french_on_a_french_page(as_dave, started, questions):
+    response = as_dave.get(url("proposal", started), HTTP_ACCEPT_LANGUAGE="fr")
+
+    html = response.content.decode()
+    assert 'data-words-within="{count} mots sur {limit}"' in html
+    assert "{count} of {limit} words" not in html
+
+
+def test_the_server_still_refuses_an_answer_over_the_limit_whatever_the_page_counted(
+    as_dave, started, questions
+):
+    as_dave.post(url("proposal", started), draft_data(questions, approach="word " * 21))
+
+    response = as_dave.post(url("submit", started), follow=True)
+
+    started.refresh_from_db()
+    assert started.status == Proposal.Status.DRAFT
+    assert "has 21 words; the limit is 20" in response.content.decode()
