@@ -81,7 +81,7 @@ WATCH = """window.addEventListener("load", () => {
 });""".replace("AXE_RUN", AXE_RUN)
 
 # How long a page may take to be checked before the test moves on.
-CHECK_SECONDS = 20
+CHECK_SECONDS = 15
 
 
 class AxeWatch:
@@ -117,7 +117,10 @@ class AxeWatch:
             page.wait_for_timeout(25)
             waited += 25
         if self.reported < self.started:
-            self.problems.append(f"{page.url}: axe did not finish within {CHECK_SECONDS} s")
+            self.problems.append(
+                f"{page.url}: axe did not finish within {CHECK_SECONDS} s "
+                f"({self.started} pages started, {self.reported} reported)"
+            )
             self.reported = self.started
 
     def _on_request(self, route):
