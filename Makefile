@@ -28,6 +28,12 @@ $(DEV_STAMP): requirements-dev.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $(DEV_STAMP)
 
+# axe-core for the browser tests' accessibility checks, at the version package-lock.json pins.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 install: $(STAMP)
 
 install-dev: $(DEV_STAMP)
@@ -64,7 +70,7 @@ test: export DEBUG = 0
 test: export SECRET_KEY ?= test-only-secret-key-not-for-production
 test: export SECURE_SSL_REDIRECT = 0
 test: export EMAIL_BACKEND = django.core.mail.backends.locmem.EmailBackend
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -99,4 +105,4 @@ beat: $(STAMP)
 	$(BIN)/celery -A config beat --loglevel=INFO --schedule $(or $(CELERY_BEAT_SCHEDULE),celerybeat-schedule)
 
 clean:
-	rm -rf $(VENV) $(LOCK_VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .celery
+	rm -rf $(VENV) $(LOCK_VENV) node_modules db.sqlite3 staticfiles .pytest_cache .ruff_cache .celery

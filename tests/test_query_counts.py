@@ -83,6 +83,7 @@ LIST = 12
 # Named patterns the test does not read, each with its reason.
 EXCLUDED = {
     "set_language": "Django's language switch: it sets a cookie and redirects, reading no rows",
+    "favicon": "a redirect to the favicon's static file: it reads no rows",
     "schema": "the OpenAPI schema: built from the code, it reads no rows (and takes seconds)",
     "password_reset_confirm": "Django's form behind a one-time token sent by e-mail: no rows",
     "vendors:invitation_accept": "reads one invitation by the secret token only its e-mail "

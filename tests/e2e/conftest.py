@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.roles import ROLE_LABELS
+from tests.e2e.axe import AxeWatch
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make for
 # set-up and checks happen outside it, so Django's async-safety guard does not apply here.
@@ -63,23 +64,32 @@ def _roles(request):
 
 @pytest.fixture
 def new_page(browser, live_server, request):
-    """Open a fresh browser context (its own cookies) per person in a journey."""
+    """Open a fresh browser context (its own cookies) per person in a journey. axe-core checks
+    every page the journey shows (tests/e2e/axe.py); a violation fails the test."""
     contexts = []
 
     def make():
         context = browser.new_context(base_url=live_server.url, locale="en-CA")
-        context.set_default_timeout(10_000)
-        contexts.append(context)
+        # A step that leaves a page waits for axe to finish checking it.
+        context.set_default_timeout(20_000)
+        contexts.append((context, AxeWatch(context, live_server.url)))
         return context.new_page()
 
     yield make
     failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
-    for index, context in enumerate(contexts):
+    problems = []
+    for index, (context, watch) in enumerate(contexts):
         if failed:
             ARTIFACTS.mkdir(exist_ok=True)
             for page in context.pages:
                 page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-{index}.png"))
+        else:
+            watch.finish(context)
+            problems.extend(watch.problems)
+        context.unroute_all(behavior="ignoreErrors")
         context.close()
+    if problems:
+        pytest.fail("axe-core found accessibility violations:\n" + "\n".join(problems))
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)

@@ -197,7 +197,7 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     # The owner's history page reads the audit trail.
     staff.get_by_role("link", name="History").click()
     expect(staff.get_by_role("heading", level=1, name="History")).to_be_visible()
-    approval = staff.get_by_role("row").filter(has_text="in_review → approved")
+    approval = staff.get_by_role("row").filter(has_text="In review → Approved")
     expect(approval.get_by_role("cell", name="carol", exact=True)).to_be_visible()
 
     challenge.refresh_from_db()
