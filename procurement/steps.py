@@ -29,4 +29,11 @@ def register_procurement_steps() -> None:
             "terminate": pgettext_lazy("step", "Terminated"),
         },
     )
+    register_steps(
+        "procurement.DebriefRequest",
+        {
+            "schedule": pgettext_lazy("step", "Debrief scheduled"),
+            "record_held": pgettext_lazy("step", "Debrief held"),
+        },
+    )
     register_actions({"done": pgettext_lazy("step", "Marked done")})

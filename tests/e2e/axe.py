@@ -80,8 +80,11 @@ WATCH = """window.addEventListener("load", () => {
   );
 });""".replace("AXE_RUN", AXE_RUN)
 
+# How long a navigation away first waits for reports already sent by the page being left.
+SETTLE_MS = 200
+
 # How long a page may take to be checked before the test moves on.
-CHECK_SECONDS = 15
+CHECK_SECONDS = 60
 
 
 class AxeWatch:
@@ -112,6 +115,9 @@ class AxeWatch:
             self.problems.append(describe(url, data))
 
     def _wait(self, page) -> None:
+        # A test may leave a page right after its load event, before the page's "started"
+        # report has reached us (it comes on another channel than the navigation): let it land.
+        page.wait_for_timeout(SETTLE_MS)
         waited = 0
         while self.reported < self.started and waited < CHECK_SECONDS * 1000:
             page.wait_for_timeout(25)

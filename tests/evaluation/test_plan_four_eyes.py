@@ -153,7 +153,7 @@ def test_review_is_refused_with_an_incomplete_plan_with_the_plans_sentences(
 
     assert refused.value.messages == [
         "The evaluation plan's weights add up to 70%; they must add up to 100%.",
-        "The minimum technical score (50.00) is above what the rated criteria can give (40); "
+        "The minimum technical score (50) is above what the rated criteria can give (40); "
         "lower it.",
     ]
     co_design_challenge.refresh_from_db()

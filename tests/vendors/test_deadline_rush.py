@@ -133,7 +133,9 @@ def test_the_page_accepts_an_arrival_in_time_and_shows_it_on_the_receipt(
     with time_machine.travel(arrived, tick=False) as clock:
         client.force_login(dave)
         _clock_moves_to(monkeypatch, clock, deadline + timedelta(seconds=1))
-        response = client.post(f"/vendors/proposals/{draft.public_id}/submit/", follow=True)
+        response = client.post(
+            f"/vendors/proposals/{draft.public_id}/submit/", {"confirmed": "yes"}, follow=True
+        )
 
     html = response.content.decode()
     assert response.status_code == 200
