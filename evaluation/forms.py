@@ -15,7 +15,6 @@ from .models import Criterion, EvaluationPlan
 
 __all__ = [
     "AssignForm",
-    "ConsensusForm",
     "CriterionForm",
     "DecideForm",
     "DeclarationForm",
@@ -233,20 +232,6 @@ class ScoreForm(forms.Form):
             if points is not None or rationale.strip():
                 scores[criterion.pk] = {"points": points, "rationale": rationale}
         return scores
-
-
-class ConsensusForm(forms.Form):
-    points = forms.DecimalField(label=_("Consensus points"), min_value=0, decimal_places=2)
-    rationale = forms.CharField(
-        label=_("Rationale"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args, max_points=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if max_points is not None:
-            # The service checks the maximum; the attribute helps the browser say it first.
-            self.fields["points"].widget.attrs["max"] = max_points
-            self.fields["points"].label = _("Consensus points (0 to %(max)d)") % {"max": max_points}
 
 
 class ConsensusProposalForm(forms.Form):
