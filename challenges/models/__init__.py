@@ -1,5 +1,7 @@
 from .challenge import Challenge, Department, ReferenceCounter
 from .codesign import CommunityInput, EngagementActivity
+from .documents import Document
+from .governance import DataAsset, DataGovernanceRecord, DataSharing, GovernanceDecision
 from .questions import Addendum, Question
 from .response import ResponseQuestion
 
@@ -7,8 +9,13 @@ __all__ = [
     "Addendum",
     "Challenge",
     "CommunityInput",
+    "DataAsset",
+    "DataGovernanceRecord",
+    "DataSharing",
     "Department",
+    "Document",
     "EngagementActivity",
+    "GovernanceDecision",
     "Question",
     "ReferenceCounter",
     "ResponseQuestion",

@@ -28,6 +28,9 @@ class ResponseQuestion(models.Model):
         blank=True,
         help_text=_("Leave empty for no limit."),
     )
+    # Set when the owner accepted this question from the data governance record's proposals,
+    # so the same proposal is not offered twice.
+    governance_key = models.CharField(max_length=60, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "id"]

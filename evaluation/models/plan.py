@@ -134,6 +134,8 @@ class Criterion(models.Model):
     max_points = models.PositiveSmallIntegerField(
         _("maximum points"), null=True, blank=True, help_text=_("Rated criteria only.")
     )
+    # Set when the owner accepted this criterion from the data governance record's proposals.
+    governance_key = models.CharField(max_length=60, blank=True, editable=False)
 
     class Meta:
         ordering = ["order", "pk"]

@@ -1,5 +1,6 @@
 from .award import Award, DebriefRequest
 from .chronograph import ChronographStep
+from .contract import Contract, ContractTerm
 from .notifications import Notification, OutgoingEmail, PersonPreferences
 from .pilot import Measurement, Milestone, OutcomeIndicator, Pilot
 from .reminders import ReminderDelivery
@@ -7,6 +8,8 @@ from .reminders import ReminderDelivery
 __all__ = [
     "Award",
     "ChronographStep",
+    "Contract",
+    "ContractTerm",
     "DebriefRequest",
     "Notification",
     "OutgoingEmail",

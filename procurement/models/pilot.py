@@ -42,6 +42,14 @@ class Pilot(ConcurrentTransitionMixin, models.Model):
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
     lessons_learned = models.TextField(_("lessons learned"), blank=True)
+    # The review asks whether the data terms of the contract were kept.
+    data_terms_kept = models.CharField(
+        _("were the data terms kept?"),
+        max_length=10,
+        choices=[("yes", _("Yes")), ("partly", _("Partly")), ("no", _("No"))],
+        blank=True,
+    )
+    data_terms_note = models.TextField(_("what happened to the data terms"), blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -153,6 +161,15 @@ class Milestone(models.Model):
     title = models.CharField(_("title"), max_length=200)
     due_on = models.DateField(_("due"))
     done_on = models.DateField(_("done"), null=True, blank=True)
+    # An open-data deliverable of the data governance record, when this milestone publishes it.
+    open_dataset = models.ForeignKey(
+        "challenges.DataAsset",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("open dataset delivered"),
+    )
 
     class Meta:
         ordering = ["due_on", "pk"]
