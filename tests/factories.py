@@ -274,3 +274,93 @@ def panel_member(evaluation, user, *, status="invited", is_chair=False, **fields
         **fields,
     )
     return set_status(assignment, status) if status != "invited" else assignment
+
+
+# Data governance, municipal documents, contract ---------------------------------------------------
+
+
+class DataGovernanceRecordFactory(factory.django.DjangoModelFactory):
+    """A complete record for a solution that touches de-identified personal information stored in
+    Canada, with a completed privacy impact assessment and an exit plan; no automated decisions."""
+
+    class Meta:
+        model = "challenges.DataGovernanceRecord"
+        django_get_or_create = ("challenge",)
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    legal_authority = "Local Governance Act, s. 10 (municipal services)."
+    retention_period = "Two years after the pilot ends."
+    storage_location = "in_canada"
+    assessment_status = "completed"
+    assessment_completed_on = factory.LazyFunction(lambda: timezone.localdate())
+    open_standards = "Green Button Connect My Data; CSV exports."
+    accessibility_standard = "wcag21aa"
+    exit_data_return = True
+    exit_formats = "CSV, JSON"
+    exit_plan = "The vendor returns every record in CSV within 30 days of the end."
+    updated_by = factory.LazyAttribute(lambda r: r.challenge.owner)
+
+
+class DataAssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.DataAsset"
+
+    record = factory.SubFactory(DataGovernanceRecordFactory)
+    name = factory.Sequence(lambda n: f"Household energy use {n}")
+    description = "Monthly electricity use per participating household."
+    sensitivity = "deidentified"
+    provided_by = "The electric utility, with each household's consent."
+    produced_data_owner = "The municipality"
+
+
+class DataSharingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.DataSharing"
+
+    record = factory.SubFactory(DataGovernanceRecordFactory)
+    party = "The provincial energy efficiency agency"
+    data = "Aggregate savings per neighbourhood"
+    purpose = "To size the provincial rebate programme."
+    agreement_status = "drafting"
+
+
+class GovernanceDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.GovernanceDecision"
+
+    record = factory.SubFactory(DataGovernanceRecordFactory)
+    topic = "privacy"
+    decision = "Keep household data in Canada."
+    reason = "Residents asked for it at the co-design workshop."
+    decided_by = "Director of Sustainability"
+    decided_on = factory.LazyFunction(lambda: timezone.localdate())
+    recorded_by = factory.LazyAttribute(lambda d: d.record.challenge.owner)
+
+
+def complete_governance(challenge, **fields):
+    """A complete data governance record for `challenge`, with one data asset."""
+    record = DataGovernanceRecordFactory(challenge=challenge, **fields)
+    if not record.assets.exists():
+        DataAssetFactory(record=record)
+    return record
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A municipal PDF attached to the challenge (public). Its file is written on save."""
+
+    class Meta:
+        model = "challenges.Document"
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    attached_to = "challenge"
+    title = factory.Sequence(lambda n: f"Background data {n}")
+    kind = "x_backgroundData"
+    language = "en"
+    file = factory.django.FileField(
+        filename="background.pdf", data=b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    )
+    original_name = "background.pdf"
+    content_type = "application/pdf"
+    size = 44
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    uploaded_by = factory.LazyAttribute(lambda d: d.challenge.owner)
