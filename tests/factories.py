@@ -280,8 +280,9 @@ def panel_member(evaluation, user, *, status="invited", is_chair=False, **fields
 
 
 class DataGovernanceRecordFactory(factory.django.DjangoModelFactory):
-    """A complete record for a solution that touches de-identified personal information stored in
-    Canada, with a completed privacy impact assessment and an exit plan; no automated decisions."""
+    """A record complete enough for review: a solution that touches de-identified personal
+    information stored in Canada, its privacy impact assessment in progress, an exit plan, no
+    automated decisions. (A completed assessment also needs its date and document.)"""
 
     class Meta:
         model = "challenges.DataGovernanceRecord"
@@ -291,8 +292,7 @@ class DataGovernanceRecordFactory(factory.django.DjangoModelFactory):
     legal_authority = "Local Governance Act, s. 10 (municipal services)."
     retention_period = "Two years after the pilot ends."
     storage_location = "in_canada"
-    assessment_status = "completed"
-    assessment_completed_on = factory.LazyFunction(lambda: timezone.localdate())
+    assessment_status = "in_progress"
     open_standards = "Green Button Connect My Data; CSV exports."
     accessibility_standard = "wcag21aa"
     exit_data_return = True
