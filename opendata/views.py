@@ -15,7 +15,7 @@ from core.spreadsheet import csv_response
 from procurement.models import Award
 from procurement.selectors import announced_q, is_published
 
-from . import ocds, packages, selectors
+from . import extensions, ocds, packages, selectors
 
 # Rows of the index per page; the CSV and the API give the whole list.
 INDEX_PAGE_SIZE = 20
@@ -77,6 +77,25 @@ def release_package(request, reference):
 
 def record_package(request, reference):
     return _json(packages.record_package(_published(reference)))
+
+
+def ocds_extension(request, name, filename):
+    """A local OCDS extension's files, where the packages' `extensions` point: OCDS tools read
+    extension.json and fetch the schema named in it from beside it."""
+    try:
+        path = extensions.extension_file(name, filename)
+    except FileNotFoundError:
+        raise Http404 from None
+    if filename == "extension.json":
+        response = HttpResponse(
+            json.dumps(extensions.served_metadata(name), ensure_ascii=False, indent=2),
+            content_type="application/json",
+        )
+    else:
+        content_type = "application/json" if filename.endswith(".json") else "text/markdown"
+        response = HttpResponse(path.read_bytes(), content_type=f"{content_type}; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def challenges_csv(request):
