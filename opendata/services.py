@@ -151,6 +151,8 @@ def on_contract_signed(sender, *, contract, **kwargs):
     stored in a transaction of its own."""
     with transaction.atomic():
         contract = Contract.objects.select_related("challenge").get(pk=contract.pk)
+        if contract.status != Contract.Status.SIGNED:
+            return
         _store(contract.challenge, ocds.contract_signed_release(contract))
 
 
