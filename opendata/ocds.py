@@ -98,13 +98,10 @@ def _documents(challenge: Challenge) -> list[dict]:
                 "datePublished": ocds_date(question.answered_at),
             }
         )
-    documents += governance.documents(challenge, Document.AttachedTo.CHALLENGE)
-    # An addendum's documents are public with it, when it is issued.
-    documents += [
-        governance.ocds_document(document)
-        for document in governance.public_documents(challenge, Document.AttachedTo.ADDENDUM)
-        if document.addendum.status == Addendum.Status.ISSUED
-    ]
+    # An addendum's documents are published with it, once it is issued.
+    documents += governance.documents(
+        challenge, Document.AttachedTo.CHALLENGE, Document.AttachedTo.ADDENDUM
+    )
     return documents
 
 

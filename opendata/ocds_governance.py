@@ -10,9 +10,9 @@ challenge is published, which the release builders already ensure.
 from datetime import UTC
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
+from challenges.documents.selectors import documents_public
 from challenges.models import Challenge, DataGovernanceRecord, Document
 from core.timefmt import day_start
 from procurement.models import Contract, Pilot
@@ -162,8 +162,9 @@ def data_governance(challenge: Challenge) -> dict | None:
 
 
 def public_documents(challenge: Challenge, *attached_to: str) -> list[Document]:
-    """The challenge's documents anyone may read, attached where asked, oldest first (read once
-    per challenge when `ocds.current_releases` builds every release)."""
+    """The challenge's published documents (not confidential, not withdrawn, their place public:
+    an addendum once issued, the contract once signed, the pilot once started), attached where
+    asked, oldest first; read once per challenge when `ocds.current_releases` builds them all."""
     read = getattr(challenge, "_ocds_documents", None)
     if read is None:
         read = all_public_documents(challenge)
@@ -171,21 +172,12 @@ def public_documents(challenge: Challenge, *attached_to: str) -> list[Document]:
 
 
 def all_public_documents(challenge: Challenge) -> list[Document]:
-    return list(
-        Document.objects.filter(challenge=challenge, confidential=False)
-        .select_related("addendum")
-        .order_by("uploaded_at", "pk")
-    )
+    return list(documents_public(challenge))
 
 
 def document_url(document: Document) -> str:
-    """The permission-checked download address: a public document is served to anyone."""
-    try:
-        path = reverse("challenges:document_download", args=[document.public_id])
-    except NoReverseMatch:
-        # Until the download page exists, the challenge page that lists the document.
-        path = document.challenge.get_absolute_url()
-    return settings.SITE_URL.rstrip("/") + path
+    """The permission-checked download address; a published document is served to anyone."""
+    return settings.SITE_URL.rstrip("/") + document.get_download_url()
 
 
 def ocds_document(document: Document) -> dict:

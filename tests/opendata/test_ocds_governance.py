@@ -3,12 +3,18 @@ municipality's public documents in the section each belongs to, and the contract
 Every release and package validates against the official schema with the extension applied, and
 nothing marked confidential is ever published."""
 
+import csv
+import io
 import json
 from datetime import date, timedelta
 from decimal import Decimal
 
 import ocdsmerge
 import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from challenges import services as challenge_services
@@ -475,3 +481,84 @@ def test_pilot_documents_sit_in_the_implementation_beside_the_milestones(pilot, 
     (report,) = implementation["documents"]
     assert report["documentType"] == "physicalProgressReport"
     assert_everything_valid(pilot.challenge)
+
+
+def test_a_published_document_links_to_its_download_which_anyone_may_use(client, published):
+    release = tender_release(published)
+    (sample,) = [d for d in release["tender"]["documents"] if d["title"] == "Meter data sample"]
+
+    assert sample["url"].startswith(settings.SITE_URL.rstrip("/") + "/")
+    path = sample["url"].removeprefix(settings.SITE_URL.rstrip("/"))
+    assert client.get(path).status_code == 200
+
+
+def test_a_withdrawn_document_is_left_out_of_later_releases(published, alice):
+    from challenges.models import Document
+
+    Document.objects.filter(title="Meter data sample").update(
+        withdrawn_at=timezone.now(), withdrawal_reason="Wrong meter"
+    )
+    addendum = challenge_services.addendum_create(
+        challenge=published, actor=alice, title="Meters", body="A new sample follows."
+    )
+    challenge_services.addendum_issue(addendum=addendum, actor=alice)
+
+    first, latest = (r["tender"] for r in packages.release_package(published)["releases"])
+    # What was published then stays as it was; the new release no longer offers the file.
+    assert "Meter data sample" in dumped(first)
+    assert "Meter data sample" not in dumped(latest)
+    assert_everything_valid(published)
+
+
+# The CSV and the index page ----------------------------------------------------------------------
+
+
+def governance_rows(client) -> list[dict]:
+    response = client.get(reverse("opendata:open_data_governance_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_csv_has_a_row_per_public_dataset_of_published_challenges(client, published):
+    draft = DataGovernanceRecordFactory()  # a draft's record is not public yet
+    DataAssetFactory(record=draft, name="Draft dataset")
+
+    rows = governance_rows(client)
+
+    (row,) = rows
+    assert row["ocid"] == ocds.ocid(published)
+    assert row["reference"] == published.reference
+    assert row["dataset"] == "Household energy use"
+    assert row["personal_information"] == "deidentified"
+    assert row["location_or_device_data"] == "yes"
+    assert (row["open_data"], row["open_data_licence"], row["open_data_format"]) == (
+        "yes",
+        "ogl_canada",
+        "CSV",
+    )
+    assert row["privacy_assessment"] == "completed"
+    assert row["privacy_assessment_completed_on"] == "2027-03-01"
+    assert row["storage_location"] == "in_canada"
+    assert (row["automated_decisions"], row["algorithmic_impact_level"]) == ("yes", "2")
+    assert_no_secrets(json.dumps(rows))
+
+
+def test_the_csv_costs_the_same_queries_however_many_datasets(client, published, alice):
+    with CaptureQueriesContext(connection) as few:
+        governance_rows(client)
+    record = published.data_governance
+    for i in range(8):
+        DataAssetFactory(record=record, name=f"Extra dataset {i}")
+
+    with CaptureQueriesContext(connection) as many:
+        assert len(governance_rows(client)) == 9
+
+    assert len(many) == len(few)
+
+
+def test_the_open_data_page_links_the_csv_and_the_extension(client, db):
+    page = client.get(reverse("opendata:open_data")).content.decode()
+
+    assert f'href="{reverse("opendata:open_data_governance_csv")}"' in page
+    assert 'href="/open-data/extensions/data_governance/extension.json"' in page
