@@ -8,6 +8,10 @@ class ChallengesConfig(AppConfig):
 
     def ready(self):
         from . import confirmations  # noqa: F401  (registers the one-way steps)
+        from .documents import (  # noqa: F401  (the documents' permissions and one-way steps)
+            confirmations as document_confirmations,
+        )
+        from .documents import rules as document_rules  # noqa: F401
         from .steps import register_challenge_steps
 
         register_challenge_steps()

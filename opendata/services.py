@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from challenges.models import Challenge
 from core.workflow import register_transition_effect
-from procurement.models import Award
+from procurement.models import Award, Contract
 from procurement.selectors import is_published
+from procurement.signals import contract_signed
 
 from . import ocds
 from .models import Release
@@ -145,6 +146,16 @@ def on_challenge_awarded(*, instance, actor=None):
         _store(instance, ocds.contract_release(award))
 
 
+def on_contract_signed(sender, *, contract, **kwargs):
+    """`procurement.signals.contract_signed`, sent once the signing has committed: the release is
+    stored in a transaction of its own."""
+    with transaction.atomic():
+        contract = Contract.objects.select_related("challenge").get(pk=contract.pk)
+        if contract.status != Contract.Status.SIGNED:
+            return
+        _store(contract.challenge, ocds.contract_signed_release(contract))
+
+
 def _on_pilot_step(step):
     def effect(*, instance, actor=None):
         _store(
@@ -171,3 +182,4 @@ def register_release_effects() -> None:
     register_transition_effect("procurement.Award", "withdraw", on_award_withdraw)
     for step, effect in _PILOT_EFFECTS.items():
         register_transition_effect("procurement.Pilot", step, effect)
+    contract_signed.connect(on_contract_signed, dispatch_uid="opendata.on_contract_signed")

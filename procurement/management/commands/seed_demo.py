@@ -25,6 +25,7 @@ from challenges.models import (
     Question,
     ResponseQuestion,
 )
+from core import files as vendor_files
 from core.audit import audit_dated
 from evaluation import services as evaluation_services
 from evaluation.models import Criterion, Evaluation, PanelAssignment
@@ -70,7 +71,6 @@ from procurement.demo.content import (
 from procurement.models import Award, DebriefRequest, Pilot
 from procurement.services import award as award_services
 from procurement.services import pilot as pilot_services
-from vendors import files as vendor_files
 from vendors import services as vendor_services
 from vendors.models import (
     PriceEnvelope,
