@@ -86,6 +86,7 @@ class Contract(ConcurrentTransitionMixin, models.Model):
             challenge_id=self.challenge_id,
             attached_to=Document.AttachedTo.CONTRACT,
             kind=Document.Kind.CONTRACT_SIGNED,
+            withdrawn_at__isnull=True,
         )
 
     def has_signed_copy(self) -> bool:

@@ -97,6 +97,7 @@ class Pilot(ConcurrentTransitionMixin, models.Model):
             challenge_id=self.challenge_id,
             attached_to=Document.AttachedTo.GOVERNANCE,
             kind=Document.Kind.PRIVACY_ASSESSMENT,
+            withdrawn_at__isnull=True,
         ).exists()
         if (
             record.assessment_status == DataGovernanceRecord.AssessmentStatus.COMPLETED
