@@ -114,6 +114,28 @@ DEMO_EVALUATION_PLAN = {
     "tie_break_order": ["technical", "price", "draw"],
 }
 
+# Review needs a complete data governance record; every challenge that reaches review gets this
+# minimal one (docs/data-governance.md).
+DEMO_GOVERNANCE = {
+    "legal_authority": "Local Governance Act, s. 10 (municipal services).",
+    "retention_period": "Two years after the pilot ends, then deleted.",
+    "storage_location": "in_canada",
+    "assessment_status": "in_progress",
+    "open_standards": "Data exported in CSV and JSON through a documented API.",
+    "accessibility_standard": "wcag21aa",
+    "exit_data_return": True,
+    "exit_formats": "CSV, JSON",
+    "exit_plan": "The vendor returns every record in open formats within 30 days of the end.",
+}
+DEMO_GOVERNANCE_ASSET = {
+    "name": "Service requests from residents",
+    "description": "Requests residents make about the service, with their neighbourhood.",
+    "sensitivity": "deidentified",
+    "provided_by": "The municipality's service request system",
+    "produced_data_owner": "The municipality",
+}
+
+
 DRAFT = {
     "title": "Clearer notices for planned water shut-offs",
     "summary": "Residents often learn about a planned water shut-off only when the tap runs dry.",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from challenges import services as challenge_services
+from challenges.models import DataGovernanceRecord
 from opendata import extensions, ocds, ocds_governance, packages
 from opendata.models import Release
 from procurement.models import Contract, ContractTerm
@@ -566,3 +567,39 @@ def test_the_open_data_page_links_the_csv_and_the_extension(client, db):
 
     assert f'href="{reverse("opendata:open_data_governance_csv")}"' in page
     assert 'href="/open-data/extensions/data_governance/extension.json"' in page
+
+
+def test_an_assessment_completed_after_publication_is_published_with_the_next_stage(pilot, alice):
+    challenge = pilot.challenge
+    # Nothing changed since publication: the stages so far carry no planning.
+    later = [r for r in packages.release_package(challenge)["releases"] if "award" in r["tag"]]
+    assert later and all("planning" not in r for r in later)
+
+    # The assessment is redone after publication (a new completion day) and its report attached.
+    DataGovernanceRecord.objects.filter(challenge=challenge).update(
+        assessment_completed_on=date(2027, 4, 1)
+    )
+    DocumentFactory(
+        challenge=challenge,
+        attached_to="governance",
+        title="Completed privacy impact assessment",
+        kind="x_privacyImpactAssessment",
+    )
+    pilot_services.milestone_add(pilot=pilot, actor=alice, title="Install", due_on=date(2027, 5, 1))
+    pilot_services.indicator_add(
+        pilot=pilot, actor=alice, name="Savings", unit="%", baseline=Decimal(0), target=Decimal(5)
+    )
+    pilot_services.pilot_transition(pilot=pilot, actor=alice, name="start")
+
+    release = packages.release_package(challenge)["releases"][-1]
+    assert release["tag"] == ["implementation", "planningUpdate"]
+    privacy = release["planning"]["dataGovernance"]["privacy"]
+    assert privacy["impactAssessmentStatus"] == "completed"
+    assert privacy["impactAssessmentDate"] == "2027-04-01T00:00:00-03:00"  # summer time
+    assert [d["title"] for d in release["planning"]["documents"]] == [
+        "Completed privacy impact assessment"
+    ]
+    _, record = assert_everything_valid(challenge)
+    compiled = record["records"][0]["compiledRelease"]["planning"]
+    assert compiled["dataGovernance"]["privacy"]["impactAssessmentStatus"] == "completed"
+    assert len(compiled["documents"]) == 2

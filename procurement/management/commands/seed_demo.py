@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from challenges import services
+from challenges import governance_services, services
 from challenges.models import (
     Addendum,
     Challenge,
@@ -33,6 +33,8 @@ from procurement.demo import demo_document
 from procurement.demo.content import (
     CURBSIDE,
     DEMO_EVALUATION_PLAN,
+    DEMO_GOVERNANCE,
+    DEMO_GOVERNANCE_ASSET,
     DEMO_PASSWORD,
     DEMO_USERS,
     DEMO_VENDORS,
@@ -236,8 +238,18 @@ class Command(BaseCommand):
                     reason=reason,
                 )
 
+    def _governance(self, challenge):
+        """Review needs a complete data governance record."""
+        governance_services.governance_record_update(
+            challenge=challenge, actor=challenge.owner, **DEMO_GOVERNANCE
+        )
+        governance_services.data_asset_add(
+            challenge=challenge, actor=challenge.owner, **DEMO_GOVERNANCE_ASSET
+        )
+
     def _through_approval(self, challenge, content, people):
         self._co_design_with_evidence(challenge, content, people)
+        self._governance(challenge)
         self._evaluation_plan(challenge)
         services.challenge_transition(
             challenge=challenge, actor=challenge.owner, name="submit_for_review"
@@ -281,6 +293,7 @@ class Command(BaseCommand):
     def _in_review(self, people, departments):
         challenge = self._create(SCHOOL_ROUTES, people["staff2"], departments["transportation"])
         self._co_design_with_evidence(challenge, SCHOOL_ROUTES, people)
+        self._governance(challenge)
         self._evaluation_plan(challenge)
         services.challenge_transition(
             challenge=challenge, actor=challenge.owner, name="submit_for_review"
