@@ -213,11 +213,9 @@ def contract_status(contract: Contract, *, today=None) -> str:
 
 
 def public_terms(contract: Contract) -> list:
-    terms = contract.terms.all()
-    # A term may be kept confidential (the contract's own flag, when it has one).
-    if any(field.name == "confidential" for field in contract.terms.model._meta.get_fields()):
-        terms = terms.filter(confidential=False)
-    return list(terms.order_by("order", "pk"))
+    """The contract's terms anyone may read: a confidential one (drafted from a confidential part
+    of the record, or marked so by staff) is left out whole."""
+    return list(contract.terms.filter(confidential=False).order_by("order", "pk"))
 
 
 def contract_terms(contract: Contract) -> list[dict]:
