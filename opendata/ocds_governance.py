@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from challenges.documents.selectors import documents_public
 from challenges.models import Challenge, DataGovernanceRecord, Document
 from core.timefmt import day_start
-from procurement.models import Contract, Pilot
+from procurement.models import Contract
 
 # The record's codes as the extension spells them (release-schema.json of the extension).
 _ASSESSMENT = {
@@ -228,7 +228,3 @@ def contract_terms(contract: Contract) -> list[dict]:
 
 def contract_period(contract: Contract) -> dict:
     return _compact({"startDate": _day(contract.starts_on), "endDate": _day(contract.ends_on)})
-
-
-def pilot_documents(pilot: Pilot) -> list[dict]:
-    return documents(pilot.challenge, Document.AttachedTo.PILOT)

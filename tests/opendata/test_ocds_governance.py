@@ -468,6 +468,8 @@ def test_pilot_documents_sit_in_the_implementation_beside_the_milestones(pilot, 
     pilot_services.pilot_transition(pilot=pilot, actor=alice, name="start")
 
     release = packages.release_package(pilot.challenge)["releases"][-1]
+    # No contract is signed: its documents are not public, and none is published.
+    assert "documents" not in release["contracts"][0]
     implementation = release["contracts"][0]["implementation"]
     # The record's open dataset became a milestone too when the pilot was planned.
     assert sorted(m["title"] for m in implementation["milestones"]) == [
@@ -638,3 +640,29 @@ def test_signing_through_the_contract_services_publishes_the_contract_on_commit(
     assert public and len(published_contract["dataTerms"]) == public
     assert [d["documentType"] for d in published_contract["documents"]] == ["contractSigned"]
     assert_everything_valid(final_award.challenge)
+
+
+def test_a_contract_annex_attached_after_signing_comes_with_the_next_pilot_step(pilot, alice):
+    contract = signed_contract(pilot.award, alice)
+    contract_signed.send(sender=Contract, contract=contract)
+    DocumentFactory(
+        challenge=pilot.challenge,
+        attached_to="contract",
+        title="Data return schedule",
+        kind="contractAnnexe",
+    )
+    pilot_services.milestone_add(pilot=pilot, actor=alice, title="Install", due_on=date(2027, 5, 1))
+    pilot_services.indicator_add(
+        pilot=pilot, actor=alice, name="Savings", unit="%", baseline=Decimal(0), target=Decimal(5)
+    )
+
+    pilot_services.pilot_transition(pilot=pilot, actor=alice, name="start")
+
+    release = packages.release_package(pilot.challenge)["releases"][-1]
+    assert release["tag"] == ["implementation"]
+    titles = [d["title"] for d in release["contracts"][0]["documents"]]
+    assert titles == ["Signed contract", "Data return schedule"]
+    _, record = assert_everything_valid(pilot.challenge)
+    (compiled_contract,) = record["records"][0]["compiledRelease"]["contracts"]
+    assert compiled_contract["status"] == "active"
+    assert len(compiled_contract["documents"]) == 2
