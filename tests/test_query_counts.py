@@ -151,6 +151,7 @@ POST_ONLY = {
     "challenge-start-evaluation",
     "challenge-submit-for-review",
     "challenge-response-question-move",
+    "challenge-document-withdraw",
     "community-input-publish",
     "community-input-reject",
     "question-dismiss",
@@ -503,6 +504,13 @@ def _drafted_question(w):
     return {"reference": w.rows["co_design"].reference, "pk": w.rows["drafted_question"].pk}
 
 
+def _municipal_document(w):
+    return {
+        "challenge_reference": w.rows["open"].reference,
+        "public_id": w.rows["municipal_document"].public_id,
+    }
+
+
 @dataclass(frozen=True)
 class Page:
     """Who reads the page, how its URL's arguments come from the world, and its budget: a page
@@ -686,6 +694,9 @@ PAGES = {
         },
     ),
     "challenge-received-proposal-list": Page("alice", _challenge_ref("awarded"), budget=LIST),
+    "challenge-document-list": Page("anonymous", _challenge_ref("open"), budget=LIST),
+    "challenge-document-detail": Page("anonymous", lambda w: _municipal_document(w)),
+    "challenge-document-download": Page("anonymous", lambda w: _municipal_document(w)),
     # API: vendors and proposals
     "vendor-list": Page("dave", budget=LIST),
     "vendor-detail": Page("dave", lambda w: {"id": w.rows["acme"].public_id}),
