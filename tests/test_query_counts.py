@@ -443,6 +443,8 @@ def seed(n) -> World:
     set_status(award, "final", finalised_at=timezone.now(), notified_at=timezone.now())
     DebriefRequest.objects.create(award=award, proposal=ranked[0], requested_by=dave)
     pilot = set_status(Pilot.objects.create(challenge=awarded, award=award), "active")
+    for _ in range(n):
+        DocumentFactory(challenge=awarded, attached_to="pilot", kind="physicalProgressReport")
     Milestone.objects.bulk_create(
         Milestone(pilot=pilot, title=f"Step {i}", due_on=date(2030, 1, 1 + i)) for i in range(n)
     )
