@@ -582,6 +582,10 @@ PAGES = {
     "opendata:open_data": Page("anonymous", budget=LIST),
     "opendata:open_data_csv": Page("anonymous", budget=LIST),
     "opendata:open_data_outcomes_csv": Page("anonymous", budget=LIST),
+    "opendata:open_data_governance_csv": Page("anonymous", budget=LIST),
+    "opendata:ocds_extension": Page(
+        "anonymous", lambda w: {"name": "data_governance", "filename": "extension.json"}
+    ),
     "opendata:open_data_releases": Page("anonymous", _ref("awarded")),
     "opendata:open_data_record": Page("anonymous", _ref("awarded")),
     # vendors
