@@ -12,6 +12,8 @@ class ChallengesConfig(AppConfig):
             confirmations as document_confirmations,
         )
         from .documents import rules as document_rules  # noqa: F401
+        from .governance_page import register_governance_page
         from .steps import register_challenge_steps
 
         register_challenge_steps()
+        register_governance_page()

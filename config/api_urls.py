@@ -2,6 +2,7 @@ from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from challenges import api as challenges_api
+from challenges.governance_api import governance_urlpatterns
 from evaluation import api as evaluation_api
 from opendata import api as opendata_api
 from procurement import api as procurement_api
@@ -101,6 +102,7 @@ urlpatterns = [
         ),
         name="challenge-plan",
     ),
+    *governance_urlpatterns(_child),
     re_path(
         "^" + _evaluation + r"/ranking\.csv$",
         evaluation_api.RankingCsvView.as_view(),
