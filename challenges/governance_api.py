@@ -115,7 +115,7 @@ class _RowViewSet(_GovernanceBase):
     def owned_row(self):
         self.owned_challenge()
         row = self.model.objects.filter(
-            pk=self.kwargs["id"], record__challenge__reference=self.kwargs["challenge_reference"]
+            pk=self.kwargs["pk"], record__challenge__reference=self.kwargs["challenge_reference"]
         ).first()
         if row is None:
             raise Http404
@@ -246,14 +246,14 @@ def governance_urlpatterns(child: str) -> list:
         )
         patterns.append(
             re_path(
-                f"{base}/{segment}/(?P<id>{ID_PATTERN})/$",
+                f"{base}/{segment}/(?P<pk>{ID_PATTERN})/$",
                 viewset.as_view({"patch": "partial_update", "delete": "destroy"}),
                 name=f"{name}-detail",
             )
         )
     patterns.append(
         re_path(
-            f"{base}/assets/(?P<id>{ID_PATTERN})/move/$",
+            f"{base}/assets/(?P<pk>{ID_PATTERN})/move/$",
             DataAssetViewSet.as_view({"post": "move"}),
             name="challenge-data-asset-move",
         )
