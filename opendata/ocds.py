@@ -241,6 +241,13 @@ def _planning(challenge: Challenge) -> dict:
             "description": f"{challenge.budget_min or 0} to {challenge.budget_max} {CURRENCY}",
             "amount": _value(challenge.budget_max),
         }
+    planning.update(governance_planning(challenge))
+    return planning
+
+
+def governance_planning(challenge: Challenge) -> dict:
+    """The data governance record and its published documents, as `planning` carries them."""
+    planning = {}
     record = governance.data_governance(challenge)
     if record:
         planning["dataGovernance"] = record
@@ -248,6 +255,23 @@ def _planning(challenge: Challenge) -> dict:
     if documents:
         planning["documents"] = documents
     return planning
+
+
+def with_planning_update(release: dict, challenge: Challenge, *, published: dict) -> dict:
+    """The release, with what changed in the record's public part since `published` (the
+    compiled planning so far) added as a planning update: the privacy impact assessment may be
+    completed, and its document attached, after publication (the pilot waits for it)."""
+    current = governance_planning(challenge)
+    changed = {}
+    if current.get("dataGovernance", {}) != published.get("dataGovernance", {}):
+        changed["dataGovernance"] = current.get("dataGovernance", {})
+    known = {document["id"] for document in published.get("documents", [])}
+    documents = [d for d in current.get("documents", []) if d["id"] not in known]
+    if documents:
+        changed["documents"] = documents
+    if not changed:
+        return release
+    return {**release, "tag": [*release["tag"], "planningUpdate"], "planning": changed}
 
 
 def _release(challenge: Challenge, *, release_id: str, date, tags: list[str], **sections) -> dict:
@@ -382,11 +406,19 @@ def contract_signed_release(contract: Contract) -> dict:
 
 
 def implementation_release(pilot: Pilot, *, step: str, date) -> dict:
-    """A pilot step: the contract's implementation with its milestones as they stand."""
+    """A pilot step: the contract's implementation with its milestones and reports as they
+    stand, and the contract's documents (an annex may be attached after signing)."""
     contract = _contract_ids(pilot.award)
+    published = governance.all_public_documents(pilot.challenge)
+    documents = {
+        place: [governance.ocds_document(d) for d in published if d.attached_to == place]
+        for place in (Document.AttachedTo.CONTRACT, Document.AttachedTo.PILOT)
+    }
+    if documents[Document.AttachedTo.CONTRACT]:
+        contract["documents"] = documents[Document.AttachedTo.CONTRACT]
     implementation = {
         "milestones": pilot.ocds_milestones(),
-        "documents": governance.pilot_documents(pilot),
+        "documents": documents[Document.AttachedTo.PILOT],
     }
     implementation = {key: value for key, value in implementation.items() if value}
     if implementation:

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from challenges.documents.selectors import documents_public
 from challenges.models import Challenge, DataGovernanceRecord, Document
 from core.timefmt import day_start
-from procurement.models import Contract, Pilot
+from procurement.models import Contract
 
 # The record's codes as the extension spells them (release-schema.json of the extension).
 _ASSESSMENT = {
@@ -213,11 +213,9 @@ def contract_status(contract: Contract, *, today=None) -> str:
 
 
 def public_terms(contract: Contract) -> list:
-    terms = contract.terms.all()
-    # A term may be kept confidential (the contract's own flag, when it has one).
-    if any(field.name == "confidential" for field in contract.terms.model._meta.get_fields()):
-        terms = terms.filter(confidential=False)
-    return list(terms.order_by("order", "pk"))
+    """The contract's terms anyone may read: a confidential one (drafted from a confidential part
+    of the record, or marked so by staff) is left out whole."""
+    return list(contract.terms.filter(confidential=False).order_by("order", "pk"))
 
 
 def contract_terms(contract: Contract) -> list[dict]:
@@ -230,7 +228,3 @@ def contract_terms(contract: Contract) -> list[dict]:
 
 def contract_period(contract: Contract) -> dict:
     return _compact({"startDate": _day(contract.starts_on), "endDate": _day(contract.ends_on)})
-
-
-def pilot_documents(pilot: Pilot) -> list[dict]:
-    return documents(pilot.challenge, Document.AttachedTo.PILOT)

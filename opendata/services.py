@@ -19,7 +19,7 @@ from procurement.models import Award, Contract
 from procurement.selectors import is_published
 from procurement.signals import contract_signed
 
-from . import ocds
+from . import merge, ocds
 from .models import Release
 
 PILOT_STEPS = ("start", "open_review", "adopt", "conclude", "terminate")
@@ -104,6 +104,18 @@ def _store(challenge: Challenge, release: dict) -> None:
     )
 
 
+def _store_with_planning(challenge: Challenge, release: dict) -> None:
+    """`_store` for a later stage (award, contract, pilot step), carrying any change to the
+    record's public part since it was published (one more query: the stored releases)."""
+    if not is_published(challenge):
+        return
+    stored = [row.release for row in Release.objects.filter(challenge=challenge).in_order()]
+    if stored and release["id"] not in {row["id"] for row in stored}:
+        published = merge.compiled_release(stored).get("planning", {})
+        release = ocds.with_planning_update(release, challenge, published=published)
+    _store(challenge, release)
+
+
 def on_publish(*, instance, actor=None):
     _store(instance, ocds.tender_release(instance))
 
@@ -127,7 +139,7 @@ def on_end(*, instance, actor=None):
 
 
 def on_award_notify(*, instance, actor=None):
-    _store(instance.challenge, ocds.award_release(instance))
+    _store_with_planning(instance.challenge, ocds.award_release(instance))
 
 
 def on_award_withdraw(*, instance, actor=None):
@@ -143,7 +155,7 @@ def on_challenge_awarded(*, instance, actor=None):
         .first()
     )
     if award is not None:
-        _store(instance, ocds.contract_release(award))
+        _store_with_planning(instance, ocds.contract_release(award))
 
 
 def on_contract_signed(sender, *, contract, **kwargs):
@@ -153,12 +165,12 @@ def on_contract_signed(sender, *, contract, **kwargs):
         contract = Contract.objects.select_related("challenge").get(pk=contract.pk)
         if contract.status != Contract.Status.SIGNED:
             return
-        _store(contract.challenge, ocds.contract_signed_release(contract))
+        _store_with_planning(contract.challenge, ocds.contract_signed_release(contract))
 
 
 def _on_pilot_step(step):
     def effect(*, instance, actor=None):
-        _store(
+        _store_with_planning(
             instance.challenge,
             ocds.implementation_release(instance, step=step, date=timezone.now()),
         )

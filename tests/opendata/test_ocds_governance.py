@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from challenges import services as challenge_services
+from challenges.models import DataGovernanceRecord
 from opendata import extensions, ocds, ocds_governance, packages
 from opendata.models import Release
 from procurement.models import Contract, ContractTerm
@@ -423,18 +424,9 @@ def test_confidential_contract_parts_stay_out(final_award, alice):
         confidential=True,
         confidential_reason="Solicitor-client privilege",
     )
-    if any(f.name == "confidential" for f in ContractTerm._meta.get_fields()):
-        ContractTerm.objects.create(
-            contract=contract,
-            topic="other",
-            text="Commercial negotiation",
-            confidential=True,
-            **(
-                {"confidential_reason": "Solicitor-client privilege"}
-                if any(f.name == "confidential_reason" for f in ContractTerm._meta.get_fields())
-                else {}
-            ),
-        )
+    ContractTerm.objects.create(
+        contract=contract, topic="other", text="Commercial negotiation", confidential=True
+    )
 
     contract_signed.send(sender=Contract, contract=contract)
 
@@ -476,8 +468,14 @@ def test_pilot_documents_sit_in_the_implementation_beside_the_milestones(pilot, 
     pilot_services.pilot_transition(pilot=pilot, actor=alice, name="start")
 
     release = packages.release_package(pilot.challenge)["releases"][-1]
+    # No contract is signed: its documents are not public, and none is published.
+    assert "documents" not in release["contracts"][0]
     implementation = release["contracts"][0]["implementation"]
-    assert [m["title"] for m in implementation["milestones"]] == ["Install in 20 homes"]
+    # The record's open dataset became a milestone too when the pilot was planned.
+    assert sorted(m["title"] for m in implementation["milestones"]) == [
+        "Install in 20 homes",
+        "Publish Household energy use as open data (Open Government Licence – Canada, CSV)",
+    ]
     (report,) = implementation["documents"]
     assert report["documentType"] == "physicalProgressReport"
     assert_everything_valid(pilot.challenge)
@@ -562,3 +560,109 @@ def test_the_open_data_page_links_the_csv_and_the_extension(client, db):
 
     assert f'href="{reverse("opendata:open_data_governance_csv")}"' in page
     assert 'href="/open-data/extensions/data_governance/extension.json"' in page
+
+
+def test_an_assessment_completed_after_publication_is_published_with_the_next_stage(pilot, alice):
+    challenge = pilot.challenge
+    # Nothing changed since publication: the stages so far carry no planning.
+    later = [r for r in packages.release_package(challenge)["releases"] if "award" in r["tag"]]
+    assert later and all("planning" not in r for r in later)
+
+    # The assessment is redone after publication (a new completion day) and its report attached.
+    DataGovernanceRecord.objects.filter(challenge=challenge).update(
+        assessment_completed_on=date(2027, 4, 1)
+    )
+    DocumentFactory(
+        challenge=challenge,
+        attached_to="governance",
+        title="Completed privacy impact assessment",
+        kind="x_privacyImpactAssessment",
+    )
+    pilot_services.milestone_add(pilot=pilot, actor=alice, title="Install", due_on=date(2027, 5, 1))
+    pilot_services.indicator_add(
+        pilot=pilot, actor=alice, name="Savings", unit="%", baseline=Decimal(0), target=Decimal(5)
+    )
+    pilot_services.pilot_transition(pilot=pilot, actor=alice, name="start")
+
+    release = packages.release_package(challenge)["releases"][-1]
+    assert release["tag"] == ["implementation", "planningUpdate"]
+    privacy = release["planning"]["dataGovernance"]["privacy"]
+    assert privacy["impactAssessmentStatus"] == "completed"
+    assert privacy["impactAssessmentDate"] == "2027-04-01T00:00:00-03:00"  # summer time
+    assert [d["title"] for d in release["planning"]["documents"]] == [
+        "Completed privacy impact assessment"
+    ]
+    _, record = assert_everything_valid(challenge)
+    compiled = record["records"][0]["compiledRelease"]["planning"]
+    assert compiled["dataGovernance"]["privacy"]["impactAssessmentStatus"] == "completed"
+    assert len(compiled["documents"]) == 2
+
+
+def test_signing_through_the_contract_services_publishes_the_contract_on_commit(
+    final_award, alice, django_capture_on_commit_callbacks
+):
+    from procurement.services import contract as contract_services
+
+    today = timezone.localdate()
+    contract = contract_services.contract_create(award=final_award, actor=alice)
+    # The terms drafted from the record include one from its confidential dataset.
+    assert contract.terms.filter(confidential=True).exists()
+    contract_services.contract_update(
+        contract=contract,
+        actor=alice,
+        value=Decimal("99000.00"),
+        starts_on=today,
+        ends_on=today + timedelta(days=200),
+        signed_on=today,
+    )
+    contract_services.contract_term_add(
+        contract=contract,
+        actor=alice,
+        topic="other",
+        text="Commercial negotiation",
+        confidential=True,
+    )
+    DocumentFactory(
+        challenge=final_award.challenge,
+        attached_to="contract",
+        title="Signed contract",
+        kind="contractSigned",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contract_services.contract_sign(contract=contract, actor=alice)
+
+    (release,) = contract_releases(final_award.challenge)
+    (published_contract,) = release["contracts"]
+    assert published_contract["status"] == "active"
+    assert published_contract["value"] == {"amount": 99000.0, "currency": "CAD"}
+    public = contract.terms.filter(confidential=False).count()
+    assert public and len(published_contract["dataTerms"]) == public
+    assert [d["documentType"] for d in published_contract["documents"]] == ["contractSigned"]
+    assert_everything_valid(final_award.challenge)
+
+
+def test_a_contract_annex_attached_after_signing_comes_with_the_next_pilot_step(pilot, alice):
+    contract = signed_contract(pilot.award, alice)
+    contract_signed.send(sender=Contract, contract=contract)
+    DocumentFactory(
+        challenge=pilot.challenge,
+        attached_to="contract",
+        title="Data return schedule",
+        kind="contractAnnexe",
+    )
+    pilot_services.milestone_add(pilot=pilot, actor=alice, title="Install", due_on=date(2027, 5, 1))
+    pilot_services.indicator_add(
+        pilot=pilot, actor=alice, name="Savings", unit="%", baseline=Decimal(0), target=Decimal(5)
+    )
+
+    pilot_services.pilot_transition(pilot=pilot, actor=alice, name="start")
+
+    release = packages.release_package(pilot.challenge)["releases"][-1]
+    assert release["tag"] == ["implementation"]
+    titles = [d["title"] for d in release["contracts"][0]["documents"]]
+    assert titles == ["Signed contract", "Data return schedule"]
+    _, record = assert_everything_valid(pilot.challenge)
+    (compiled_contract,) = record["records"][0]["compiledRelease"]["contracts"]
+    assert compiled_contract["status"] == "active"
+    assert len(compiled_contract["documents"]) == 2
