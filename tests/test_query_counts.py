@@ -552,9 +552,10 @@ PAGES = {
     "challenges:detail": Page(
         "alice",
         _ref("open"),
-        budget=LIST + 1,
+        budget=LIST + 5,
         why="the lists of the challenge page and, in one more query, the documents of the "
-        "challenge and of each addendum",
+        "challenge and of each addendum; in four more, the data governance record with its "
+        "datasets, sharings and decisions",
     ),
     "challenges:documents": Page("alice", _ref("open"), budget=LIST),
     "challenges:document_download": Page(
