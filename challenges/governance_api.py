@@ -213,7 +213,7 @@ class GovernanceDecisionViewSet(_RowViewSet):
     add = staticmethod(services.governance_decision_add)
     change = staticmethod(services.governance_decision_change)
     remove = staticmethod(services.governance_decision_remove)
-    row_argument = "decision"
+    row_argument = "governance_decision"
 
 
 _row_schema(DataAssetViewSet, _("dataset"), DataAssetOutput, DataAssetInput)

@@ -96,7 +96,7 @@ ROW_KINDS = {
         services.governance_decision_add,
         services.governance_decision_change,
         services.governance_decision_remove,
-        "decision",
+        "governance_decision",
         "decisions",
         gettext_lazy("Record a decision"),
         gettext_lazy("Edit a decision"),

@@ -204,11 +204,16 @@ def test_the_owner_adds_changes_moves_and_removes_rows(api_as, alice, challenge)
     )
     assert decision.status_code == 201, decision.content
     did = decision.json()["id"]
+    changed = client.patch(
+        url(challenge, f"decisions/{did}/"), {"decision": "Open formats."}, format="json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["decision"] == "Open formats."
     assert client.delete(url(challenge, f"decisions/{did}/")).status_code == 204
 
     assert DataAsset.objects.count() == 1
     assert not DataSharing.objects.exists() and not GovernanceDecision.objects.exists()
-    assert AuditEntry.objects.filter(metadata__challenge_id=challenge.pk).count() == 11
+    assert AuditEntry.objects.filter(metadata__challenge_id=challenge.pk).count() == 12
 
 
 def test_a_row_of_another_challenge_is_not_found(api_as, alice, challenge):

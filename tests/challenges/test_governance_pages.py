@@ -183,7 +183,21 @@ def test_the_owner_adds_edits_moves_and_removes_rows(client, alice, challenge):
             "decided_on": timezone.localdate().isoformat(),
         },
     )
-    assert GovernanceDecision.objects.get().recorded_by == alice
+    decision = GovernanceDecision.objects.get()
+    assert decision.recorded_by == alice
+    # The row's own "decision" field and the service's argument never collide.
+    client.post(
+        page(challenge, "governance_row_edit", "decisions", decision.pk),
+        {
+            "topic": "exit",
+            "decision": "Open formats only.",
+            "reason": "Portability.",
+            "decided_by": "Council",
+            "decided_on": timezone.localdate().isoformat(),
+        },
+    )
+    decision.refresh_from_db()
+    assert decision.decision == "Open formats only."
     assert not DataSharing.objects.exists()
 
     history = client.get(page(challenge, "governance_history"))
@@ -192,7 +206,7 @@ def test_the_owner_adds_edits_moves_and_removes_rows(client, alice, challenge):
         len(history.context["entries"])
         == AuditEntry.objects.filter(metadata__challenge_id=challenge.pk).count()
     )
-    assert len(history.context["entries"]) == 9
+    assert len(history.context["entries"]) == 10
 
 
 @pytest.mark.parametrize("state", ["in_review", "approved", "published"])
