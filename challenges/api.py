@@ -27,6 +27,7 @@ from core.permissions import can, require
 from . import selectors, services
 from .filters import ChallengeFilter
 from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
+from .proposal_api import QuestionProposalActions
 from .serializers import (
     AddendumInput,
     AddendumOutput,
@@ -378,7 +379,9 @@ def _response_question_schema(summary, *, request=None, status_code=200, conflic
         },
     ),
 )
-class ResponseQuestionViewSet(mixins.RetrieveModelMixin, ChallengeChildViewSet):
+class ResponseQuestionViewSet(
+    QuestionProposalActions, mixins.RetrieveModelMixin, ChallengeChildViewSet
+):
     """The questions every vendor answers in its technical envelope, in order.
 
     Anyone who may see the challenge reads them; its owner changes them while the statement is

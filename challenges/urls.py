@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import proposal_views, views
 
 app_name = "challenges"
 
@@ -24,6 +24,27 @@ urlpatterns = [
         "challenges/<str:reference>/response-questions/",
         views.response_questions,
         name="response_questions",
+    ),
+    # What the data governance record proposes vendors answer (challenges.proposal_views).
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/add/",
+        proposal_views.accept,
+        name="proposed_question_accept",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/edit/",
+        proposal_views.edit_then_accept,
+        name="proposed_question_edit",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/dismiss/",
+        proposal_views.dismiss,
+        name="proposed_question_dismiss",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/restore/",
+        proposal_views.restore,
+        name="proposed_question_restore",
     ),
     path(
         "challenges/<str:reference>/response-questions/<int:pk>/edit/",

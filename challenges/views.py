@@ -28,7 +28,7 @@ from core.workflow import (
     transition_problems,
 )
 
-from . import selectors, services
+from . import governance_proposals, selectors, services
 from .forms import (
     REASON_REQUIRED,
     TRANSITION_LABELS,
@@ -653,10 +653,16 @@ def response_questions(request, reference):
     )
     if question:
         return _to_response_questions(challenge, f"response-question-{question.pk}")
+    record = governance_proposals.governance_record(challenge)
     context = {
         "challenge": challenge,
         "questions": list(selectors.challenge_response_questions(challenge=challenge)),
         "form": form,
+        "has_record": record is not None,
+        "proposals": governance_proposals.challenge_question_proposals(
+            challenge=challenge, record=record
+        ),
+        "dismissed": governance_proposals.dismissed_question_proposals(record),
     }
     return render(request, "challenges/response_questions.html", context)
 
