@@ -8,6 +8,9 @@ class ChallengesConfig(AppConfig):
 
     def ready(self):
         from . import confirmations  # noqa: F401  (registers the one-way steps)
+        from .governance_proposals import register_review_section
         from .steps import register_challenge_steps
 
         register_challenge_steps()
+        # In review, the approver sees the record's proposals the owner dismissed.
+        register_review_section()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_change
 from core.errors import InvalidInput, TransitionRefused
+from core.permissions import can
 
 from .governance_questions import (
     QUESTION_PREFIX,
@@ -20,6 +21,7 @@ from .governance_questions import (
     record_facts,
 )
 from .models import Challenge, DataGovernanceRecord, ResponseQuestion
+from .sections import ChallengeSection, register_section
 from .services import (
     RESPONSE_QUESTION_FIELDS,
     lock_for_response_questions,
@@ -178,3 +180,38 @@ def dismissed_question_proposals(record: DataGovernanceRecord | None) -> list[di
         for entry in record.dismissed_proposals
         if isinstance(entry, dict) and str(entry.get("key", "")).startswith(QUESTION_PREFIX)
     ]
+
+
+# In review, the approver sees what the owner turned down (challenges.sections, slot "review").
+
+
+def dismissed_review_context(request, challenge) -> dict | None:
+    if challenge.status != Challenge.Status.IN_REVIEW:
+        return None
+    if not can(request.user, "challenges.view_challenge_history", challenge):
+        return None
+    record = DataGovernanceRecord.objects.filter(challenge_id=challenge.pk).first()
+    if record is None:
+        return None
+    entries = [entry for entry in record.dismissed_proposals if isinstance(entry, dict)]
+    return {
+        "challenge": challenge,
+        "dismissed_questions": [
+            e["label"] for e in entries if str(e.get("key", "")).startswith(QUESTION_PREFIX)
+        ],
+        "dismissed_criteria": [
+            e["label"] for e in entries if not str(e.get("key", "")).startswith(QUESTION_PREFIX)
+        ],
+    }
+
+
+def register_review_section() -> None:
+    register_section(
+        ChallengeSection(
+            name="governance-dismissed-proposals",
+            template="challenges/includes/dismissed_proposals_review.html",
+            context=dismissed_review_context,
+            slot="review",
+            order=110,
+        )
+    )

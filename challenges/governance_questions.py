@@ -26,6 +26,7 @@ class RecordFacts:
     impact_level: int | None = None
     accessibility_standard: str = ""
     accessibility_label: str = ""
+    exit_data_return: bool = False
     exit_formats: str = ""
     open_datasets: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (name, format)
     open_standards: str = ""
@@ -49,6 +50,7 @@ def record_facts(record) -> RecordFacts:
         accessibility_label=record.get_accessibility_standard_display()
         if record.accessibility_standard
         else "",
+        exit_data_return=record.exit_data_return,
         exit_formats=record.exit_formats,
         open_datasets=tuple((asset.name, asset.open_format) for asset in assets if asset.open_data),
         open_standards=record.open_standards,

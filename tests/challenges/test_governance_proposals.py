@@ -154,7 +154,9 @@ def test_the_owner_adds_a_proposal_as_it_is(alice, record):
     assert question.prompt == "Where will the municipality's data be stored and processed?"
     assert question.required is True
     assert question.order == 2
-    entry = AuditEntry.objects.filter(transition="create", object_id=str(question.pk)).get()
+    entry = AuditEntry.objects.get(
+        transition="create", content_type__model="responsequestion", object_id=str(question.pk)
+    )
     assert entry.actor == alice
     assert entry.metadata["changes"]["governance_key"]["after"] == "data_location"
     assert entry.metadata["challenge_id"] == challenge.pk
