@@ -25,6 +25,7 @@ from core.api import (
 from core.permissions import can, require
 
 from . import selectors, services
+from .copy_api import ChallengeCopyAction
 from .filters import ChallengeFilter
 from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
 from .proposal_api import QuestionProposalActions
@@ -88,7 +89,12 @@ DECIDED_BY_THE_AWARD = _(
         responses={200: ChallengeDetailOutput, **error_responses(bad_input=False, forbidden=False)},
     ),
 )
-class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ChallengeViewSet(
+    ChallengeCopyAction,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     lookup_field = "reference"
     lookup_value_regex = REFERENCE_PATTERN
     permission_classes = [IsAuthenticatedOrReadOnly, RulesObjectPermission]

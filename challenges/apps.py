@@ -8,9 +8,11 @@ class ChallengesConfig(AppConfig):
 
     def ready(self):
         from . import confirmations  # noqa: F401  (registers the one-way steps)
+        from .copying import register_copy_link
         from .governance_proposals import register_review_section
         from .steps import register_challenge_steps
 
         register_challenge_steps()
         # In review, the approver sees the record's proposals the owner dismissed.
         register_review_section()
+        register_copy_link()

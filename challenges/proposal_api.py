@@ -26,17 +26,17 @@ class QuestionProposalOutput(serializers.Serializer):
     reason = serializers.CharField(help_text=_("Why the data governance record proposes it."))
 
 
-class DismissedProposalOutput(serializers.Serializer):
+class DismissedQuestionOutput(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
 
 
 class QuestionProposalsOutput(serializers.Serializer):
     proposals = QuestionProposalOutput(many=True)
-    dismissed = DismissedProposalOutput(many=True)
+    dismissed = DismissedQuestionOutput(many=True)
 
 
-class ProposalKeyInput(serializers.Serializer):
+class QuestionProposalKeyInput(serializers.Serializer):
     key = serializers.SlugField(max_length=60)
 
 
@@ -103,13 +103,13 @@ class QuestionProposalActions:
 
     @_schema(
         _("Dismiss a proposed question; the approver sees it (owner, in draft or co-design)"),
-        request=ProposalKeyInput,
+        request=QuestionProposalKeyInput,
         response=QuestionProposalsOutput,
     )
     @action(detail=False, methods=["post"], url_path="proposals/dismiss")
     def dismiss_proposal(self, request, *args, **kwargs):
         challenge = self._owned_challenge()
-        serializer = ProposalKeyInput(data=request.data)
+        serializer = QuestionProposalKeyInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         proposals.response_question_dismiss_proposal(
             challenge=challenge, actor=request.user, **serializer.validated_data
@@ -118,13 +118,13 @@ class QuestionProposalActions:
 
     @_schema(
         _("Offer a dismissed proposal again (owner, in draft or co-design)"),
-        request=ProposalKeyInput,
+        request=QuestionProposalKeyInput,
         response=QuestionProposalsOutput,
     )
     @action(detail=False, methods=["post"], url_path="proposals/restore")
     def restore_proposal(self, request, *args, **kwargs):
         challenge = self._owned_challenge()
-        serializer = ProposalKeyInput(data=request.data)
+        serializer = QuestionProposalKeyInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         proposals.response_question_restore_proposal(
             challenge=challenge, actor=request.user, **serializer.validated_data

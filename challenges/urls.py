@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import proposal_views, views
+from . import copy_views, proposal_views, views
 
 app_name = "challenges"
 
 urlpatterns = [
     path("", views.board, name="board"),
     path("challenges/new/", views.challenge_create, name="create"),
+    path("challenges/new/start-from/", copy_views.start_from, name="start_from"),
+    path("challenges/<str:reference>/copy/", copy_views.copy_challenge, name="copy"),
     path("challenges/<str:reference>/", views.detail, name="detail"),
     path("challenges/<str:reference>/edit/", views.challenge_edit, name="edit"),
     path("challenges/<str:reference>/timeline/", views.challenge_timeline, name="timeline"),

@@ -322,7 +322,10 @@ def challenge_create(request):
     )
     if challenge:
         return redirect(challenge)
-    return render(request, "challenges/challenge_form.html", {"form": form, "challenge": None})
+    from .copy_views import start_from_form  # it builds on this module
+
+    context = {"form": form, "challenge": None, "start_from_form": start_from_form()}
+    return render(request, "challenges/challenge_form.html", context)
 
 
 @login_required

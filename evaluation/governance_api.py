@@ -35,17 +35,17 @@ class CriterionProposalOutput(serializers.Serializer):
     reason = serializers.CharField(help_text=_("Why the data governance record proposes it."))
 
 
-class DismissedOutput(serializers.Serializer):
+class DismissedCriterionOutput(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
 
 
 class CriterionProposalsOutput(serializers.Serializer):
     proposals = CriterionProposalOutput(many=True)
-    dismissed = DismissedOutput(many=True)
+    dismissed = DismissedCriterionOutput(many=True)
 
 
-class ProposalKeyInput(serializers.Serializer):
+class CriterionProposalKeyInput(serializers.Serializer):
     key = serializers.SlugField(max_length=60)
 
 
@@ -120,7 +120,7 @@ class _KeyView(_ProposalView):
     def post(self, request, *args, **kwargs):
         challenge = self.challenge()
         services.plan_require_editable(challenge=challenge, actor=request.user)
-        serializer = ProposalKeyInput(data=request.data)
+        serializer = CriterionProposalKeyInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         type(self).run(challenge=challenge, actor=request.user, **serializer.validated_data)
         return Response(self.body(challenge))
@@ -131,7 +131,7 @@ def _key_schema(summary):
         summary=summary,
         tags=TAGS,
         parameters=[CHALLENGE_REFERENCE],
-        request=ProposalKeyInput,
+        request=CriterionProposalKeyInput,
         responses={200: CriterionProposalsOutput, **error_responses(conflict=True)},
     )
 
