@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from .copying import challenge_copy
 from .models import Challenge
@@ -70,12 +71,11 @@ def copy_challenge(request, reference):
     return render(request, "challenges/copy_confirm.html", {"challenge": origin})
 
 
+@require_POST
 @login_required
 def start_from(request):
     """The new-challenge page's "Start from" choice: a blank statement, or an earlier challenge."""
     require_to(request.user, "challenges.add_challenge")
-    if request.method != "POST":
-        return redirect("challenges:create")
     form = StartFromForm(request.POST, auto_id="id_start_%s")
     if not form.is_valid():
         messages.error(request, _("Choose an earlier challenge from the list, or start blank."))
