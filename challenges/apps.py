@@ -9,6 +9,10 @@ class ChallengesConfig(AppConfig):
     def ready(self):
         from . import confirmations  # noqa: F401  (registers the one-way steps)
         from .copying import register_copy_link
+        from .documents import (  # noqa: F401  (the documents' permissions and one-way steps)
+            confirmations as document_confirmations,
+        )
+        from .documents import rules as document_rules  # noqa: F401
         from .governance_proposals import register_review_section
         from .steps import register_challenge_steps
 

@@ -82,6 +82,12 @@ rules.add_perm("challenges.add_communityinput", is_authenticated & is_in_co_desi
 rules.add_perm("challenges.moderate_communityinput", owns_it)
 rules.add_perm("challenges.view_pending_communityinput", is_internal)
 
+# The data governance record (docs/data-governance.md): part of the statement, so written under
+# the same rule; read by the public once the challenge is, minus its confidential rows.
+rules.add_perm("challenges.change_datagovernance", owns_it & is_statement_editable)
+rules.add_perm("challenges.view_datagovernance", is_public_challenge | is_internal)
+rules.add_perm("challenges.view_confidential_governance", is_internal)
+
 rules.add_perm("challenges.ask_question", is_vendor & is_open_for_proposals)
 rules.add_perm("challenges.answer_question", owns_it)
 # Staff may see who asked; answers are published to everyone without the asker's identity.

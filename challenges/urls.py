@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import copy_views, proposal_views, views
+from .documents import views as document_views
 
 app_name = "challenges"
 
@@ -79,6 +80,17 @@ urlpatterns = [
         "challenges/<str:reference>/questions/<int:pk>/dismiss/",
         views.question_dismiss,
         name="question_dismiss",
+    ),
+    path("challenges/<str:reference>/documents/", document_views.documents_page, name="documents"),
+    path(
+        "challenges/<str:reference>/documents/<uuid:public_id>/",
+        document_views.document_download,
+        name="document_download",
+    ),
+    path(
+        "challenges/<str:reference>/documents/<uuid:public_id>/remove/",
+        document_views.document_remove,
+        name="document_remove",
     ),
     path("challenges/<str:reference>/addenda/new/", views.addendum_add, name="addendum_add"),
     path(

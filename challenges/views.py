@@ -29,6 +29,7 @@ from core.workflow import (
 )
 
 from . import governance_proposals, selectors, services
+from .documents.selectors import reader_documents
 from .forms import (
     REASON_REQUIRED,
     TRANSITION_LABELS,
@@ -46,7 +47,7 @@ from .forms import (
     TimelineForm,
     apply_service_errors,
 )
-from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
+from .models import Addendum, Challenge, CommunityInput, Document, Question, ResponseQuestion
 from .sections import challenge_links, challenge_sections
 from .services import ADDENDUM_FIELDS
 
@@ -77,6 +78,7 @@ PAGE_PERMISSIONS = (
     "view_question_asker",
     "add_addendum",
     "issue_addendum",
+    "manage_documents",
 )
 
 
@@ -248,6 +250,12 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
     else:
         addenda = selectors.challenge_issued_addenda(challenge=challenge)
 
+    # The documents this reader may see, read once: the challenge's own here, each addendum's
+    # in its card (the other places have their own pages).
+    documents = reader_documents(challenge=challenge, user=user)
+    for addendum in [*addenda, *draft_addenda]:
+        addendum.attached_documents = [d for d in documents if d.addendum_id == addendum.pk]
+
     questions_closed = bool(
         challenge.status == Challenge.Status.PUBLISHED
         and challenge.questions_deadline
@@ -288,6 +296,9 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         "open_questions": open_questions,
         "own_questions": own_questions,
         "addenda": addenda,
+        "challenge_documents": [
+            d for d in documents if d.attached_to == Document.AttachedTo.CHALLENGE
+        ],
         "response_questions": response_questions,
         # The parts every reader sees alike are cached under what they show (core.fragments).
         "fragment_keys": {

@@ -414,3 +414,6 @@ MINIMUM_ENGAGEMENT_ACTIVITIES = env.int("MINIMUM_ENGAGEMENT_ACTIVITIES", default
 AWARD_STANDSTILL_DAYS = env.int("AWARD_STANDSTILL_DAYS", default=10)
 # Open Contracting ID prefix (registered with the OCDS helpdesk) for the open-data releases.
 OCDS_OCID_PREFIX = env("OCDS_OCID_PREFIX", default="ocds-rvb000")
+# Where the data governance extension's documentation is read (extension.json's documentationUrl),
+# e.g. docs/open-data.md in the public repository; empty: the README the app serves beside it.
+OCDS_EXTENSION_DOCUMENTATION_URL = env("OCDS_EXTENSION_DOCUMENTATION_URL", default="")

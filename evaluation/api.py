@@ -30,10 +30,10 @@ from challenges.api import CHALLENGE_REFERENCE, ID_PATTERN, REFERENCE_PATTERN
 from challenges.models import Challenge
 from core.api import ReasonInput, RequiredReasonInput, error_responses, transition_action
 from core.errors import InvalidInput, PermissionDenied
+from core.files import document_response
 from core.permissions import can, require
 from core.spreadsheet import csv_response
 from vendors.api import DOWNLOAD_RESPONSES, UUID_PATTERN
-from vendors.files import document_response
 from vendors.models import Proposal
 
 from . import selectors, services

@@ -16,14 +16,19 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from challenges.models import Addendum, Challenge, Question
-from procurement.models import Award, Pilot
+from challenges.models import Addendum, Challenge, Document, Question
+from core.timefmt import day_start
+from procurement.models import Award, Contract, Pilot
 from procurement.selectors import announced_q, is_published
 from vendors import sealing
+
+from . import extensions
+from . import ocds_governance as governance
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "ocds_schema"
 CURRENCY = "CAD"
@@ -93,6 +98,10 @@ def _documents(challenge: Challenge) -> list[dict]:
                 "datePublished": ocds_date(question.answered_at),
             }
         )
+    # An addendum's documents are published with it, once it is issued.
+    documents += governance.documents(
+        challenge, Document.AttachedTo.CHALLENGE, Document.AttachedTo.ADDENDUM
+    )
     return documents
 
 
@@ -188,16 +197,34 @@ def _contract_ids(award: Award) -> dict:
     return {"id": f"contract-{award.pk}", "awardID": f"award-{award.pk}"}
 
 
-def _contracts(award: Award) -> list[dict]:
-    return [
+def _signed_contract(award: Award) -> Contract | None:
+    contract = Contract.objects.filter(award=award).first()
+    if contract is None or contract.status != Contract.Status.SIGNED:
+        return None
+    return contract
+
+
+def _contracts(award: Award, contract: Contract | None = None) -> list[dict]:
+    """The contract: `pending`, at the awarded value, until the municipality records it signed;
+    then its own value, period, signature date, public documents and data terms."""
+    row = {**_contract_ids(award), "title": str(award.challenge.title)}
+    if contract is None:
+        return [{**row, "status": "pending", "value": _value(award.proposal.price_envelope.amount)}]
+    row.update(
         {
-            **_contract_ids(award),
-            "title": str(award.challenge.title),
-            "status": "active",
-            "value": _value(award.proposal.price_envelope.amount),
-            "dateSigned": ocds_date(award.finalised_at),
+            "status": governance.contract_status(contract),
+            "value": {"amount": float(contract.value), "currency": contract.currency},
+            "period": governance.contract_period(contract),
+            "dateSigned": day_start(contract.signed_on).isoformat(),
         }
-    ]
+    )
+    documents = governance.documents(award.challenge, Document.AttachedTo.CONTRACT)
+    if documents:
+        row["documents"] = documents
+    terms = governance.contract_terms(contract)
+    if terms:
+        row["dataTerms"] = terms
+    return [row]
 
 
 def _parties(award: Award | None) -> list[dict]:
@@ -214,7 +241,37 @@ def _planning(challenge: Challenge) -> dict:
             "description": f"{challenge.budget_min or 0} to {challenge.budget_max} {CURRENCY}",
             "amount": _value(challenge.budget_max),
         }
+    planning.update(governance_planning(challenge))
     return planning
+
+
+def governance_planning(challenge: Challenge) -> dict:
+    """The data governance record and its published documents, as `planning` carries them."""
+    planning = {}
+    record = governance.data_governance(challenge)
+    if record:
+        planning["dataGovernance"] = record
+    documents = governance.documents(challenge, Document.AttachedTo.GOVERNANCE)
+    if documents:
+        planning["documents"] = documents
+    return planning
+
+
+def with_planning_update(release: dict, challenge: Challenge, *, published: dict) -> dict:
+    """The release, with what changed in the record's public part since `published` (the
+    compiled planning so far) added as a planning update: the privacy impact assessment may be
+    completed, and its document attached, after publication (the pilot waits for it)."""
+    current = governance_planning(challenge)
+    changed = {}
+    if current.get("dataGovernance", {}) != published.get("dataGovernance", {}):
+        changed["dataGovernance"] = current.get("dataGovernance", {})
+    known = {document["id"] for document in published.get("documents", [])}
+    documents = [d for d in current.get("documents", []) if d["id"] not in known]
+    if documents:
+        changed["documents"] = documents
+    if not changed:
+        return release
+    return {**release, "tag": [*release["tag"], "planningUpdate"], "planning": changed}
 
 
 def _release(challenge: Challenge, *, release_id: str, date, tags: list[str], **sections) -> dict:
@@ -333,12 +390,39 @@ def contract_release(award: Award) -> dict:
     )
 
 
+def contract_signed_release(contract: Contract) -> dict:
+    """The municipality recorded the contract signed: its value, period, documents and terms."""
+    award = Award.objects.select_related(
+        "challenge", "proposal__vendor", "proposal__price_envelope"
+    ).get(pk=contract.award_id)
+    return _release(
+        award.challenge,
+        release_id=f"contract-{award.pk}-signed",
+        date=contract.signed_at or timezone.now(),
+        tags=["contract"],
+        parties=_parties(award),
+        contracts=_contracts(award, contract),
+    )
+
+
 def implementation_release(pilot: Pilot, *, step: str, date) -> dict:
-    """A pilot step: the contract's implementation with its milestones as they stand."""
+    """A pilot step: the contract's implementation with its milestones and reports as they
+    stand, and the contract's documents (an annex may be attached after signing)."""
     contract = _contract_ids(pilot.award)
-    milestones = pilot.ocds_milestones()
-    if milestones:
-        contract["implementation"] = {"milestones": milestones}
+    published = governance.all_public_documents(pilot.challenge)
+    documents = {
+        place: [governance.ocds_document(d) for d in published if d.attached_to == place]
+        for place in (Document.AttachedTo.CONTRACT, Document.AttachedTo.PILOT)
+    }
+    if documents[Document.AttachedTo.CONTRACT]:
+        contract["documents"] = documents[Document.AttachedTo.CONTRACT]
+    implementation = {
+        "milestones": pilot.ocds_milestones(),
+        "documents": documents[Document.AttachedTo.PILOT],
+    }
+    implementation = {key: value for key, value in implementation.items() if value}
+    if implementation:
+        contract["implementation"] = implementation
     return _release(
         pilot.challenge,
         release_id=f"pilot-{pilot.pk}-{step}",
@@ -358,6 +442,7 @@ def current_releases(challenge: Challenge) -> list[dict]:
     challenge = copy.copy(challenge)
     challenge._ocds_answered_questions = list(_answered_questions(challenge))
     challenge._ocds_issued_addenda = list(_issued_addenda(challenge))
+    challenge._ocds_documents = governance.all_public_documents(challenge)
     result = [tender_release(challenge)]
     for addendum in challenge._ocds_issued_addenda:
         result.append(amendment_release(challenge, addendum))
@@ -372,12 +457,30 @@ def current_releases(challenge: Challenge) -> list[dict]:
             result.append(award_withdrawal_release(award))
         if award.status == Award.Status.FINAL:
             result.append(contract_release(award))
+            contract = _signed_contract(award)
+            if contract is not None:
+                result.append(contract_signed_release(contract))
     if challenge.status in (Challenge.Status.CANCELLED, Challenge.Status.NOT_AWARDED):
         result.append(end_release(challenge, date=challenge.updated_at))
     return sorted(result, key=lambda release: release["date"])
 
 
-# Validation against the official schema, offline -------------------------------------------------
+# Validation against the official schema and our extensions, offline -------------------------------
+
+
+def _schema_file(name: str) -> dict:
+    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+
+
+@cache
+def _release_schema() -> dict:
+    return extensions.patched_release_schema(_schema_file("release-schema.json"))
+
+
+def release_schema() -> dict:
+    """The official release schema with the extensions this app declares applied: what the
+    releases are validated against and merged by."""
+    return copy.deepcopy(_release_schema())
 
 
 @cache
@@ -389,26 +492,26 @@ def _registry() -> Registry:
         "record-package-schema.json",
         "versioned-release-validation-schema.json",
     ):
-        contents = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+        contents = _release_schema() if name == "release-schema.json" else _schema_file(name)
         resources.append(
             (contents["id"], Resource.from_contents(contents, default_specification=DRAFT4))
         )
     return Registry().with_resources(resources)
 
 
-def release_schema() -> dict:
-    return json.loads((SCHEMA_DIR / "release-schema.json").read_text(encoding="utf-8"))
-
-
 def _validator(name: str) -> Draft4Validator:
-    schema = json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+    schema = _release_schema() if name == "release-schema.json" else _schema_file(name)
     return Draft4Validator(schema, registry=_registry())
 
 
-def validation_errors(package: dict, *, kind: str = "release") -> list[str]:
-    """The official schema's complaints about a release (or record) package; empty when valid."""
-    validator = _validator(f"{kind}-package-schema.json")
+def validation_errors(data: dict, *, kind: str = "release") -> list[str]:
+    """The schema's complaints about a release package (`release`), a record package (`record`)
+    or one release (`single`); empty when valid. The packages' releases are checked against the
+    release schema with the extensions applied (the versioned release against the official one:
+    its extension fields are checked in the compiled release)."""
+    name = "release-schema.json" if kind == "single" else f"{kind}-package-schema.json"
+    validator = _validator(name)
     return [
         f"{'/'.join(str(p) for p in error.absolute_path)}: {error.message}"
-        for error in sorted(validator.iter_errors(package), key=lambda e: list(e.absolute_path))
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     ]

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from challenges.models import Challenge
 
-from . import merge, ocds, selectors
+from . import extensions, merge, ocds, selectors
 
 
 def _package_meta(challenge: Challenge, kind: str, published) -> dict:
@@ -20,6 +20,9 @@ def _package_meta(challenge: Challenge, kind: str, published) -> dict:
         "publisher": {"name": settings.MUNICIPALITY_NAME},
         "license": "https://creativecommons.org/licenses/by/4.0/",
         "publicationPolicy": ocds.site_url("/open-data/"),
+        "extensions": [
+            ocds.site_url(extensions.extension_path(name)) for name in extensions.EXTENSIONS
+        ],
     }
 
 

@@ -1,6 +1,6 @@
 from django.db.models import Q, QuerySet
 
-from challenges.models import Challenge
+from challenges.models import Challenge, DataAsset
 from procurement.models import Measurement
 from procurement.selectors import PUBLISHED_STATES
 
@@ -34,6 +34,18 @@ def open_data_measurements() -> QuerySet[Measurement]:
         )
         .select_related("indicator__pilot__challenge")
         .order_by("indicator__pilot__challenge__reference", "indicator__pk", "measured_on", "pk")
+    )
+
+
+def open_data_datasets() -> QuerySet[DataAsset]:
+    """The public datasets of the data governance records of published challenges: one query,
+    however many (a confidential row is never read)."""
+    return (
+        DataAsset.objects.filter(
+            record__challenge__in=open_data_challenges().order_by(), confidential=False
+        )
+        .select_related("record__challenge")
+        .order_by("record__challenge__reference", "order", "pk")
     )
 
 

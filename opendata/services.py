@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from challenges.models import Challenge
 from core.workflow import register_transition_effect
-from procurement.models import Award
+from procurement.models import Award, Contract
 from procurement.selectors import is_published
+from procurement.signals import contract_signed
 
-from . import ocds
+from . import merge, ocds
 from .models import Release
 
 PILOT_STEPS = ("start", "open_review", "adopt", "conclude", "terminate")
@@ -103,6 +104,18 @@ def _store(challenge: Challenge, release: dict) -> None:
     )
 
 
+def _store_with_planning(challenge: Challenge, release: dict) -> None:
+    """`_store` for a later stage (award, contract, pilot step), carrying any change to the
+    record's public part since it was published (one more query: the stored releases)."""
+    if not is_published(challenge):
+        return
+    stored = [row.release for row in Release.objects.filter(challenge=challenge).in_order()]
+    if stored and release["id"] not in {row["id"] for row in stored}:
+        published = merge.compiled_release(stored).get("planning", {})
+        release = ocds.with_planning_update(release, challenge, published=published)
+    _store(challenge, release)
+
+
 def on_publish(*, instance, actor=None):
     _store(instance, ocds.tender_release(instance))
 
@@ -126,7 +139,7 @@ def on_end(*, instance, actor=None):
 
 
 def on_award_notify(*, instance, actor=None):
-    _store(instance.challenge, ocds.award_release(instance))
+    _store_with_planning(instance.challenge, ocds.award_release(instance))
 
 
 def on_award_withdraw(*, instance, actor=None):
@@ -142,12 +155,22 @@ def on_challenge_awarded(*, instance, actor=None):
         .first()
     )
     if award is not None:
-        _store(instance, ocds.contract_release(award))
+        _store_with_planning(instance, ocds.contract_release(award))
+
+
+def on_contract_signed(sender, *, contract, **kwargs):
+    """`procurement.signals.contract_signed`, sent once the signing has committed: the release is
+    stored in a transaction of its own."""
+    with transaction.atomic():
+        contract = Contract.objects.select_related("challenge").get(pk=contract.pk)
+        if contract.status != Contract.Status.SIGNED:
+            return
+        _store_with_planning(contract.challenge, ocds.contract_signed_release(contract))
 
 
 def _on_pilot_step(step):
     def effect(*, instance, actor=None):
-        _store(
+        _store_with_planning(
             instance.challenge,
             ocds.implementation_release(instance, step=step, date=timezone.now()),
         )
@@ -171,3 +194,4 @@ def register_release_effects() -> None:
     register_transition_effect("procurement.Award", "withdraw", on_award_withdraw)
     for step, effect in _PILOT_EFFECTS.items():
         register_transition_effect("procurement.Pilot", step, effect)
+    contract_signed.connect(on_contract_signed, dispatch_uid="opendata.on_contract_signed")

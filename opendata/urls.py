@@ -9,6 +9,16 @@ urlpatterns = [
     path("open-data/challenges.csv", views.challenges_csv, name="open_data_csv"),
     path("open-data/outcomes.csv", views.outcomes_csv, name="open_data_outcomes_csv"),
     path(
+        "open-data/data-governance.csv",
+        views.data_governance_csv,
+        name="open_data_governance_csv",
+    ),
+    path(
+        "open-data/extensions/<slug:name>/<str:filename>",
+        views.ocds_extension,
+        name="ocds_extension",
+    ),
+    path(
         "open-data/<str:reference>/releases.json",
         views.release_package,
         name="open_data_releases",

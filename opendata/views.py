@@ -1,6 +1,7 @@
 """Open data: the index of published challenges, their OCDS release and record packages, a CSV
-of challenges with the awards vendors were told of (values only once final), and a CSV of the
-pilots' outcome measurements."""
+of challenges with the awards vendors were told of (values only once final), a CSV of the
+pilots' outcome measurements, a CSV of the datasets of the data governance records, and the local
+OCDS extension's files."""
 
 import json
 
@@ -15,7 +16,7 @@ from core.spreadsheet import csv_response
 from procurement.models import Award
 from procurement.selectors import announced_q, is_published
 
-from . import ocds, packages, selectors
+from . import extensions, ocds, packages, selectors
 
 # Rows of the index per page; the CSV and the API give the whole list.
 INDEX_PAGE_SIZE = 20
@@ -51,7 +52,12 @@ def index(request):
     pager = paginate(request, selectors.open_data_index(), per_page=INDEX_PAGE_SIZE)
     page = pager["page"]
     page.object_list = _with_links(page.object_list)
-    return render(request, "opendata/open_data.html", {"pager": pager, "page": page})
+    context = {
+        "pager": pager,
+        "page": page,
+        "extension_url": extensions.extension_path("data_governance"),
+    }
+    return render(request, "opendata/open_data.html", context)
 
 
 def _published(reference) -> Challenge:
@@ -77,6 +83,25 @@ def release_package(request, reference):
 
 def record_package(request, reference):
     return _json(packages.record_package(_published(reference)))
+
+
+def ocds_extension(request, name, filename):
+    """A local OCDS extension's files, where the packages' `extensions` point: OCDS tools read
+    extension.json and fetch the schema named in it from beside it."""
+    try:
+        path = extensions.extension_file(name, filename)
+    except FileNotFoundError:
+        raise Http404 from None
+    if filename == "extension.json":
+        response = HttpResponse(
+            json.dumps(extensions.served_metadata(name), ensure_ascii=False, indent=2),
+            content_type="application/json",
+        )
+    else:
+        content_type = "application/json" if filename.endswith(".json") else "text/markdown"
+        response = HttpResponse(path.read_bytes(), content_type=f"{content_type}; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def challenges_csv(request):
@@ -164,3 +189,66 @@ def outcomes_csv(request):
             ]
         )
     return response
+
+
+def data_governance_csv(request):
+    """One row per dataset of the data governance records of published challenges, with the
+    record's privacy and technology answers repeated on each: what the city decided about the data
+    it buys for. Rows marked confidential are left out."""
+    response, writer = csv_response("data-governance.csv")
+    writer.writerow(
+        [
+            "ocid",
+            "reference",
+            "dataset",
+            "description",
+            "personal_information",
+            "location_or_device_data",
+            "provided_by",
+            "produced_data_owner",
+            "open_data",
+            "open_data_licence",
+            "open_data_format",
+            "privacy_assessment",
+            "privacy_assessment_completed_on",
+            "storage_location",
+            "retention_period",
+            "automated_decisions",
+            "algorithmic_impact_level",
+            "accessibility_standard",
+            "data_returned_at_exit",
+        ]
+    )
+    for asset in selectors.open_data_datasets():
+        record = asset.record
+        challenge = record.challenge
+        writer.writerow(
+            [
+                ocds.ocid(challenge),
+                challenge.reference,
+                asset.name,
+                asset.description,
+                asset.sensitivity,
+                _yes_no(asset.about_residents_location_or_devices),
+                asset.provided_by,
+                asset.produced_data_owner,
+                _yes_no(asset.open_data),
+                asset.licence if asset.open_data else "",
+                asset.open_format if asset.open_data else "",
+                record.assessment_status,
+                record.assessment_completed_on.isoformat()
+                if record.assessment_completed_on
+                else "",
+                record.storage_location,
+                record.retention_period,
+                _yes_no(record.automated_decisions),
+                record.impact_level or "",
+                record.accessibility_standard,
+                _yes_no(record.exit_data_return),
+            ]
+        )
+    return response
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"

@@ -18,6 +18,7 @@ class ProcurementConfig(AppConfig):
         from .calendar import register_builtin_sources
         from .challenge_page import register_challenge_page
         from .chronograph import register_builtin_steps
+        from .documents import register_document_attachments
         from .evaluation_hooks import register_evaluation_hooks
         from .notifications import register_builtin_events
         from .steps import register_procurement_steps
@@ -29,6 +30,7 @@ class ProcurementConfig(AppConfig):
         register_evaluation_hooks()
         register_challenge_page()
         register_procurement_steps()
+        register_document_attachments()
         # Cancelling a challenge, or ending it without an award, withdraws the award under way
         # in the same transaction, so none is left for the chronograph to finalise.
         from .services.award import (

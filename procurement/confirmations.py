@@ -14,6 +14,13 @@ def _award(award) -> dict:
     return {"reference": award.challenge.reference, "vendor": str(award.proposal.vendor)}
 
 
+def _contract(contract) -> dict:
+    return {
+        "reference": contract.challenge.reference,
+        "vendor": str(contract.award.proposal.vendor),
+    }
+
+
 def _pilot(pilot) -> dict:
     return {"reference": pilot.challenge.reference}
 
@@ -93,6 +100,21 @@ END_WITHOUT_AWARD = OneWayStep(
     facts=_challenge,
 )
 
+CONTRACT_SIGN = OneWayStep(
+    key="procurement.contract_sign",
+    title=_("Record the contract with %(vendor)s as signed?"),
+    happens=(
+        _("The contract is recorded as signed, with its value, period and signed copy."),
+        _(
+            "Its value, period, signing date and terms are published on the outcomes page and "
+            "in the open data; confidential terms stay with municipal staff."
+        ),
+    ),
+    final=(_("A signed contract's value, dates and terms can no longer change."),),
+    button=_("Yes, record it as signed"),
+    facts=_contract,
+)
+
 _PILOT_END_FINAL = _(
     "An ended pilot cannot be restarted: its milestones and measurements can no longer change."
 )
@@ -140,6 +162,7 @@ register(
     NOTIFY,
     FINALISE,
     END_WITHOUT_AWARD,
+    CONTRACT_SIGN,
     PILOT_ADOPT,
     PILOT_CONCLUDE,
     PILOT_TERMINATE,

@@ -67,6 +67,12 @@ def is_announced(user, award):
     return award is not None and award.was_announced
 
 
+@rules.predicate
+def is_signed_contract(user, contract):
+    """A contract is public once signed (its confidential terms never are)."""
+    return contract is not None and getattr(contract, "status", None) == "signed"
+
+
 def _status_is(*states):
     @rules.predicate
     def predicate(user, obj):
@@ -104,6 +110,11 @@ rules.add_perm("procurement.request_debrief", acts_for_a_received_proposal)
 rules.add_perm("procurement.manage_debrief", owns_it)
 rules.add_perm("procurement.manage_pilot", owns_it)
 rules.add_perm("procurement.end_challenge_without_award", owns_it)
+# The contract that follows a final award: drafted and signed by the owner, followed by municipal
+# staff and approvers throughout, public once signed.
+rules.add_perm("procurement.manage_contract", owns_it)
+rules.add_perm("procurement.view_contract", is_internal | is_signed_contract)
+rules.add_perm("procurement.view_confidential_contract_terms", is_internal)
 # Withdrawing an award follows the challenge's cancellation or end; nobody runs it by hand.
 rules.add_perm("procurement.run_award_system_step", rules.always_deny)
 # The ways in from the challenge page (procurement.challenge_page): municipal staff follow the
@@ -114,6 +125,7 @@ rules.add_perm(
     "procurement.join_award_decision", ~is_staff_member & is_evaluating & follows_the_decision
 )
 rules.add_perm("procurement.follow_pilot_stage", is_staff_member & is_awarded)
+rules.add_perm("procurement.follow_contract_stage", is_staff_member & is_awarded)
 rules.add_perm("procurement.view_outcomes", was_published)
 # The staff dashboard: the whole pipeline, for municipal staff and approvers (not admins by role).
 rules.add_perm("procurement.view_dashboard", is_staff_member | is_approver)

@@ -1,4 +1,4 @@
-"""Labels of the award's and the pilot's steps (core.steps)."""
+"""Labels of the award's, the contract's and the pilot's steps (core.steps)."""
 
 from django.utils.translation import pgettext_lazy
 
@@ -27,6 +27,13 @@ def register_procurement_steps() -> None:
             "adopt": pgettext_lazy("step", "Adopted"),
             "conclude": pgettext_lazy("step", "Concluded"),
             "terminate": pgettext_lazy("step", "Terminated"),
+        },
+    )
+    register_steps(
+        "procurement.Contract",
+        {
+            "draft": pgettext_lazy("step", "Contract drafted"),
+            "sign": pgettext_lazy("step", "Contract signed"),
         },
     )
     register_steps(

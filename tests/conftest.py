@@ -15,6 +15,7 @@ from tests.factories import (
     DepartmentFactory,
     EngagementActivityFactory,
     UserFactory,
+    complete_governance,
     complete_plan,
     set_status,
 )
@@ -169,9 +170,11 @@ def challenge(alice, department):
 
 @pytest.fixture
 def co_design_challenge(challenge):
-    """In co-design with what review needs: an engagement activity and a complete plan."""
+    """In co-design with what review needs: an engagement activity, a complete data governance
+    record and a complete plan."""
     set_status(challenge, "co_design")
     EngagementActivityFactory(challenge=challenge)
+    complete_governance(challenge)
     complete_plan(challenge)
     return challenge
 

@@ -55,6 +55,7 @@ from tests.factories import (
     AddendumFactory,
     ChallengeFactory,
     DepartmentFactory,
+    DocumentFactory,
     EngagementActivityFactory,
     ResponseQuestionFactory,
     UserFactory,
@@ -131,6 +132,7 @@ POST_ONLY = {
     "challenges:question_dismiss",
     "challenges:addendum_issue",
     "challenges:addendum_delete",
+    "challenges:document_remove",
     "procurement:debrief_schedule",
     "procurement:debrief_held",
     "procurement:award_step",
@@ -362,11 +364,13 @@ def seed(n) -> World:
         for i in range(n)
     )
     asked = challenge_services.question_ask(challenge=open_, actor=erin, body="Any more?")
+    municipal_documents = [DocumentFactory(challenge=open_) for _ in range(n)]
     for i in range(n):
         addendum = AddendumFactory(challenge=open_, title=f"Addendum {i}")
         Addendum.objects.filter(pk=addendum.pk).update(
             status="issued", number=i + 1, issued_at=timezone.now()
         )
+        DocumentFactory(challenge=open_, attached_to="addendum", addendum=addendum)
     draft = vendor_services.proposal_start(challenge=open_, vendor=acme, actor=dave)
     vendor_services.proposal_save_answers(
         proposal=draft, actor=dave, answers={q.pk: f"Answer {q.order}" for q in questions}
@@ -400,6 +404,7 @@ def seed(n) -> World:
         asked=asked,
         draft=draft,
         document=documents[0],
+        municipal_document=municipal_documents[0],
         submitted=submitted,
     )
 
@@ -532,7 +537,21 @@ PAGES = {
     # challenges
     "challenges:board": Page("anonymous", budget=LIST),
     "challenges:create": Page("alice"),
-    "challenges:detail": Page("alice", _ref("open"), budget=LIST),
+    "challenges:detail": Page(
+        "alice",
+        _ref("open"),
+        budget=LIST + 1,
+        why="the lists of the challenge page and, in one more query, the documents of the "
+        "challenge and of each addendum",
+    ),
+    "challenges:documents": Page("alice", _ref("open"), budget=LIST),
+    "challenges:document_download": Page(
+        "anonymous",
+        lambda w: {
+            "reference": w.rows["open"].reference,
+            "public_id": w.rows["municipal_document"].public_id,
+        },
+    ),
     "challenges:edit": Page("alice", _ref("co_design")),
     "challenges:timeline": Page("alice", _ref("co_design")),
     "challenges:activity_add": Page("alice", _ref("co_design")),

@@ -148,6 +148,33 @@ def co_design(reference, alice, rita) -> None:
     assert published["status"] == "published"
 
 
+def data_governance(reference, alice) -> None:
+    """Review needs a complete data governance record."""
+    from challenges import governance_services
+
+    challenge = Challenge.objects.get(reference=reference)
+    governance_services.governance_record_update(
+        challenge=challenge,
+        actor=alice,
+        legal_authority="Local Governance Act, s. 10.",
+        retention_period="Two years after the pilot.",
+        storage_location="in_canada",
+        assessment_status="in_progress",
+        accessibility_standard="wcag21aa",
+        exit_data_return=True,
+        exit_formats="CSV",
+    )
+    governance_services.data_asset_add(
+        challenge=challenge,
+        actor=alice,
+        name="Household energy use",
+        description="Monthly electricity use per household.",
+        sensitivity="deidentified",
+        provided_by="The utility",
+        produced_data_owner="The municipality",
+    )
+
+
 def timeline_and_plan(reference, alice) -> None:
     owner = api(alice)
     base = f"/api/challenges/{reference}"
@@ -649,6 +676,7 @@ def test_a_challenge_goes_from_co_design_to_an_adopted_pilot(
     with time_machine.travel(START, tick=False) as traveller:
         reference = draft_challenge(alice, department)
         co_design(reference, alice, rita)
+        data_governance(reference, alice)
         timeline_and_plan(reference, alice)
         review_and_publish(reference, alice, carol)
 

@@ -28,10 +28,10 @@ from rest_framework.response import Response
 from challenges.models import Challenge
 from core.api import ReasonInput, error_responses, transition_action
 from core.errors import InvalidInput
+from core.files import DOCUMENT_TYPES, document_response
 from core.permissions import can, require
 
 from . import selectors, services
-from .files import DOCUMENT_TYPES, document_response
 from .filters import ProposalFilter
 from .models import (
     Proposal,

@@ -1,7 +1,7 @@
 """Forms for the vendor pages. They collect input; the services check it and write.
 
 Sentences about business numbers, postal codes, prices and files come from the services
-(vendors.validators, vendors.files), so a page and the API refuse the same input in the same words.
+(vendors.validators, core.files), so a page and the API refuse the same input in the same words.
 """
 
 from django import forms
@@ -110,7 +110,7 @@ class DocumentForm(forms.Form):
         ),
         error_messages={"required": _("Give the document a title, for example “Work plan”.")},
     )
-    # Empty files, sizes and types are checked by the service (vendors.files), in its own words.
+    # Empty files, sizes and types are checked by the service (core.files), in its own words.
     file = forms.FileField(
         label=_("File"),
         allow_empty_file=True,

@@ -23,6 +23,7 @@ from challenges import selectors as challenge_selectors
 from challenges.models import Challenge
 from core.confirm import confirmation_needed, confirmation_page, one_way_step
 from core.errors import InvalidInput, TransitionRefused
+from core.files import document_response
 from core.middleware import arrival_time
 from core.pagination import paginate
 from core.permissions import can, require
@@ -30,7 +31,6 @@ from core.timefmt import format_local, format_local_exact
 from core.workflow import allowed_transitions, transition_check, transition_problems
 
 from . import selectors, services
-from .files import document_response
 from .forms import (
     DocumentForm,
     InviteForm,

@@ -319,7 +319,10 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
                 )
                 % {"count": needed}
             )
-        return problems + review_check_problems(self)
+        # The record is part of what the approver approves (docs/data-governance.md).
+        from ..governance import governance_problems
+
+        return problems + governance_problems(self) + review_check_problems(self)
 
     def timeline_problems(
         self,

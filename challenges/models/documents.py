@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .challenge import Challenge
@@ -68,6 +69,10 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Once a document could be read publicly it is never deleted, only withdrawn: it stays listed,
+    # with when and why, so the record of what was published stays whole.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("why it was withdrawn"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["attached_to", "uploaded_at", "pk"]
@@ -85,6 +90,11 @@ class Document(models.Model):
                 name="confidential_document_has_reason",
                 violation_error_message=_("Say why this document is confidential."),
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="withdrawn_document_has_reason",
+                violation_error_message=_("Say why this document is withdrawn."),
+            ),
         ]
         indexes = [
             models.Index(fields=["challenge", "attached_to"], name="document_by_attachment"),
@@ -92,3 +102,13 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.original_name})"
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def get_download_url(self) -> str:
+        """The one download address, for every reader (the view checks who may read it)."""
+        return reverse(
+            "challenges:document_download", args=[self.challenge.reference, self.public_id]
+        )

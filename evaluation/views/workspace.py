@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import InvalidInput, TransitionRefused
+from core.files import document_response
 from core.predicates import is_evaluator
 from core.workflow import transition_problems
-from vendors.files import document_response
 
 from .. import selectors, services
 from ..forms import DeclarationForm, RecuseForm, ScoreForm, apply_service_errors

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -63,8 +64,8 @@ class Contract(ConcurrentTransitionMixin, models.Model):
         return f"Contract for {self.challenge.reference}"
 
     def sign_problems(self) -> list[str]:
-        """What must be recorded before the contract is marked signed (the service also needs
-        the signed copy, a document the challenges app keeps)."""
+        """What must be recorded before the contract is marked signed: its value, period and
+        signing date, and the signed copy (a document the challenges app keeps)."""
         problems = []
         if self.value is None:
             problems.append(_("Enter the contract's value."))
@@ -72,7 +73,24 @@ class Contract(ConcurrentTransitionMixin, models.Model):
             problems.append(_("Enter the contract's start and end dates."))
         if self.signed_on is None:
             problems.append(_("Enter the date the contract was signed."))
+        if not self.has_signed_copy():
+            problems.append(
+                _("Attach the signed copy of the contract (a document of type “Signed contract”).")
+            )
         return problems
+
+    def signed_copies(self):
+        from challenges.models import Document
+
+        return Document.objects.filter(
+            challenge_id=self.challenge_id,
+            attached_to=Document.AttachedTo.CONTRACT,
+            kind=Document.Kind.CONTRACT_SIGNED,
+            withdrawn_at__isnull=True,
+        )
+
+    def has_signed_copy(self) -> bool:
+        return self.signed_copies().exists()
 
     @transition(
         field=status,
@@ -83,7 +101,7 @@ class Contract(ConcurrentTransitionMixin, models.Model):
         custom={"denied": OWNER_ONLY, "guard": "sign_problems"},
     )
     def sign(self, *, by=None, reason=""):
-        pass
+        self.signed_at = timezone.now()
 
 
 class ContractTerm(models.Model):
@@ -104,6 +122,15 @@ class ContractTerm(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="terms")
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     text = models.TextField(_("term"), max_length=4000)
+    # Where the term came from (the part of the data governance record it was drafted from),
+    # blank for a term staff wrote.
+    source = models.CharField(_("drafted from"), max_length=300, blank=True)
+    # Drafted from a confidential part of the record, or marked so by staff: never published.
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_("Confidential terms are seen by municipal staff only and never published."),
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

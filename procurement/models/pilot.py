@@ -73,12 +73,55 @@ class Pilot(ConcurrentTransitionMixin, models.Model):
             problems.append(
                 _("Set at least one outcome indicator tied to the success measures first.")
             )
+        problems.extend(self.privacy_problems())
         return problems
 
+    def governance_record(self):
+        """The challenge's data governance record, or None (older challenges have none)."""
+        from challenges.models import DataGovernanceRecord
+
+        return DataGovernanceRecord.objects.filter(challenge_id=self.challenge_id).first()
+
+    def privacy_problems(self) -> list[str]:
+        """A pilot that touches personal information waits for the completed privacy impact
+        assessment: its status, its date and the assessment itself attached to the record."""
+        from challenges.models import DataAsset, DataGovernanceRecord, Document
+
+        record = self.governance_record()
+        if record is None:
+            return []
+        personal = DataAsset.objects.filter(record=record, sensitivity__in=DataAsset.PERSONAL)
+        if not personal.exists():
+            return []
+        attached = Document.objects.filter(
+            challenge_id=self.challenge_id,
+            attached_to=Document.AttachedTo.GOVERNANCE,
+            kind=Document.Kind.PRIVACY_ASSESSMENT,
+            withdrawn_at__isnull=True,
+        ).exists()
+        if (
+            record.assessment_status == DataGovernanceRecord.AssessmentStatus.COMPLETED
+            and record.assessment_completed_on is not None
+            and attached
+        ):
+            return []
+        return [
+            _(
+                "This pilot uses personal information: it can start once the privacy impact "
+                "assessment is completed, with its date recorded and the assessment attached to "
+                "the data governance record."
+            )
+        ]
+
     def end_problems(self) -> list[str]:
+        problems = []
         if not self.lessons_learned.strip():
-            return [_("Write the lessons-learned summary before ending the pilot.")]
-        return []
+            problems.append(_("Write the lessons-learned summary before ending the pilot."))
+        if not self.data_terms_kept and self.governance_record() is not None:
+            problems.append(
+                _("Say whether the data terms of the contract were kept before ending the pilot.")
+            )
+        return problems
 
     # Transitions: they only guard and change state; services run them (core.workflow).
 

@@ -1,12 +1,15 @@
 """Every write of a pilot: create it from a final award, milestones, indicators and their
 measurements, and its transitions (DESIGN.md §3)."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from challenges.models import DataAsset
 from core.audit import audit_append, audit_change, audit_created, audit_diff, audit_values
 from core.errors import InvalidInput, TransitionRefused
 from core.permissions import require
@@ -14,6 +17,10 @@ from core.timefmt import format_day
 from core.workflow import transition_run
 
 from ..models import Award, Measurement, Milestone, OutcomeIndicator, Pilot
+
+# Without an end date, an open-data deliverable is due this long after the pilot starts.
+OPEN_DATA_DUE_AFTER = timedelta(days=90)
+DATA_TERMS_ANSWERS = ("yes", "partly", "no")
 
 MANAGE_ONLY = gettext_lazy(
     "Only the challenge's owner, a member of municipal staff, can manage its pilot."
@@ -64,7 +71,72 @@ def pilot_create(*, award: Award, actor, starts_on=None, ends_on=None) -> Pilot:
             actor=actor,
             metadata={"challenge_id": award.challenge_id},
         )
+        _open_data_milestones(pilot, actor)
     return pilot
+
+
+def open_data_due_on(pilot: Pilot):
+    """When an open-data deliverable is due by default: by the pilot's end, so its review can
+    tell whether the data was published; without an end date, 90 days after it starts (or
+    after today)."""
+    if pilot.ends_on is not None:
+        return pilot.ends_on
+    return (pilot.starts_on or timezone.localdate()) + OPEN_DATA_DUE_AFTER
+
+
+def open_data_milestone_title(asset: DataAsset) -> str:
+    return _("Publish %(name)s as open data (%(licence)s, %(format)s)") % {
+        "name": asset.name,
+        "licence": asset.get_licence_display(),
+        "format": asset.open_format or _("an open format"),
+    }
+
+
+def _open_data_milestones(pilot: Pilot, actor) -> None:
+    """Each dataset the record promises as open data becomes a milestone of the pilot. A
+    confidential row is left out: its milestone would be public on the outcomes page."""
+    assets = DataAsset.objects.filter(
+        record__challenge_id=pilot.challenge_id, open_data=True, confidential=False
+    ).order_by("order", "pk")
+    due_on = open_data_due_on(pilot)
+    for asset in assets:
+        milestone = Milestone.objects.create(
+            pilot=pilot,
+            title=open_data_milestone_title(asset)[:200],
+            due_on=due_on,
+            open_dataset=asset,
+        )
+        audit_created(
+            obj=milestone, actor=actor, fields=("title", "due_on", "open_dataset"), **_filed(pilot)
+        )
+
+
+@transaction.atomic
+def milestone_reschedule(*, milestone: Milestone, actor, due_on) -> Milestone:
+    """Move a milestone's due date (an open-data deliverable's default date, or an agreed
+    change), while it is not done."""
+    _editable(milestone.pilot, actor)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.done_on is not None:
+        raise TransitionRefused(
+            _("This milestone was done on %(date)s; its due date stays as it was.")
+            % {"date": format_day(milestone.done_on)}
+        )
+    if due_on is None:
+        raise InvalidInput(
+            _("Give the new due date."), field_errors={"due_on": [_("Give the new due date.")]}
+        )
+    before = audit_values(milestone, ("due_on",))
+    milestone.due_on = due_on
+    milestone.save(update_fields=["due_on"])
+    audit_change(
+        obj=milestone,
+        actor=actor,
+        action="update",
+        changes=audit_diff(before, milestone),
+        **_filed(milestone.pilot),
+    )
+    return milestone
 
 
 @transaction.atomic
@@ -160,13 +232,42 @@ def pilot_transition(*, pilot: Pilot, actor, name: str, reason: str = "") -> Pil
 
 
 @transaction.atomic
-def pilot_end(*, pilot: Pilot, actor, name: str, lessons_learned: str, reason: str = "") -> Pilot:
-    """End the pilot (adopt, conclude, terminate) with its lessons-learned summary."""
+def pilot_end(
+    *,
+    pilot: Pilot,
+    actor,
+    name: str,
+    lessons_learned: str,
+    reason: str = "",
+    data_terms_kept: str | None = None,
+    data_terms_note: str | None = None,
+) -> Pilot:
+    """End the pilot (adopt, conclude, terminate) with its lessons-learned summary and, when the
+    challenge has a data governance record, whether the contract's data terms were kept."""
     if name not in ("adopt", "conclude", "terminate"):
         raise InvalidInput(_("This is not a way to end a pilot."))
     pilot = _editable(pilot, actor)
-    before = audit_values(pilot, ("lessons_learned",))
-    Pilot.objects.filter(pk=pilot.pk).update(lessons_learned=(lessons_learned or "").strip())
+    fields = {"lessons_learned": (lessons_learned or "").strip()}
+    if data_terms_kept is not None:
+        if data_terms_kept not in ("", *DATA_TERMS_ANSWERS):
+            raise InvalidInput(
+                _("Answer yes, partly or no."),
+                field_errors={"data_terms_kept": [_("Answer yes, partly or no.")]},
+            )
+        fields["data_terms_kept"] = data_terms_kept
+    if data_terms_note is not None:
+        fields["data_terms_note"] = data_terms_note.strip()
+    kept = fields.get("data_terms_kept", pilot.data_terms_kept)
+    note = fields.get("data_terms_note", pilot.data_terms_note)
+    if kept in ("partly", "no") and not note.strip():
+        raise InvalidInput(
+            _("Say which data terms were not kept, and what was done about it."),
+            field_errors={
+                "data_terms_note": [_("Say which data terms were not kept, and what was done.")]
+            },
+        )
+    before = audit_values(pilot, tuple(fields))
+    Pilot.objects.filter(pk=pilot.pk).update(**fields)
     pilot.refresh_from_db()
     audit_change(obj=pilot, actor=actor, action="update", changes=audit_diff(before, pilot))
     return transition_run(instance=pilot, name=name, actor=actor, reason=reason)

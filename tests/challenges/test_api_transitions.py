@@ -13,6 +13,7 @@ from tests.factories import (
     CommunityInputFactory,
     EngagementActivityFactory,
     QuestionFactory,
+    complete_governance,
     complete_plan,
     set_status,
 )
@@ -61,6 +62,7 @@ def test_it_runs_each_challenge_transition_for_whoever_may(
     request, api_as, challenge, name, before, fields, actor, body, after
 ):
     EngagementActivityFactory(challenge=challenge)
+    complete_governance(challenge)  # review needs a complete data governance record
     complete_plan(challenge)  # publication needs a complete evaluation plan
     set_status(challenge, before, **(_past_deadlines() if fields == "past" else fields))
     user = request.getfixturevalue(actor)

@@ -26,6 +26,7 @@ from tests.factories import (
     CommunityInputFactory,
     EngagementActivityFactory,
     QuestionFactory,
+    complete_governance,
     complete_plan,
     set_status,
 )
@@ -121,6 +122,7 @@ def test_it_refuses_review_of_an_incomplete_statement_and_names_the_missing_fiel
 
 def test_it_refuses_review_without_any_engagement_activity(challenge, alice):
     set_status(challenge, "co_design")
+    complete_governance(challenge)
     complete_plan(challenge)
 
     with pytest.raises(TransitionRefused) as refused:
@@ -154,6 +156,7 @@ def test_it_asks_for_as_many_activities_as_the_setting_says(co_design_challenge,
 def test_it_needs_no_activity_when_the_setting_is_zero(challenge, alice, settings):
     settings.MINIMUM_ENGAGEMENT_ACTIVITIES = 0
     set_status(challenge, "co_design")
+    complete_governance(challenge)
     complete_plan(challenge)
 
     run(challenge, alice, "submit_for_review")

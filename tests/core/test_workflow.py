@@ -17,7 +17,7 @@ from core.workflow import (
     transition_run,
     unregister_transition_guard,
 )
-from tests.factories import complete_plan, set_status
+from tests.factories import complete_governance, complete_plan, set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,7 @@ def test_it_lists_what_each_person_may_do_now(co_design_challenge, alice, bob, c
 
 def test_it_leaves_out_a_step_whose_guard_fails(challenge, alice):
     set_status(challenge, "co_design")
+    complete_governance(challenge)
     complete_plan(challenge)
 
     assert allowed_transitions(challenge, alice) == ["cancel"]

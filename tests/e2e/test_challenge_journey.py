@@ -20,6 +20,7 @@ from tests.factories import (
     PASSWORD,
     ChallengeFactory,
     DepartmentFactory,
+    complete_governance,
     complete_plan,
     set_status,
 )
@@ -128,6 +129,7 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     # Review needs a complete evaluation plan (its own journey is the evaluation's), so it is
     # written directly.
     complete_plan(challenge)
+    complete_governance(challenge)
 
     # Staff moderates the input, then submits the challenge for review.
     staff.reload()

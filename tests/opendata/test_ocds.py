@@ -147,7 +147,9 @@ def test_every_stage_through_the_award_is_valid_and_keeps_sealed_things_out(
     assert compiled["tender"]["status"] == "complete"
     assert compiled["awards"][0]["status"] == "active"
     assert compiled["awards"][0]["value"] == {"amount": 100000.0, "currency": "CAD"}
-    assert compiled["contracts"][0]["status"] == "active"
+    # The award is final, the contract not yet signed: it is pending, at the awarded value.
+    assert compiled["contracts"][0]["status"] == "pending"
+    assert "dateSigned" not in compiled["contracts"][0]
 
 
 def test_a_challenge_without_an_award_is_valid_and_unsuccessful(decided, alice):

@@ -213,7 +213,14 @@ def test_the_challenges_csv_quotes_a_title_that_starts_like_a_formula(client, al
     assert row["title"] == "'=HYPERLINK(1)"
 
 
-@pytest.mark.parametrize("name", ["opendata:open_data_csv", "opendata:open_data_outcomes_csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "opendata:open_data_csv",
+        "opendata:open_data_outcomes_csv",
+        "opendata:open_data_governance_csv",
+    ],
+)
 def test_each_csv_starts_with_a_byte_order_mark_so_excel_reads_accents(
     client, alice, department, name
 ):

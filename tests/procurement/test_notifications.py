@@ -60,12 +60,18 @@ def test_an_addendum_notifies_the_vendors_taking_part(
 
 
 def test_submitting_for_review_notifies_the_approvers_but_not_the_author(alice, carol, department):
-    from tests.factories import EngagementActivityFactory, UserFactory, complete_plan
+    from tests.factories import (
+        EngagementActivityFactory,
+        UserFactory,
+        complete_governance,
+        complete_plan,
+    )
 
     other_approver = UserFactory(username="olive", roles=["staff", "approver"])
     author_approver = UserFactory(username="victor", roles=["staff", "approver"])
     challenge = ChallengeFactory(owner=author_approver, department=department)
     EngagementActivityFactory(challenge=challenge)
+    complete_governance(challenge)
     complete_plan(challenge)
 
     challenge_services.challenge_transition(

@@ -34,7 +34,7 @@ class ProposalAnswer(models.Model):
 
 
 def _document_upload_to(instance, filename):
-    # The caller passes a random name (vendors.files.storage_name); the vendor's never reaches disk.
+    # The caller passes a random name (core.files.storage_name); the vendor's never reaches disk.
     return filename
 
 

@@ -19,13 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge, ResponseQuestion
+from core import files
 from core.audit import audit_change, audit_created, audit_deferred
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
 from core.numfmt import format_money
 from core.permissions import can
 from core.workflow import allowed_transitions, transition_run
 
-from .. import files
 from ..models import (
     PriceEnvelope,
     Proposal,
@@ -247,7 +247,7 @@ def price_envelope_save(*, proposal: Proposal, actor, amount, breakdown=None) ->
 
 @transaction.atomic
 def document_upload(*, proposal: Proposal, actor, title: str, upload) -> ProposalDocument:
-    """Add a document to the technical envelope; checked by content (see vendors.files).
+    """Add a document to the technical envelope; checked by content (see core.files).
 
     A document with the same title (any case) supersedes the current one, which is kept.
     Field errors: `title`, `file`.

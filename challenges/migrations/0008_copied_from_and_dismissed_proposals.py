@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('challenges', '0006_data_governance_and_documents'),
+        ('challenges', '0007_document_withdrawal'),
     ]
 
     operations = [
