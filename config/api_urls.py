@@ -5,6 +5,7 @@ from challenges import api as challenges_api
 from evaluation import api as evaluation_api
 from opendata import api as opendata_api
 from procurement import api as procurement_api
+from procurement import api_contract
 from vendors import api as vendors_api
 
 router = DefaultRouter()
@@ -91,6 +92,7 @@ router.register("assignments", evaluation_api.AssignmentViewSet, basename="assig
 router.register("awards", procurement_api.AwardViewSet, basename="award")
 router.register("open-data", opendata_api.OpenDataViewSet, basename="open-data")
 router.register("pilots", procurement_api.PilotViewSet, basename="pilot")
+router.register("contracts", api_contract.ContractViewSet, basename="contract")
 
 # Before the router's own patterns: its format suffixes would read ".csv" as a renderer.
 urlpatterns = [

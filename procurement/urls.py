@@ -61,6 +61,11 @@ urlpatterns = [
     ),
     path("challenges/<str:reference>/pilot/plan/", pilot.pilot_plan, name="pilot_plan"),
     path(
+        "challenges/<str:reference>/pilot/milestones/<int:milestone_id>/due/",
+        pilot.milestone_reschedule,
+        name="milestone_reschedule",
+    ),
+    path(
         "challenges/<str:reference>/pilot/milestones/",
         pilot.milestone_add,
         name="milestone_add",
