@@ -212,3 +212,7 @@ class ResponseQuestionAdmin(ViewOnlyAdmin):
     list_filter = ["required"]
     search_fields = ["challenge__reference", "prompt", "guidance"]
     list_select_related = ["challenge"]
+
+
+# The municipality's documents have their own admin, beside their services.
+from .documents import admin as _documents_admin  # noqa: E402, F401

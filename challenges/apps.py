@@ -12,6 +12,8 @@ class ChallengesConfig(AppConfig):
             confirmations as document_confirmations,
         )
         from .documents import rules as document_rules  # noqa: F401
+        from .documents.steps import register_document_steps
         from .steps import register_challenge_steps
 
         register_challenge_steps()
+        register_document_steps()

@@ -2,6 +2,7 @@ from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from challenges import api as challenges_api
+from challenges.documents import api as challenge_documents_api
 from evaluation import api as evaluation_api
 from opendata import api as opendata_api
 from procurement import api as procurement_api
@@ -31,6 +32,11 @@ router.register(
     _child + "/response-questions",
     challenges_api.ResponseQuestionViewSet,
     basename="challenge-response-question",
+)
+router.register(
+    _child + "/documents",
+    challenge_documents_api.ChallengeDocumentViewSet,
+    basename="challenge-document",
 )
 router.register("community-input", challenges_api.CommunityInputViewSet, basename="community-input")
 router.register("questions", challenges_api.QuestionViewSet, basename="question")

@@ -223,6 +223,7 @@ def _contracts(award: Award, contract: Contract | None = None) -> list[dict]:
         row["documents"] = documents
     terms = governance.contract_terms(contract)
     if terms:
+        row["description"] = governance.contract_summary(contract)
         row["dataTerms"] = terms
     return [row]
 
@@ -406,11 +407,19 @@ def contract_signed_release(contract: Contract) -> dict:
 
 
 def implementation_release(pilot: Pilot, *, step: str, date) -> dict:
-    """A pilot step: the contract's implementation with its milestones as they stand."""
+    """A pilot step: the contract's implementation with its milestones and reports as they
+    stand, and the contract's documents (an annex may be attached after signing)."""
     contract = _contract_ids(pilot.award)
+    published = governance.all_public_documents(pilot.challenge)
+    documents = {
+        place: [governance.ocds_document(d) for d in published if d.attached_to == place]
+        for place in (Document.AttachedTo.CONTRACT, Document.AttachedTo.PILOT)
+    }
+    if documents[Document.AttachedTo.CONTRACT]:
+        contract["documents"] = documents[Document.AttachedTo.CONTRACT]
     implementation = {
         "milestones": pilot.ocds_milestones(),
-        "documents": governance.pilot_documents(pilot),
+        "documents": documents[Document.AttachedTo.PILOT],
     }
     implementation = {key: value for key, value in implementation.items() if value}
     if implementation:

@@ -11,11 +11,12 @@ from datetime import UTC
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from challenges.documents.selectors import documents_public
 from challenges.models import Challenge, DataGovernanceRecord, Document
 from core.timefmt import day_start
-from procurement.models import Contract, Pilot
+from procurement.models import Contract
 
 # The record's codes as the extension spells them (release-schema.json of the extension).
 _ASSESSMENT = {
@@ -213,11 +214,9 @@ def contract_status(contract: Contract, *, today=None) -> str:
 
 
 def public_terms(contract: Contract) -> list:
-    terms = contract.terms.all()
-    # A term may be kept confidential (the contract's own flag, when it has one).
-    if any(field.name == "confidential" for field in contract.terms.model._meta.get_fields()):
-        terms = terms.filter(confidential=False)
-    return list(terms.order_by("order", "pk"))
+    """The contract's terms anyone may read: a confidential one (drafted from a confidential part
+    of the record, or marked so by staff) is left out whole."""
+    return list(contract.terms.filter(confidential=False).order_by("order", "pk"))
 
 
 def contract_terms(contract: Contract) -> list[dict]:
@@ -228,9 +227,17 @@ def contract_terms(contract: Contract) -> list[dict]:
     ]
 
 
+def contract_summary(contract: Contract) -> str:
+    """`contracts[].description`: the topics of the public terms, for readers of plain OCDS (the
+    terms themselves are in the extension's `dataTerms`)."""
+    topics = list(dict.fromkeys(term.get_topic_display() for term in public_terms(contract)))
+    if not topics:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Data and technology terms: %(topics)s.") % {
+            "topics": "; ".join(str(topic) for topic in topics)
+        }
+
+
 def contract_period(contract: Contract) -> dict:
     return _compact({"startDate": _day(contract.starts_on), "endDate": _day(contract.ends_on)})
-
-
-def pilot_documents(pilot: Pilot) -> list[dict]:
-    return documents(pilot.challenge, Document.AttachedTo.PILOT)

@@ -38,6 +38,7 @@ from tests.factories import (
     AddendumFactory,
     ChallengeFactory,
     CommunityInputFactory,
+    DocumentFactory,
     EngagementActivityFactory,
     QuestionFactory,
     ResponseQuestionFactory,
@@ -159,6 +160,8 @@ def rows(wsgi_keeps_the_test_connection, alice, dave, erin, frank, rita, departm
         "challenge_reference": co_design.reference,
         "vendor_id": membership.vendor.public_id,
         "proposal_id": proposal.public_id,
+        # The municipality's documents of that challenge (the owner's draft: staff read it).
+        "public_id": DocumentFactory(challenge=co_design).public_id,
     }
     ids = {
         "/api/community-input/": CommunityInputFactory(challenge=co_design, author=rita).pk,

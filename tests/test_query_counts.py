@@ -151,6 +151,7 @@ POST_ONLY = {
     "challenge-start-evaluation",
     "challenge-submit-for-review",
     "challenge-response-question-move",
+    "challenge-document-withdraw",
     "community-input-publish",
     "community-input-reject",
     "question-dismiss",
@@ -442,6 +443,8 @@ def seed(n) -> World:
     set_status(award, "final", finalised_at=timezone.now(), notified_at=timezone.now())
     DebriefRequest.objects.create(award=award, proposal=ranked[0], requested_by=dave)
     pilot = set_status(Pilot.objects.create(challenge=awarded, award=award), "active")
+    for _ in range(n):
+        DocumentFactory(challenge=awarded, attached_to="pilot", kind="physicalProgressReport")
     Milestone.objects.bulk_create(
         Milestone(pilot=pilot, title=f"Step {i}", due_on=date(2030, 1, 1 + i)) for i in range(n)
     )
@@ -501,6 +504,13 @@ def _none(w):
 
 def _drafted_question(w):
     return {"reference": w.rows["co_design"].reference, "pk": w.rows["drafted_question"].pk}
+
+
+def _municipal_document(w):
+    return {
+        "challenge_reference": w.rows["open"].reference,
+        "public_id": w.rows["municipal_document"].public_id,
+    }
 
 
 @dataclass(frozen=True)
@@ -686,6 +696,9 @@ PAGES = {
         },
     ),
     "challenge-received-proposal-list": Page("alice", _challenge_ref("awarded"), budget=LIST),
+    "challenge-document-list": Page("anonymous", _challenge_ref("open"), budget=LIST),
+    "challenge-document-detail": Page("anonymous", lambda w: _municipal_document(w)),
+    "challenge-document-download": Page("anonymous", lambda w: _municipal_document(w)),
     # API: vendors and proposals
     "vendor-list": Page("dave", budget=LIST),
     "vendor-detail": Page("dave", lambda w: {"id": w.rows["acme"].public_id}),

@@ -114,28 +114,6 @@ DEMO_EVALUATION_PLAN = {
     "tie_break_order": ["technical", "price", "draw"],
 }
 
-# Review needs a complete data governance record; every challenge that reaches review gets this
-# minimal one (docs/data-governance.md).
-DEMO_GOVERNANCE = {
-    "legal_authority": "Local Governance Act, s. 10 (municipal services).",
-    "retention_period": "Two years after the pilot ends, then deleted.",
-    "storage_location": "in_canada",
-    "assessment_status": "in_progress",
-    "open_standards": "Data exported in CSV and JSON through a documented API.",
-    "accessibility_standard": "wcag21aa",
-    "exit_data_return": True,
-    "exit_formats": "CSV, JSON",
-    "exit_plan": "The vendor returns every record in open formats within 30 days of the end.",
-}
-DEMO_GOVERNANCE_ASSET = {
-    "name": "Service requests from residents",
-    "description": "Requests residents make about the service, with their neighbourhood.",
-    "sensitivity": "deidentified",
-    "provided_by": "The municipality's service request system",
-    "produced_data_owner": "The municipality",
-}
-
-
 DRAFT = {
     "title": "Clearer notices for planned water shut-offs",
     "summary": "Residents often learn about a planned water shut-off only when the tap runs dry.",
@@ -1125,3 +1103,559 @@ STREETLIGHTS_INDICATORS = [
         ],
     ),
 ]
+
+
+# Data governance records (docs/data-governance.md), written through the services by each
+# challenge's owner while its statement is editable. Every challenge past draft has one. Keyed
+# by challenge title; "decided_days_ago" dates decisions before the challenge's review.
+# "documents": (title, file name in files/, kind, lines for make_pdfs.py).
+
+PIA_COMPLETED_DAYS_AGO = 21
+
+GOVERNANCE = {
+    WINTER["title"]: {
+        "record": {
+            "legal_authority": "Municipal Government Act, s. 7 (municipal services and safety).",
+            "retention_period": "Complaints kept two years, then deleted.",
+            "storage_location": "in_canada",
+            "assessment_status": "not_started",
+            "open_standards": "Curb cut inventory in GeoJSON; complaint feed through Open311.",
+            "accessibility_standard": "can_asc_en301549",
+            "exit_data_return": True,
+            "exit_formats": "GeoJSON, CSV",
+        },
+        "assets": [
+            {
+                "name": "Winter accessibility complaints",
+                "description": (
+                    "Calls and web reports about blocked curb cuts and bus stops, with the "
+                    "location and the time; the caller's name is removed before crews see it."
+                ),
+                "sensitivity": "deidentified",
+                "about_residents_location_or_devices": True,
+                "provided_by": "311 contact centre",
+                "produced_data_owner": "The municipality",
+            },
+            {
+                "name": "Curb cut and bus stop inventory",
+                "description": "The 410 downtown curb cuts and 62 bus stops, with their priority.",
+                "sensitivity": "none",
+                "provided_by": "Public Works asset registry",
+                "produced_data_owner": "The municipality",
+                "open_data": True,
+                "licence": "municipal",
+                "open_format": "GeoJSON",
+            },
+        ],
+        "sharings": [],
+        "decisions": [
+            {
+                "topic": "privacy",
+                "decision": "Crews see the location of a complaint, never who made it.",
+                "reason": "Residents told us they would not call if their name reached the crew.",
+                "decided_by": "Director, Community Services",
+                "decided_days_ago": 12,
+            },
+        ],
+    },
+    SCHOOL_ROUTES["title"]: {
+        "record": {
+            "legal_authority": "Municipal Government Act, s. 7; consent of each parent.",
+            "retention_period": "Survey answers deleted at the end of the school year.",
+            "storage_location": "mixed",
+            "storage_reason": (
+                "The school district's survey tool keeps answers on servers in the United "
+                "States; the district has no Canadian option this school year."
+            ),
+            "assessment_status": "in_progress",
+            "open_standards": "Routes and crossings published in GeoJSON.",
+            "accessibility_standard": "wcag21aa",
+            "exit_data_return": True,
+            "exit_formats": "GeoJSON, CSV",
+            "exit_plan": "Crossing counts and routes are returned within 30 days of the end.",
+        },
+        "assets": [
+            {
+                "name": "Parents' route survey",
+                "description": (
+                    "The streets each child walks or is driven along, given by their parents, "
+                    "with the school and the grade."
+                ),
+                "sensitivity": "deidentified",
+                "about_residents_location_or_devices": True,
+                "provided_by": "Riverbend School District",
+                "produced_data_owner": "The municipality",
+            },
+            {
+                "name": "Crossing counts at school hours",
+                "description": "Pedestrians, cyclists and vehicles at 24 crossings, 7:30 to 9:00.",
+                "sensitivity": "none",
+                "provided_by": "The vendor's counters",
+                "produced_data_owner": "The municipality",
+                "open_data": True,
+                "licence": "ogl_canada",
+                "open_format": "CSV",
+            },
+        ],
+        "sharings": [
+            {
+                "party": "Riverbend School District",
+                "data": "Crossing counts and near-miss reports",
+                "purpose": "Plan crossing guard positions and school travel plans.",
+                "agreement_status": "drafting",
+            },
+        ],
+        "decisions": [
+            {
+                "topic": "data",
+                "decision": "No cameras: counters that detect movement only.",
+                "reason": "Parents and principals refused any camera that could identify a child.",
+                "decided_by": "Manager, Transportation Engineering",
+                "decided_days_ago": 20,
+            },
+        ],
+    },
+    FLOOD_ALERTS["title"]: {
+        "record": {
+            "legal_authority": "Emergency Measures Act, s. 10; Municipal Government Act, s. 7.",
+            "retention_period": "Contact details kept while the household stays subscribed.",
+            "storage_location": "in_canada",
+            "assessment_status": "in_progress",
+            "open_standards": (
+                "Alerts in the Common Alerting Protocol (CAP-CP); river levels read from the "
+                "province's open API."
+            ),
+            "automated_decisions": True,
+            "impact_level": 2,
+            "impact_explanation": (
+                "The system chooses which streets receive an alert from the forecast river "
+                "level. A wrong choice can delay a warning, but an on-call emergency manager "
+                "confirms every alert before it is sent and can add streets by hand; the "
+                "thresholds are reviewed after each freshet."
+            ),
+            "accessibility_standard": "wcag22aa",
+            "exit_data_return": True,
+            "exit_formats": "CSV, CAP-CP XML",
+            "source_code": "escrow",
+            "exit_plan": "The subscriber list and alert history come back within 15 days.",
+        },
+        "assets": [
+            {
+                "name": "Alert subscribers",
+                "description": (
+                    "Names, addresses, phone numbers and preferred language of households that "
+                    "subscribe, and whether someone needs help to leave."
+                ),
+                "sensitivity": "identifiable",
+                "provided_by": "Residents, when they subscribe",
+                "produced_data_owner": "The municipality",
+            },
+            {
+                "name": "Flood zone street segments",
+                "description": (
+                    "The streets in the mapped flood zone, with the level that floods them."
+                ),
+                "sensitivity": "none",
+                "provided_by": "Emergency Management",
+                "produced_data_owner": "The municipality",
+                "open_data": True,
+                "licence": "ogl_canada",
+                "open_format": "GeoJSON",
+            },
+        ],
+        "sharings": [
+            {
+                "party": "Riverbend Fire Department",
+                "data": "Households that need help to leave",
+                "purpose": "Knock on those doors first when an evacuation is ordered.",
+                "agreement_status": "signed",
+                "confidential": True,
+                "confidential_reason": (
+                    "Says where people who cannot leave alone live; published only as a count."
+                ),
+            },
+        ],
+        "decisions": [
+            {
+                "topic": "technology",
+                "decision": "A person confirms every alert before it is sent.",
+                "reason": (
+                    "Keeps the impact level moderate: no resident is warned or skipped by the "
+                    "system alone."
+                ),
+                "decided_by": "Emergency Management Coordinator",
+                "decided_days_ago": 35,
+            },
+        ],
+    },
+    ENERGY["title"]: {
+        "record": {
+            "legal_authority": (
+                "Municipal Government Act, s. 7; written consent of each household that joins "
+                "the program."
+            ),
+            "retention_period": "Two years after the household leaves the program, then deleted.",
+            "storage_location": "in_canada",
+            "assessment_status": "completed",
+            "assessment_completed_days_ago": PIA_COMPLETED_DAYS_AGO,
+            "open_standards": "Meter readings through Green Button; exports in CSV.",
+            "accessibility_standard": "wcag21aa",
+            "exit_data_return": True,
+            "exit_formats": "CSV, Green Button XML",
+            "source_code": "none",
+            "exit_plan": (
+                "The vendor returns every household's data in open formats within 30 days and "
+                "certifies that its copies are deleted."
+            ),
+        },
+        "assets": [
+            {
+                "name": "Enrolled households",
+                "description": (
+                    "Name, address, household size and income band of each household that joins, "
+                    "with its consent."
+                ),
+                "sensitivity": "identifiable",
+                "provided_by": "Residents, when they enrol",
+                "produced_data_owner": "The municipality",
+            },
+            {
+                "name": "Hourly electricity use",
+                "description": "Smart meter readings of enrolled homes, by hour.",
+                "sensitivity": "identifiable",
+                "about_residents_location_or_devices": True,
+                "provided_by": "Riverbend Hydro",
+                "produced_data_owner": "Each household; the municipality holds a licence to use it",
+            },
+            {
+                "name": "Energy savings by neighbourhood",
+                "description": "Monthly savings of the program, summed by neighbourhood.",
+                "sensitivity": "aggregate",
+                "provided_by": "The vendor",
+                "produced_data_owner": "The municipality",
+                "open_data": True,
+                "licence": "ogl_canada",
+                "open_format": "CSV",
+            },
+        ],
+        "sharings": [
+            {
+                "party": "Riverbend Hydro",
+                "data": "Meter numbers of enrolled households",
+                "purpose": "Send their hourly readings to the program.",
+                "agreement_status": "signed",
+            },
+            {
+                "party": "Provincial low-income energy assistance program",
+                "data": "Names and income bands of households referred to the program",
+                "purpose": "Refer eligible households to bill assistance they do not yet receive.",
+                "agreement_status": "drafting",
+                "confidential": True,
+                "confidential_reason": (
+                    "The agreement is still being negotiated with the province."
+                ),
+            },
+        ],
+        "decisions": [
+            {
+                "topic": "privacy",
+                "decision": "Households join only with written consent and may leave at any time.",
+                "reason": (
+                    "Energy use reveals when people are home; residents must choose to share it."
+                ),
+                "decided_by": "Council's Climate Committee",
+                "decided_days_ago": 45,
+            },
+            {
+                "topic": "openness",
+                "decision": "Savings are published by neighbourhood, never by household.",
+                "reason": (
+                    "Neighbourhoods have at least 40 enrolled homes, so no home can be singled out."
+                ),
+                "decided_by": "Open Data Lead",
+                "decided_days_ago": 30,
+            },
+        ],
+        "documents": [
+            (
+                "Privacy impact assessment: household energy program",
+                "energy-privacy-impact-assessment.pdf",
+                "x_privacyImpactAssessment",
+                [
+                    "Program: energy management for households in energy poverty.",
+                    "Personal information: names, addresses, income bands, hourly meter data.",
+                    "Authority: Municipal Government Act, s. 7, and each household's consent.",
+                    "Storage: in Canada only. Retention: two years after leaving the program.",
+                    "Risks found: re-identification from hourly readings; referral lists.",
+                    "Mitigations: consent, neighbourhood totals of 40 homes or more, "
+                    "access limited to the program team, deletion certified at exit.",
+                    "Conclusion: the program may proceed with these mitigations.",
+                ],
+            ),
+        ],
+    },
+    CURBSIDE["title"]: {
+        "record": {
+            "legal_authority": "Municipal Government Act, s. 7 (solid waste services).",
+            "retention_period": "While the resident keeps the reminder, then deleted.",
+            "storage_location": "in_canada",
+            "assessment_status": "in_progress",
+            "open_standards": "Collection calendar published in iCalendar and CSV.",
+            "accessibility_standard": "wcag21aa",
+            "exit_data_return": True,
+            "exit_formats": "CSV, iCalendar",
+        },
+        "assets": [
+            {
+                "name": "Reminder subscriptions",
+                "description": (
+                    "Address and e-mail or phone number of residents who want reminders."
+                ),
+                "sensitivity": "identifiable",
+                "provided_by": "Residents",
+                "produced_data_owner": "The municipality",
+            },
+        ],
+        "sharings": [],
+        "decisions": [],
+    },
+    WAYFINDING["title"]: {
+        "record": {
+            "legal_authority": "Municipal Government Act, s. 7 (public transit).",
+            "retention_period": "Trip counts kept five years; device identifiers never stored.",
+            "storage_location": "in_canada",
+            "assessment_status": "completed",
+            "assessment_completed_days_ago": 160,
+            "open_standards": "Schedules in GTFS and real time in GTFS Realtime.",
+            "accessibility_standard": "can_asc_en301549",
+            "exit_data_return": True,
+            "exit_formats": "GTFS, CSV",
+            "source_code": "open_source",
+        },
+        "assets": [
+            {
+                "name": "Stop and route data",
+                "description": "Stops, routes and timetables of the transit network.",
+                "sensitivity": "none",
+                "provided_by": "Transit and Parking",
+                "produced_data_owner": "The municipality",
+                "open_data": True,
+                "licence": "ogl_canada",
+                "open_format": "GTFS",
+            },
+            {
+                "name": "Sign interactions",
+                "description": "Counts of touches and audio requests at each sign, by hour.",
+                "sensitivity": "aggregate",
+                "about_residents_location_or_devices": True,
+                "provided_by": "The vendor's signs",
+                "produced_data_owner": "The municipality",
+            },
+        ],
+        "sharings": [],
+        "decisions": [
+            {
+                "topic": "technology",
+                "decision": "The signs' software is released under an open-source licence.",
+                "reason": "Other towns in the region can reuse it; we are not tied to one vendor.",
+                "decided_by": "Director, Transit and Parking",
+                "decided_days_ago": 150,
+            },
+        ],
+        "documents": [
+            (
+                "Privacy impact assessment: transit wayfinding signs",
+                "wayfinding-privacy-impact-assessment.pdf",
+                "x_privacyImpactAssessment",
+                [
+                    "Signs count touches and audio requests; they hold no camera or microphone.",
+                    "No device identifier is read or stored. Counts are kept by hour.",
+                    "Conclusion: low risk; no further measures needed.",
+                ],
+            ),
+        ],
+    },
+    SIDEWALKS["title"]: {
+        "record": {
+            "storage_location": "in_canada",
+            "open_standards": "Plough positions published in GeoJSON every five minutes.",
+            "accessibility_standard": "wcag21aa",
+            "exit_data_return": True,
+            "exit_formats": "GeoJSON, CSV",
+        },
+        "assets": [
+            {
+                "name": "Sidewalk plough positions",
+                "description": "Where each sidewalk plough is, every five minutes during a storm.",
+                "sensitivity": "none",
+                "provided_by": "GPS units on city ploughs",
+                "produced_data_owner": "The municipality",
+                "open_data": True,
+                "licence": "municipal",
+                "open_format": "GeoJSON",
+            },
+        ],
+        "sharings": [
+            {
+                "party": "Sidewalk clearing contractor (east wards)",
+                "data": "Plough positions of its own machines",
+                "purpose": "The contractor's machines appear on the same map.",
+                "agreement_status": "signed",
+            },
+        ],
+        "decisions": [
+            {
+                "topic": "privacy",
+                "decision": "Operators' names are never attached to plough positions.",
+                "reason": "The map shows the service, not who drives; agreed with the union.",
+                "decided_by": "Manager, Public Works operations",
+                "decided_days_ago": 70,
+            },
+        ],
+    },
+    STREETLIGHTS["title"]: {
+        "record": {
+            "storage_location": "in_canada",
+            "open_standards": (
+                "Lights controlled through the TALQ standard; counts and energy use exported "
+                "in CSV through a documented API."
+            ),
+            "accessibility_standard": "not_applicable",
+            "exit_data_return": True,
+            "exit_formats": "CSV",
+            "source_code": "escrow",
+            "exit_plan": (
+                "If the vendor leaves, the controls fall back to full power and the city "
+                "receives the dimming schedules and all data in CSV within 30 days."
+            ),
+        },
+        "assets": [
+            {
+                "name": "Trail user counts",
+                "description": (
+                    "People passing each light's motion sensor, by hour; sensors detect movement "
+                    "and record no image."
+                ),
+                "sensitivity": "none",
+                "about_residents_location_or_devices": True,
+                "provided_by": "The vendor's sensors",
+                "produced_data_owner": "The municipality",
+                "open_data": True,
+                "licence": "ogl_canada",
+                "open_format": "CSV",
+            },
+            {
+                "name": "Light levels and energy use",
+                "description": "Each light's dimming level and the circuits' electricity use.",
+                "sensitivity": "none",
+                "provided_by": "The vendor's controllers and Riverbend Hydro meters",
+                "produced_data_owner": "The municipality",
+            },
+        ],
+        "sharings": [
+            {
+                "party": "Riverfront Marsh Conservation Group",
+                "data": "Light levels near the marsh",
+                "purpose": "Study the effect of less light on nesting birds.",
+                "agreement_status": "signed",
+            },
+        ],
+        "decisions": [
+            {
+                "topic": "data",
+                "decision": "Sensors detect movement only; no cameras on the trail.",
+                "reason": "Residents along the trail asked not to be filmed in their yards.",
+                "decided_by": "Director, Climate and Energy",
+                "decided_days_ago": 300,
+            },
+            {
+                "topic": "openness",
+                "decision": "Hourly trail counts are published as open data during the pilot.",
+                "reason": "Trail users and the marsh group asked to follow the pilot themselves.",
+                "decided_by": "Open Data Lead",
+                "decided_days_ago": 290,
+            },
+        ],
+        "documents": [],
+    },
+}
+
+
+# Documents the municipality attaches to a challenge (while its statement is editable) or to an
+# addendum (before it is issued): (attached to, title, file name in files/, kind, lines).
+# Addendum documents name their addendum by its title.
+MUNICIPAL_DOCUMENTS = {
+    ENERGY["title"]: [
+        (
+            "challenge",
+            "Energy poverty in Riverbend: 2025 household survey summary",
+            "energy-poverty-survey-summary.pdf",
+            "x_backgroundData",
+            [
+                "1,240 households answered the 2025 household energy survey.",
+                "About 14% spend more than 6% of their after-tax income on home energy.",
+                "Most are tenants in buildings heated with electric baseboards.",
+                "Three in four have never heard of the provincial bill assistance program.",
+            ],
+        ),
+        (
+            "Languages for participant materials",
+            "Participant materials: language requirements",
+            "energy-addendum-languages.pdf",
+            "clarifications",
+            [
+                "Participant materials: letters, guides, the phone line's recorded messages.",
+                "Required in English and French. Arabic welcome; rated under accessibility.",
+                "This clarifies the constraints and does not change the terms.",
+            ],
+        ),
+    ],
+    STREETLIGHTS["title"]: [
+        (
+            "challenge",
+            "Trail lighting circuits and counts, 2024",
+            "trail-lighting-background.pdf",
+            "x_backgroundData",
+            [
+                "Six metered circuits, 240 high-pressure sodium lights on 2019 poles.",
+                "Electricity use: 16,800 kWh a month on average in 2024.",
+                "Trail counters: 412,000 trips in 2024, a fifth of them after dark.",
+            ],
+        ),
+        (
+            "challenge",
+            "Draft contract: trail lighting pilot",
+            "trail-lighting-draft-contract.pdf",
+            "contractDraft",
+            [
+                "Draft terms the winning vendor signs; the data terms follow the data "
+                "governance record.",
+                "Data: all counts and energy data belong to the municipality and stay in Canada.",
+                "Open data: hourly trail counts published under the Open Government Licence "
+                "- Canada.",
+                "Exit: lights fall back to full power; data returned in CSV within 30 days.",
+            ],
+        ),
+    ],
+}
+
+
+# The trail lighting contract, drafted from the award and its data governance record: signed this
+# many days after the award was made final, for the pilot's period; its signed copy.
+STREETLIGHTS_CONTRACT_SIGNED_DAYS_AFTER_FINAL = 3
+STREETLIGHTS_SIGNED_CONTRACT = (
+    "Trail lighting pilot: signed contract",
+    "trail-lighting-signed-contract.pdf",
+    [
+        "Between the City of Riverbend and Riverbend Energy Co-op.",
+        "Scope: adaptive lighting of the riverfront trail, its entrances and underpasses.",
+        "Data terms, from the data governance record:",
+        "- All counts, light levels and energy data belong to the city and stay in Canada.",
+        "- Hourly trail counts are published as open data (Open Government Licence - Canada, CSV).",
+        "- Light levels near the marsh are shared with the Riverfront Marsh Conservation Group.",
+        "- At the end, all data is returned in CSV within 30 days; the control software is "
+        "held in escrow.",
+        "Signed for the city by the Director, Climate and Energy, and for the vendor by its "
+        "general manager.",
+    ],
+)

@@ -20,8 +20,15 @@ from procurement.demo import FILES, content  # noqa: E402
 
 
 def documents():
-    """(title, file name, lines) of every document the demo's vendors attach."""
+    """(title, file name, lines) of every document the demo's vendors and staff attach."""
     yield content.ENERGY_DRAFT_DOCUMENT
+    for governance in content.GOVERNANCE.values():
+        for title, name, _kind, lines in governance.get("documents", ()):
+            yield title, name, lines
+    for documents in content.MUNICIPAL_DOCUMENTS.values():
+        for _place, title, name, _kind, lines in documents:
+            yield title, name, lines
+    yield content.STREETLIGHTS_SIGNED_CONTRACT
     for _username, _hours_early, proposal in (
         *content.WAYFINDING_PROPOSALS,
         *content.STREETLIGHTS_PROPOSALS,

@@ -12,6 +12,7 @@ from decimal import Decimal
 import ocdsmerge
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -364,6 +365,9 @@ def test_the_signed_contract_is_published_when_signed(final_award, alice):
     assert published_contract["period"]["endDate"].startswith(contract.ends_on.isoformat())
     assert published_contract["dateSigned"].startswith(contract.signed_on.isoformat())
     assert [t["topic"] for t in published_contract["dataTerms"]] == ["residency", "exit"]
+    assert published_contract["description"] == (
+        "Data and technology terms: Data residency; Exit and portability."
+    )
     (document,) = published_contract["documents"]
     assert document["documentType"] == "contractSigned"
     _, record = assert_everything_valid(challenge)
@@ -424,18 +428,9 @@ def test_confidential_contract_parts_stay_out(final_award, alice):
         confidential=True,
         confidential_reason="Solicitor-client privilege",
     )
-    if any(f.name == "confidential" for f in ContractTerm._meta.get_fields()):
-        ContractTerm.objects.create(
-            contract=contract,
-            topic="other",
-            text="Commercial negotiation",
-            confidential=True,
-            **(
-                {"confidential_reason": "Solicitor-client privilege"}
-                if any(f.name == "confidential_reason" for f in ContractTerm._meta.get_fields())
-                else {}
-            ),
-        )
+    ContractTerm.objects.create(
+        contract=contract, topic="other", text="Commercial negotiation", confidential=True
+    )
 
     contract_signed.send(sender=Contract, contract=contract)
 
@@ -477,6 +472,8 @@ def test_pilot_documents_sit_in_the_implementation_beside_the_milestones(pilot, 
     pilot_services.pilot_transition(pilot=pilot, actor=alice, name="start")
 
     release = packages.release_package(pilot.challenge)["releases"][-1]
+    # No contract is signed: its documents are not public, and none is published.
+    assert "documents" not in release["contracts"][0]
     implementation = release["contracts"][0]["implementation"]
     # The record's open dataset became a milestone too when the pilot was planned.
     assert sorted(m["title"] for m in implementation["milestones"]) == [
@@ -603,3 +600,86 @@ def test_an_assessment_completed_after_publication_is_published_with_the_next_st
     compiled = record["records"][0]["compiledRelease"]["planning"]
     assert compiled["dataGovernance"]["privacy"]["impactAssessmentStatus"] == "completed"
     assert len(compiled["documents"]) == 2
+
+
+def test_signing_through_the_contract_services_publishes_the_contract_on_commit(
+    final_award, alice, django_capture_on_commit_callbacks
+):
+    from procurement.services import contract as contract_services
+
+    today = timezone.localdate()
+    contract = contract_services.contract_create(award=final_award, actor=alice)
+    # The terms drafted from the record include one from its confidential dataset.
+    assert contract.terms.filter(confidential=True).exists()
+    contract_services.contract_update(
+        contract=contract,
+        actor=alice,
+        value=Decimal("99000.00"),
+        starts_on=today,
+        ends_on=today + timedelta(days=200),
+        signed_on=today,
+    )
+    contract_services.contract_term_add(
+        contract=contract,
+        actor=alice,
+        topic="other",
+        text="Commercial negotiation",
+        confidential=True,
+    )
+    DocumentFactory(
+        challenge=final_award.challenge,
+        attached_to="contract",
+        title="Signed contract",
+        kind="contractSigned",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        contract_services.contract_sign(contract=contract, actor=alice)
+
+    (release,) = contract_releases(final_award.challenge)
+    (published_contract,) = release["contracts"]
+    assert published_contract["status"] == "active"
+    assert published_contract["value"] == {"amount": 99000.0, "currency": "CAD"}
+    public = contract.terms.filter(confidential=False).count()
+    assert public and len(published_contract["dataTerms"]) == public
+    assert [d["documentType"] for d in published_contract["documents"]] == ["contractSigned"]
+    assert_everything_valid(final_award.challenge)
+
+
+def test_a_contract_annex_attached_after_signing_comes_with_the_next_pilot_step(pilot, alice):
+    contract = signed_contract(pilot.award, alice)
+    contract_signed.send(sender=Contract, contract=contract)
+    DocumentFactory(
+        challenge=pilot.challenge,
+        attached_to="contract",
+        title="Data return schedule",
+        kind="contractAnnexe",
+    )
+    pilot_services.milestone_add(pilot=pilot, actor=alice, title="Install", due_on=date(2027, 5, 1))
+    pilot_services.indicator_add(
+        pilot=pilot, actor=alice, name="Savings", unit="%", baseline=Decimal(0), target=Decimal(5)
+    )
+
+    pilot_services.pilot_transition(pilot=pilot, actor=alice, name="start")
+
+    release = packages.release_package(pilot.challenge)["releases"][-1]
+    assert release["tag"] == ["implementation"]
+    titles = [d["title"] for d in release["contracts"][0]["documents"]]
+    assert titles == ["Signed contract", "Data return schedule"]
+    _, record = assert_everything_valid(pilot.challenge)
+    (compiled_contract,) = record["records"][0]["compiledRelease"]["contracts"]
+    assert compiled_contract["status"] == "active"
+    assert len(compiled_contract["documents"]) == 2
+
+
+def test_the_validate_command_checks_every_published_challenge(published, monkeypatch):
+    out = io.StringIO()
+    call_command("ocds_validate", stdout=out)
+    assert out.getvalue().strip() == "1 challenge(s): every package is valid."
+
+    # A release the extension refuses is reported with its challenge.
+    stored = packages.release_package(published)
+    stored["releases"][0]["planning"]["dataGovernance"]["technology"]["algorithmicImpactLevel"] = 9
+    monkeypatch.setattr(packages, "release_package", lambda challenge: stored)
+    with pytest.raises(CommandError, match=f"{published.reference}: .*algorithmicImpactLevel"):
+        call_command("ocds_validate", stdout=io.StringIO())

@@ -20,6 +20,7 @@ from tests.test_whole_pipeline import (
     award,
     close_at_deadline,
     co_design,
+    data_governance,
     draft_challenge,
     evaluate,
     pilot,
@@ -86,6 +87,7 @@ def test_each_release_is_stored_at_its_stage_and_never_changes(
         reference = draft_challenge(alice, department)
         co_design(reference, alice, rita)
         timeline_and_plan(reference, alice)
+        data_governance(reference, alice)
         assert history.check("draft") == []
         assert APIClient().get(f"/open-data/{reference}/releases.json").status_code == 404
 
@@ -93,6 +95,10 @@ def test_each_release_is_stored_at_its_stage_and_never_changes(
         ocid = ocds.ocid(Release.objects.get().challenge)
         assert history.check("published") == [f"{ocid}-tender"]
         published_package = fetch(reference, "releases")
+        # The record, written through its services before review, is in the tender release.
+        planning = json.loads(published_package)["releases"][0]["planning"]
+        (dataset,) = planning["dataGovernance"]["datasets"]
+        assert dataset["name"] == "Household energy use"
 
         acme = register_vendor(dave, "Acme Heat Solutions Ltd.", 1)
         globex = register_vendor(erin, "Globex Retrofit Co-operative", 2)
@@ -145,6 +151,7 @@ def adopted(alice, carol, dave, erin, frank, grace, rita, department):
         reference = draft_challenge(alice, department)
         co_design(reference, alice, rita)
         timeline_and_plan(reference, alice)
+        data_governance(reference, alice)
         review_and_publish(reference, alice, carol)
         acme = register_vendor(dave, "Acme Heat Solutions Ltd.", 1)
         globex = register_vendor(erin, "Globex Retrofit Co-operative", 2)

@@ -1,3 +1,4 @@
+import json
 import re
 from datetime import timedelta
 from io import StringIO
@@ -10,12 +11,18 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
+from challenges.governance import governance_problems, governance_risks
 from challenges.models import (
     Addendum,
     Challenge,
     CommunityInput,
+    DataAsset,
+    DataGovernanceRecord,
+    DataSharing,
     Department,
+    Document,
     EngagementActivity,
+    GovernanceDecision,
     Question,
     ReferenceCounter,
     ResponseQuestion,
@@ -31,9 +38,12 @@ from evaluation.models import (
     ScoreRevision,
     ScreeningResult,
 )
+from opendata.ocds_governance import data_governance
 from procurement.management.commands.seed_demo import DEMO_PASSWORD, STREETLIGHTS
 from procurement.models import (
     Award,
+    Contract,
+    ContractTerm,
     DebriefRequest,
     Measurement,
     Milestone,
@@ -64,6 +74,11 @@ COUNTED = [
     Addendum,
     ReferenceCounter,
     ResponseQuestion,
+    DataGovernanceRecord,
+    DataAsset,
+    DataSharing,
+    GovernanceDecision,
+    Document,
     VendorOrganization,
     VendorMembership,
     Proposal,
@@ -80,6 +95,8 @@ COUNTED = [
     RankingEntry,
     Award,
     DebriefRequest,
+    Contract,
+    ContractTerm,
     Pilot,
     Milestone,
     OutcomeIndicator,
@@ -576,7 +593,7 @@ def test_the_pilot_is_active_with_a_milestone_done_one_late_and_one_upcoming():
     assert pilot.started_at is not None
     assert pilot.award.finalised_at < pilot.started_at
     assert pilot.starts_on < pilot.ends_on
-    done, late, upcoming = pilot.milestones.order_by("due_on")
+    done, late, upcoming = pilot.milestones.filter(open_dataset=None).order_by("due_on")
     assert done.done_on is not None and not done.is_late
     assert late.done_on is None and late.is_late
     assert upcoming.done_on is None and not upcoming.is_late
@@ -611,7 +628,8 @@ def test_a_later_run_completes_a_pilot_that_is_missing_and_nothing_else():
 
     after = row_counts()
     assert after["Pilot"] == 1
-    assert after["Milestone"] == 3 and after["Measurement"] == 8
+    # The three planned milestones and the record's open dataset, due by the pilot's end.
+    assert after["Milestone"] == 4 and after["Measurement"] == 8
     unchanged = {"Pilot", "Milestone", "OutcomeIndicator", "Measurement", "AuditEntry"}
     assert {k: v for k, v in after.items() if k not in unchanged} == {
         k: v for k, v in before.items() if k not in unchanged
@@ -645,3 +663,109 @@ def test_the_award_pilot_outcomes_and_dashboard_pages_show_the_demo(client):
     letter = client.get(reverse("procurement:result_letter", args=[reference]))
     assert letter.status_code == 200
     assert "Riverbend" in letter.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_challenge_past_draft_has_a_data_governance_record_complete_for_review():
+    seed()
+
+    for challenge in Challenge.objects.exclude(status="draft"):
+        record = DataGovernanceRecord.objects.get(challenge=challenge)
+        assert record.assets.exists(), challenge.title
+        assert governance_problems(challenge) == [], challenge.title
+        # Written by the owner through the services: the record's history shows it.
+        assert AuditEntry.objects.filter(
+            content_type__model="datagovernancerecord", object_id=str(record.pk)
+        ).exists()
+    assert not DataGovernanceRecord.objects.filter(challenge__status="draft").exists()
+    # Sharing with agreements, decisions with who decided and why, open data with a licence.
+    assert DataSharing.objects.filter(agreement_status="signed").exists()
+    assert all(d.decided_by and d.reason for d in GovernanceDecision.objects.all())
+    assert set(DataAsset.objects.filter(open_data=True).values_list("licence", flat=True)) >= {
+        "ogl_canada",
+        "municipal",
+    }
+    assert all(a.open_format for a in DataAsset.objects.filter(open_data=True))
+
+
+@pytest.mark.django_db
+def test_the_demo_has_identifiable_personal_information_with_a_completed_assessment(client):
+    seed()
+    challenge = Challenge.objects.get(title__icontains="energy poverty")
+    record = challenge.data_governance
+
+    assert record.assets.filter(sensitivity="identifiable").exists()
+    assert record.assessment_status == "completed"
+    assert record.assessment_completed_on < timezone.localdate()
+    assessment = Document.objects.get(
+        challenge=challenge, attached_to="governance", kind="x_privacyImpactAssessment"
+    )
+    assert assessment.original_name.endswith(".pdf") and len(assessment.sha256) == 64
+    # Published, so a visitor reads the assessment itself.
+    download = client.get(assessment.get_download_url())
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_the_demo_has_automated_decisions_with_an_impact_level_and_a_risk_for_the_approver():
+    seed()
+    record = DataGovernanceRecord.objects.get(automated_decisions=True)
+
+    assert record.impact_level == 2
+    assert "confirms every alert" in record.impact_explanation
+    # The challenge in review shows the approver a high-risk answer.
+    in_review = Challenge.objects.get(status="in_review")
+    assert "Personal information is stored outside Canada." in governance_risks(in_review)
+
+
+@pytest.mark.django_db
+def test_confidential_rows_give_their_reason_and_stay_out_of_the_published_record():
+    seed()
+    challenge = Challenge.objects.get(title__icontains="energy poverty")
+    (hidden,) = DataSharing.objects.filter(record__challenge=challenge, confidential=True)
+    assert hidden.confidential_reason
+
+    published = json.dumps(data_governance(challenge))
+
+    assert "Riverbend Hydro" in published  # a public sharing of the same record
+    assert hidden.party not in published
+
+
+@pytest.mark.django_db
+def test_municipal_documents_hang_on_the_challenge_and_an_issued_addendum():
+    seed()
+    energy = Challenge.objects.get(title__icontains="energy poverty")
+    trail = awarded_challenge()
+
+    assert Document.objects.filter(
+        challenge=energy, attached_to="challenge", kind="x_backgroundData"
+    ).exists()
+    on_addendum = Document.objects.get(challenge=energy, attached_to="addendum")
+    assert on_addendum.addendum.status == "issued"
+    assert Document.objects.filter(
+        challenge=trail, attached_to="challenge", kind="contractDraft"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_the_final_award_has_a_signed_contract_with_terms_from_its_record(client):
+    seed()
+    challenge = awarded_challenge()
+    contract = Contract.objects.get(challenge=challenge)
+    award = contract.award
+
+    assert contract.status == "signed"
+    assert contract.value > 0
+    assert award.finalised_at < contract.signed_at
+    assert contract.signed_on == timezone.localdate(contract.signed_at)
+    assert contract.starts_on == challenge.pilot.starts_on
+    assert contract.has_signed_copy()
+    topics = set(contract.terms.values_list("topic", flat=True))
+    assert len(topics) >= 3
+    assert all(term.source for term in contract.terms.all())
+    # Its pilot delivers the record's open dataset as a milestone.
+    (open_data,) = Milestone.objects.filter(pilot__challenge=challenge).exclude(open_dataset=None)
+    assert open_data.open_dataset.name == "Trail user counts"
+    outcomes = client.get(reverse("procurement:outcomes", args=[challenge.reference]))
+    assert "Trail user counts" in outcomes.content.decode()

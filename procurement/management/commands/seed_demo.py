@@ -17,10 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from challenges import governance_services, services
+from challenges.documents import services as document_services
 from challenges.models import (
     Addendum,
     Challenge,
     Department,
+    Document,
     EngagementActivity,
     Question,
     ResponseQuestion,
@@ -33,8 +35,6 @@ from procurement.demo import demo_document
 from procurement.demo.content import (
     CURBSIDE,
     DEMO_EVALUATION_PLAN,
-    DEMO_GOVERNANCE,
-    DEMO_GOVERNANCE_ASSET,
     DEMO_PASSWORD,
     DEMO_USERS,
     DEMO_VENDORS,
@@ -47,10 +47,13 @@ from procurement.demo.content import (
     ENERGY_QUESTIONS,
     ENERGY_RESPONSE_QUESTIONS,
     FLOOD_ALERTS,
+    GOVERNANCE,
+    MUNICIPAL_DOCUMENTS,
     SCHOOL_ROUTES,
     SIDEWALKS,
     STREETLIGHTS,
     STREETLIGHTS_CONSENSUS,
+    STREETLIGHTS_CONTRACT_SIGNED_DAYS_AFTER_FINAL,
     STREETLIGHTS_DEBRIEF,
     STREETLIGHTS_DECISION_DAYS_AGO,
     STREETLIGHTS_EVALUATION_PLAN,
@@ -62,6 +65,7 @@ from procurement.demo.content import (
     STREETLIGHTS_RECOMMENDATION,
     STREETLIGHTS_SCORES,
     STREETLIGHTS_SCREENING_NOTES,
+    STREETLIGHTS_SIGNED_CONTRACT,
     WAYFINDING,
     WAYFINDING_ADDENDUM,
     WAYFINDING_PROPOSALS,
@@ -70,8 +74,9 @@ from procurement.demo.content import (
     WAYFINDING_SCREENING_NOTES,
     WINTER,
 )
-from procurement.models import Award, DebriefRequest, Pilot
+from procurement.models import Award, Contract, DebriefRequest, Pilot
 from procurement.services import award as award_services
+from procurement.services import contract as contract_services
 from procurement.services import pilot as pilot_services
 from vendors import services as vendor_services
 from vendors.models import (
@@ -161,6 +166,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._streetlights_award(people)
         with transaction.atomic():
+            self._streetlights_contract()
+        with transaction.atomic():
             self._streetlights_pilot()
         self._print_logins()
 
@@ -239,13 +246,53 @@ class Command(BaseCommand):
                 )
 
     def _governance(self, challenge):
-        """Review needs a complete data governance record."""
-        governance_services.governance_record_update(
-            challenge=challenge, actor=challenge.owner, **DEMO_GOVERNANCE
+        """The owner fills the challenge's data governance record (review needs it complete),
+        attaches its documents (a completed privacy impact assessment among them) and the
+        challenge's own documents, while the statement is editable."""
+        content = GOVERNANCE[challenge.title]
+        owner = challenge.owner
+        record = dict(content["record"])
+        completed_days_ago = record.pop("assessment_completed_days_ago", None)
+        if completed_days_ago is not None:
+            record["assessment_completed_on"] = self._day(-completed_days_ago)
+        governance_services.governance_record_update(challenge=challenge, actor=owner, **record)
+        for asset in content["assets"]:
+            governance_services.data_asset_add(challenge=challenge, actor=owner, **asset)
+        for sharing in content["sharings"]:
+            governance_services.data_sharing_add(challenge=challenge, actor=owner, **sharing)
+        for decision in content["decisions"]:
+            decision = dict(decision)
+            decided_on = self._day(-decision.pop("decided_days_ago"))
+            governance_services.governance_decision_add(
+                challenge=challenge, actor=owner, decided_on=decided_on, **decision
+            )
+        for title, name, kind, _lines in content.get("documents", ()):
+            self._attach(challenge, Document.AttachedTo.GOVERNANCE, title, name, kind)
+        for attached_to, title, name, kind, _lines in MUNICIPAL_DOCUMENTS.get(challenge.title, ()):
+            if attached_to == Document.AttachedTo.CHALLENGE:
+                self._attach(challenge, attached_to, title, name, kind)
+
+    def _attach(self, challenge, attached_to, title, name, kind, addendum=None):
+        return document_services.document_attach(
+            challenge=challenge,
+            actor=challenge.owner,
+            attached_to=attached_to,
+            addendum=addendum,
+            title=title,
+            kind=kind,
+            language="en",
+            upload=ContentFile(demo_document(name), name=name),
         )
-        governance_services.data_asset_add(
-            challenge=challenge, actor=challenge.owner, **DEMO_GOVERNANCE_ASSET
-        )
+
+    def _addendum_documents(self, addendum):
+        """The documents issued with a draft addendum (listed under its title)."""
+        for place, title, name, kind, _lines in MUNICIPAL_DOCUMENTS.get(
+            addendum.challenge.title, ()
+        ):
+            if place == addendum.title:
+                self._attach(
+                    addendum.challenge, Document.AttachedTo.ADDENDUM, title, name, kind, addendum
+                )
 
     def _through_approval(self, challenge, content, people):
         self._co_design_with_evidence(challenge, content, people)
@@ -289,6 +336,7 @@ class Command(BaseCommand):
     def _co_design(self, people, departments):
         challenge = self._create(WINTER, people["staff"], departments["community-services"])
         self._co_design_with_evidence(challenge, WINTER, people)
+        self._governance(challenge)
 
     def _in_review(self, people, departments):
         challenge = self._create(SCHOOL_ROUTES, people["staff2"], departments["transportation"])
@@ -332,6 +380,7 @@ class Command(BaseCommand):
                     self._deadline(33 + extend_by_days) if extend_by_days else None
                 ),
             )
+            self._addendum_documents(addendum)
             services.addendum_issue(addendum=addendum, actor=owner)
 
     def _cancelled(self, people, departments):
@@ -405,6 +454,7 @@ class Command(BaseCommand):
     ):
         """A challenge whose deadline has passed, loaded as historical data (see the help)."""
         owner = challenge.owner
+        self._governance(challenge)
         plan = self._evaluation_plan(challenge, plan)
         self._response_questions(challenge, content["response_questions"])
         for days_ago, kind, participants, groups, summary in content["activities"]:
@@ -806,6 +856,39 @@ class Command(BaseCommand):
     def _dated(self, moment):
         """Audit entries dated `moment` (never later than the seed's own time)."""
         return audit_dated(min(moment, self.now))
+
+    def _streetlights_contract(self):
+        """The owner drafts the contract of the final award (its terms drafted from the data
+        governance record), records its value, period and signing date, attaches the signed copy
+        and marks it signed, a few days after the award was made final."""
+        award = (
+            Award.objects.filter(challenge__title=STREETLIGHTS["title"], status=Award.Status.FINAL)
+            .select_related("challenge")
+            .first()
+        )
+        if award is None or Contract.objects.filter(award=award).exists():
+            return
+        challenge, owner = award.challenge, award.challenge.owner
+        signed_at = award.finalised_at + timedelta(
+            days=STREETLIGHTS_CONTRACT_SIGNED_DAYS_AFTER_FINAL
+        )
+        starts_in, ends_in = STREETLIGHTS_PILOT_DAYS
+        with self._dated(award.finalised_at + timedelta(days=1)):
+            contract = contract_services.contract_create(award=award, actor=owner)
+            contract = contract_services.contract_update(
+                contract=contract,
+                actor=owner,
+                starts_on=self._day(starts_in),
+                ends_on=self._day(ends_in),
+                signed_on=timezone.localdate(signed_at),
+            )
+        with self._dated(signed_at):
+            title, name, _lines = STREETLIGHTS_SIGNED_CONTRACT
+            self._attach(
+                challenge, Document.AttachedTo.CONTRACT, title, name, Document.Kind.CONTRACT_SIGNED
+            )
+            contract = contract_services.contract_sign(contract=contract, actor=owner)
+        Contract.objects.filter(pk=contract.pk).update(signed_at=signed_at)
 
     def _streetlights_pilot(self):
         """The owner plans the pilot (milestones, indicators tied to the success measures),
