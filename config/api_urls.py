@@ -7,6 +7,7 @@ from evaluation import api as evaluation_api
 from evaluation import governance_api as evaluation_governance_api
 from opendata import api as opendata_api
 from procurement import api as procurement_api
+from procurement import api_contract
 from vendors import api as vendors_api
 
 router = DefaultRouter()
@@ -98,6 +99,7 @@ router.register("assignments", evaluation_api.AssignmentViewSet, basename="assig
 router.register("awards", procurement_api.AwardViewSet, basename="award")
 router.register("open-data", opendata_api.OpenDataViewSet, basename="open-data")
 router.register("pilots", procurement_api.PilotViewSet, basename="pilot")
+router.register("contracts", api_contract.ContractViewSet, basename="contract")
 
 # Before the router's own patterns: its format suffixes would read ".csv" as a renderer.
 urlpatterns = [
