@@ -270,3 +270,7 @@ class DataGovernanceRecordAdmin(AuditedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The municipality's documents have their own admin, beside their services.
+from .documents import admin as _documents_admin  # noqa: E402, F401

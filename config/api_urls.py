@@ -2,10 +2,13 @@ from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from challenges import api as challenges_api
+from challenges.documents import api as challenge_documents_api
 from challenges.governance_api import governance_urlpatterns
 from evaluation import api as evaluation_api
+from evaluation import governance_api as evaluation_governance_api
 from opendata import api as opendata_api
 from procurement import api as procurement_api
+from procurement import api_contract
 from vendors import api as vendors_api
 
 router = DefaultRouter()
@@ -31,6 +34,11 @@ router.register(
     _child + "/response-questions",
     challenges_api.ResponseQuestionViewSet,
     basename="challenge-response-question",
+)
+router.register(
+    _child + "/documents",
+    challenge_documents_api.ChallengeDocumentViewSet,
+    basename="challenge-document",
 )
 router.register("community-input", challenges_api.CommunityInputViewSet, basename="community-input")
 router.register("questions", challenges_api.QuestionViewSet, basename="question")
@@ -92,6 +100,7 @@ router.register("assignments", evaluation_api.AssignmentViewSet, basename="assig
 router.register("awards", procurement_api.AwardViewSet, basename="award")
 router.register("open-data", opendata_api.OpenDataViewSet, basename="open-data")
 router.register("pilots", procurement_api.PilotViewSet, basename="pilot")
+router.register("contracts", api_contract.ContractViewSet, basename="contract")
 
 # Before the router's own patterns: its format suffixes would read ".csv" as a renderer.
 urlpatterns = [
@@ -103,6 +112,26 @@ urlpatterns = [
         name="challenge-plan",
     ),
     *governance_urlpatterns(_child),
+    re_path(
+        "^" + _child + "/plan/proposals/$",
+        evaluation_governance_api.CriterionProposalsView.as_view(),
+        name="challenge-plan-proposals",
+    ),
+    re_path(
+        "^" + _child + "/plan/proposals/accept/$",
+        evaluation_governance_api.CriterionProposalAcceptView.as_view(),
+        name="challenge-plan-proposals-accept",
+    ),
+    re_path(
+        "^" + _child + "/plan/proposals/dismiss/$",
+        evaluation_governance_api.CriterionProposalDismissView.as_view(),
+        name="challenge-plan-proposals-dismiss",
+    ),
+    re_path(
+        "^" + _child + "/plan/proposals/restore/$",
+        evaluation_governance_api.CriterionProposalRestoreView.as_view(),
+        name="challenge-plan-proposals-restore",
+    ),
     re_path(
         "^" + _evaluation + r"/ranking\.csv$",
         evaluation_api.RankingCsvView.as_view(),

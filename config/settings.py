@@ -371,6 +371,8 @@ SPECTACULAR_SETTINGS = {
         "QuestionStatusEnum": "challenges.models.Question.Status",
         "AddendumStatusEnum": "challenges.models.Addendum.Status",
         "EngagementActivityKindEnum": "challenges.models.EngagementActivity.Kind",
+        "DocumentKindEnum": "challenges.models.Document.Kind",
+        "DocumentAttachedToEnum": "challenges.models.Document.AttachedTo",
         "ProposalStatusEnum": "vendors.models.Proposal.Status",
         "VendorRoleEnum": "vendors.models.VendorMembership.Role",
         "VendorSizeEnum": "vendors.models.VendorOrganization.Size",

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django_fsm.signals import post_transition
 
@@ -31,6 +32,9 @@ class _Encoder(DjangoJSONEncoder):
         # than a second is still a change.
         if isinstance(o, datetime):
             return o.isoformat()
+        # A stored file by its storage name (the row keeps its digest, if it has one).
+        if isinstance(o, FieldFile):
+            return o.name
         return super().default(o)
 
 

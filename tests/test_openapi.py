@@ -39,6 +39,7 @@ from tests.factories import (
     ChallengeFactory,
     CommunityInputFactory,
     DataSharingFactory,
+    DocumentFactory,
     EngagementActivityFactory,
     GovernanceDecisionFactory,
     QuestionFactory,
@@ -163,6 +164,8 @@ def rows(wsgi_keeps_the_test_connection, alice, dave, erin, frank, rita, departm
         "challenge_reference": co_design.reference,
         "vendor_id": membership.vendor.public_id,
         "proposal_id": proposal.public_id,
+        # The municipality's documents of that challenge (the owner's draft: staff read it).
+        "public_id": DocumentFactory(challenge=co_design).public_id,
     }
     ids = {
         "/api/community-input/": CommunityInputFactory(challenge=co_design, author=rita).pk,

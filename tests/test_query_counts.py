@@ -95,11 +95,29 @@ EXCLUDED = {
     "holds (tests/vendors/test_invitations.py)",
     "challenges:addendum_edit": "the form of one draft addendum, read with its challenge; the "
     "seeded world issues its addenda (tests/challenges/test_draft_addenda.py)",
+    "challenges:proposed_question_edit": "the form of one question a data governance record "
+    "proposes, read with its record (tests/challenges/test_governance_proposals.py)",
+    "evaluation:proposed_criterion_edit": "the form of one criterion a data governance record "
+    "proposes, read with its record (tests/evaluation/test_governance_criteria.py)",
 }
 
 # Steps and other writes: they answer POST only (the test checks that GET answers 405). What a
 # write costs is its service's, tested with the service.
 POST_ONLY = {
+    "challenges:proposed_question_accept",
+    "challenges:proposed_question_dismiss",
+    "challenges:proposed_question_restore",
+    "challenges:start_from",
+    "evaluation:proposed_criterion_accept",
+    "evaluation:proposed_criterion_dismiss",
+    "evaluation:proposed_criterion_restore",
+    "challenge-response-question-accept-proposal",
+    "challenge-response-question-dismiss-proposal",
+    "challenge-response-question-restore-proposal",
+    "challenge-copy",
+    "challenge-plan-proposals-accept",
+    "challenge-plan-proposals-dismiss",
+    "challenge-plan-proposals-restore",
     "api_token_revoke",
     "logout",
     "evaluation:panel_assign",
@@ -164,6 +182,7 @@ POST_ONLY = {
     "challenge-start-evaluation",
     "challenge-submit-for-review",
     "challenge-response-question-move",
+    "challenge-document-withdraw",
     "community-input-publish",
     "community-input-reject",
     "question-dismiss",
@@ -464,6 +483,8 @@ def seed(n) -> World:
     set_status(award, "final", finalised_at=timezone.now(), notified_at=timezone.now())
     DebriefRequest.objects.create(award=award, proposal=ranked[0], requested_by=dave)
     pilot = set_status(Pilot.objects.create(challenge=awarded, award=award), "active")
+    for _ in range(n):
+        DocumentFactory(challenge=awarded, attached_to="pilot", kind="physicalProgressReport")
     Milestone.objects.bulk_create(
         Milestone(pilot=pilot, title=f"Step {i}", due_on=date(2030, 1, 1 + i)) for i in range(n)
     )
@@ -533,6 +554,13 @@ def _governance_asset(w):
     }
 
 
+def _municipal_document(w):
+    return {
+        "challenge_reference": w.rows["open"].reference,
+        "public_id": w.rows["municipal_document"].public_id,
+    }
+
+
 @dataclass(frozen=True)
 class Page:
     """Who reads the page, how its URL's arguments come from the world, and its budget: a page
@@ -579,6 +607,7 @@ PAGES = {
     ),
     "challenges:governance_row_edit": Page("alice", lambda w: _governance_asset(w)),
     "challenges:governance_row_remove": Page("alice", lambda w: _governance_asset(w)),
+    "challenges:copy": Page("bob", _ref("open")),
     # procurement
     "procurement:dashboard": Page(
         "alice",
@@ -712,6 +741,8 @@ PAGES = {
     "challenge-detail": Page("alice", _ref("open")),
     "challenge-plan": Page("alice", _challenge_ref("open")),
     "challenge-data-governance": Page("alice", _challenge_ref("open"), budget=LIST),
+    "challenge-plan-proposals": Page("alice", _challenge_ref("co_design")),
+    "challenge-response-question-proposals": Page("alice", _challenge_ref("co_design")),
     "challenge-engagement-activity-list": Page("alice", _challenge_ref("open"), budget=LIST),
     "challenge-community-input-list": Page("alice", _challenge_ref("co_design"), budget=LIST),
     "challenge-question-list": Page("alice", _challenge_ref("open"), budget=LIST),
@@ -725,6 +756,9 @@ PAGES = {
         },
     ),
     "challenge-received-proposal-list": Page("alice", _challenge_ref("awarded"), budget=LIST),
+    "challenge-document-list": Page("anonymous", _challenge_ref("open"), budget=LIST),
+    "challenge-document-detail": Page("anonymous", lambda w: _municipal_document(w)),
+    "challenge-document-download": Page("anonymous", lambda w: _municipal_document(w)),
     # API: vendors and proposals
     "vendor-list": Page("dave", budget=LIST),
     "vendor-detail": Page("dave", lambda w: {"id": w.rows["acme"].public_id}),

@@ -18,6 +18,12 @@ at 1280 px as `fr-<page>.png`, and `phone` the same pages 320 px wide (a phone, 
 pixel density) as `phone-<page>.png`, in English, and `phone-fr-<page>.png` in French; `all`
 takes every set. `--out` writes them elsewhere than docs/screenshots/ (to try the script without
 touching the committed images).
+
+`governance` photographs the data governance pages (the owner's record, the approver's review
+with its risk flags, the public record on a challenge page, the contract on the outcomes page)
+in English and French at 1280 px and on a phone, as `governance-<page>.png`,
+`fr-governance-<page>.png`, `phone-governance-<page>.png` and `phone-fr-governance-<page>.png`;
+`--set governance` alone remakes just those.
 """
 
 import argparse
@@ -33,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
-SETS = ("english", "french", "phone")
+SETS = ("english", "french", "phone", "governance")
 PHONE = {"width": 320, "height": 640}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 WIDTH, HEIGHT = 1280, 800
@@ -105,6 +111,7 @@ def load_demo(env: dict) -> dict:
         "password": seed_demo.DEMO_PASSWORD,
         "published": reference(seed_demo.ENERGY),
         "co_design": reference(seed_demo.WINTER),
+        "in_review": reference(seed_demo.SCHOOL_ROUTES),
         "evaluating": reference(seed_demo.WAYFINDING),
         "awarded": reference(seed_demo.STREETLIGHTS),
         "draft": str(draft.public_id),
@@ -126,6 +133,16 @@ def take_screenshots(base_url: str, demo: dict, sets=("english",)) -> None:
         if "phone" in sets:
             take_key_pages(browser, base_url, demo, language="en", prefix="phone-", phone=True)
             take_key_pages(browser, base_url, demo, language="fr", prefix="phone-fr-", phone=True)
+        if "governance" in sets:
+            for language, prefix, phone in (
+                ("en", "", False),
+                ("fr", "fr-", False),
+                ("en", "phone-", True),
+                ("fr", "phone-fr-", True),
+            ):
+                take_governance(
+                    browser, base_url, demo, language=language, prefix=prefix, phone=phone
+                )
         browser.close()
 
 
@@ -167,6 +184,50 @@ def take_key_pages(browser, base_url, demo, *, language, prefix, phone=False) ->
         if html_language != language:
             sys.exit(f"{path} came in {html_language!r}, not {language!r}.")
         shoot(page, f"{prefix}{name}.png")
+    for page in pages.values():
+        page.context.close()
+
+
+def governance_pages(demo: dict) -> list[tuple[str, str | None, str, str]]:
+    """(name, who is signed in, path, element to photograph from its top) of the data
+    governance shots: the owner's record, the approver's review, the public record, the
+    contract on the outcomes page."""
+    return [
+        ("record", "staff", f"/challenges/{demo['co_design']}/data-governance/", "h1"),
+        ("review", "approver", f"/challenges/{demo['in_review']}/",
+         "#governance-review-heading"),
+        ("public", None, f"/challenges/{demo['published']}/", "#governance-public-heading"),
+        ("contract", None, f"/challenges/{demo['awarded']}/outcomes/", "#contract-heading"),
+    ]  # fmt: skip
+
+
+def take_governance(browser, base_url, demo, *, language, prefix, phone) -> None:
+    """Each data governance page, its part of interest at the top of the viewport."""
+    options = {
+        "base_url": base_url,
+        "viewport": PHONE if phone else {"width": WIDTH, "height": HEIGHT},
+        "device_scale_factor": 2 if phone else 1,
+        "is_mobile": phone,
+        "has_touch": phone,
+        "locale": "fr-CA" if language == "fr" else "en-CA",
+        "timezone_id": "America/Moncton",
+    }
+    pages = {}
+    for name, username, path, selector in governance_pages(demo):
+        if username not in pages:
+            pages[username] = browser.new_context(**options).new_page()
+            if username:
+                sign_in(pages[username], username, demo["password"])
+        page = pages[username]
+        response = page.goto(path)
+        if response is None or response.status != 200:
+            sys.exit(f"{path} answered {response and response.status} for {username or 'anyone'}.")
+        target = page.locator(selector).first
+        if target.count() == 0:
+            sys.exit(f"{path} has no {selector} for {username or 'anyone'}.")
+        if selector != "h1":
+            scroll_to_top(target)
+        shoot(page, f"{prefix}governance-{name}.png")
     for page in pages.values():
         page.context.close()
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 import ocdsmerge
 import pytest
 from django.conf import settings
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -364,6 +365,9 @@ def test_the_signed_contract_is_published_when_signed(final_award, alice):
     assert published_contract["period"]["endDate"].startswith(contract.ends_on.isoformat())
     assert published_contract["dateSigned"].startswith(contract.signed_on.isoformat())
     assert [t["topic"] for t in published_contract["dataTerms"]] == ["residency", "exit"]
+    assert published_contract["description"] == (
+        "Data and technology terms: Data residency; Exit and portability."
+    )
     (document,) = published_contract["documents"]
     assert document["documentType"] == "contractSigned"
     _, record = assert_everything_valid(challenge)
@@ -666,3 +670,16 @@ def test_a_contract_annex_attached_after_signing_comes_with_the_next_pilot_step(
     (compiled_contract,) = record["records"][0]["compiledRelease"]["contracts"]
     assert compiled_contract["status"] == "active"
     assert len(compiled_contract["documents"]) == 2
+
+
+def test_the_validate_command_checks_every_published_challenge(published, monkeypatch):
+    out = io.StringIO()
+    call_command("ocds_validate", stdout=out)
+    assert out.getvalue().strip() == "1 challenge(s): every package is valid."
+
+    # A release the extension refuses is reported with its challenge.
+    stored = packages.release_package(published)
+    stored["releases"][0]["planning"]["dataGovernance"]["technology"]["algorithmicImpactLevel"] = 9
+    monkeypatch.setattr(packages, "release_package", lambda challenge: stored)
+    with pytest.raises(CommandError, match=f"{published.reference}: .*algorithmicImpactLevel"):
+        call_command("ocds_validate", stdout=io.StringIO())
