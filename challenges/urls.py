@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import copy_views, proposal_views, views
 from .documents import views as document_views
 
 app_name = "challenges"
@@ -8,6 +8,8 @@ app_name = "challenges"
 urlpatterns = [
     path("", views.board, name="board"),
     path("challenges/new/", views.challenge_create, name="create"),
+    path("challenges/new/start-from/", copy_views.start_from, name="start_from"),
+    path("challenges/<str:reference>/copy/", copy_views.copy_challenge, name="copy"),
     path("challenges/<str:reference>/", views.detail, name="detail"),
     path("challenges/<str:reference>/edit/", views.challenge_edit, name="edit"),
     path("challenges/<str:reference>/timeline/", views.challenge_timeline, name="timeline"),
@@ -25,6 +27,27 @@ urlpatterns = [
         "challenges/<str:reference>/response-questions/",
         views.response_questions,
         name="response_questions",
+    ),
+    # What the data governance record proposes vendors answer (challenges.proposal_views).
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/add/",
+        proposal_views.accept,
+        name="proposed_question_accept",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/edit/",
+        proposal_views.edit_then_accept,
+        name="proposed_question_edit",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/dismiss/",
+        proposal_views.dismiss,
+        name="proposed_question_dismiss",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/restore/",
+        proposal_views.restore,
+        name="proposed_question_restore",
     ),
     path(
         "challenges/<str:reference>/response-questions/<int:pk>/edit/",

@@ -223,6 +223,7 @@ def _contracts(award: Award, contract: Contract | None = None) -> list[dict]:
         row["documents"] = documents
     terms = governance.contract_terms(contract)
     if terms:
+        row["description"] = governance.contract_summary(contract)
         row["dataTerms"] = terms
     return [row]
 

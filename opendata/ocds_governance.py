@@ -11,6 +11,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from challenges.documents.selectors import documents_public
 from challenges.models import Challenge, DataGovernanceRecord, Document
@@ -224,6 +225,18 @@ def contract_terms(contract: Contract) -> list[dict]:
         {"id": f"term-{term.pk}", "topic": term.topic, "description": term.text}
         for term in public_terms(contract)
     ]
+
+
+def contract_summary(contract: Contract) -> str:
+    """`contracts[].description`: the topics of the public terms, for readers of plain OCDS (the
+    terms themselves are in the extension's `dataTerms`)."""
+    topics = list(dict.fromkeys(term.get_topic_display() for term in public_terms(contract)))
+    if not topics:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Data and technology terms: %(topics)s.") % {
+            "topics": "; ".join(str(topic) for topic in topics)
+        }
 
 
 def contract_period(contract: Contract) -> dict:

@@ -91,11 +91,29 @@ EXCLUDED = {
     "holds (tests/vendors/test_invitations.py)",
     "challenges:addendum_edit": "the form of one draft addendum, read with its challenge; the "
     "seeded world issues its addenda (tests/challenges/test_draft_addenda.py)",
+    "challenges:proposed_question_edit": "the form of one question a data governance record "
+    "proposes, read with its record (tests/challenges/test_governance_proposals.py)",
+    "evaluation:proposed_criterion_edit": "the form of one criterion a data governance record "
+    "proposes, read with its record (tests/evaluation/test_governance_criteria.py)",
 }
 
 # Steps and other writes: they answer POST only (the test checks that GET answers 405). What a
 # write costs is its service's, tested with the service.
 POST_ONLY = {
+    "challenges:proposed_question_accept",
+    "challenges:proposed_question_dismiss",
+    "challenges:proposed_question_restore",
+    "challenges:start_from",
+    "evaluation:proposed_criterion_accept",
+    "evaluation:proposed_criterion_dismiss",
+    "evaluation:proposed_criterion_restore",
+    "challenge-response-question-accept-proposal",
+    "challenge-response-question-dismiss-proposal",
+    "challenge-response-question-restore-proposal",
+    "challenge-copy",
+    "challenge-plan-proposals-accept",
+    "challenge-plan-proposals-dismiss",
+    "challenge-plan-proposals-restore",
     "api_token_revoke",
     "logout",
     "evaluation:panel_assign",
@@ -551,6 +569,7 @@ PAGES = {
     "challenges:response_question_edit": Page("alice", lambda w: _drafted_question(w)),
     "challenges:response_question_remove": Page("alice", lambda w: _drafted_question(w)),
     "challenges:addendum_add": Page("alice", _ref("open")),
+    "challenges:copy": Page("bob", _ref("open")),
     # procurement
     "procurement:dashboard": Page(
         "alice",
@@ -683,6 +702,8 @@ PAGES = {
     "challenge-list": Page("anonymous", budget=LIST),
     "challenge-detail": Page("alice", _ref("open")),
     "challenge-plan": Page("alice", _challenge_ref("open")),
+    "challenge-plan-proposals": Page("alice", _challenge_ref("co_design")),
+    "challenge-response-question-proposals": Page("alice", _challenge_ref("co_design")),
     "challenge-engagement-activity-list": Page("alice", _challenge_ref("open"), budget=LIST),
     "challenge-community-input-list": Page("alice", _challenge_ref("co_design"), budget=LIST),
     "challenge-question-list": Page("alice", _challenge_ref("open"), budget=LIST),

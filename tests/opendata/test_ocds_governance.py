@@ -365,6 +365,9 @@ def test_the_signed_contract_is_published_when_signed(final_award, alice):
     assert published_contract["period"]["endDate"].startswith(contract.ends_on.isoformat())
     assert published_contract["dateSigned"].startswith(contract.signed_on.isoformat())
     assert [t["topic"] for t in published_contract["dataTerms"]] == ["residency", "exit"]
+    assert published_contract["description"] == (
+        "Data and technology terms: Data residency; Exit and portability."
+    )
     (document,) = published_contract["documents"]
     assert document["documentType"] == "contractSigned"
     _, record = assert_everything_valid(challenge)
