@@ -1,11 +1,57 @@
-"""Notifications and reminder deliveries in the admin: records, never editable."""
+"""Notifications and reminder deliveries in the admin: records, never editable. Contracts:
+drafted and signed through the services; the admin corrects a draft's wording, audited."""
 
 from django.contrib import admin
 
-from core.admin import ViewOnlyAdmin
+from core.admin import AuditedAdmin, ViewOnlyAdmin
 
 from . import selectors
-from .models import Notification, ReminderDelivery
+from .models import Contract, ContractTerm, Notification, ReminderDelivery
+
+
+class ContractTermInline(admin.TabularInline):
+    model = ContractTerm
+    extra = 0
+    fields = ["order", "topic", "text", "confidential", "source"]
+    readonly_fields = ["source"]
+
+    def _draft(self, obj) -> bool:
+        return obj is not None and obj.status == Contract.Status.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._draft(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Contract)
+class ContractAdmin(AuditedAdmin):
+    """A contract is drafted from its final award and signed by the services (the signature needs
+    the signed copy); the admin shows it, and corrects a draft's terms, never its state."""
+
+    list_display = ["challenge", "status", "value", "starts_on", "ends_on", "signed_on"]
+    list_filter = ["status"]
+    search_fields = ["challenge__reference", "challenge__title"]
+    list_select_related = ["challenge"]
+    readonly_fields = ["challenge", "award", "signed_at", "created_by", "created_at"]
+    inlines = [ContractTermInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.status != Contract.Status.DRAFT:
+            # What was signed stays as it was signed.
+            readonly += ["value", "currency", "starts_on", "ends_on", "signed_on"]
+        return readonly
 
 
 @admin.register(Notification)

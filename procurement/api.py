@@ -34,6 +34,7 @@ from .serializers import (
     IndicatorInput,
     MeasurementInput,
     MilestoneDoneInput,
+    MilestoneDueInput,
     MilestoneInput,
     PilotCreateInput,
     PilotEndInput,
@@ -226,7 +227,7 @@ class AwardViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 def _fresh_pilot(pilot: Pilot) -> Pilot:
     return (
         Pilot.objects.select_related("challenge")
-        .prefetch_related("milestones", "indicators__measurements")
+        .prefetch_related("milestones__open_dataset", "indicators__measurements")
         .get(pk=pilot.pk)
     )
 
@@ -237,10 +238,15 @@ def _pilot_step(*, obj, actor, name, reason=""):
     )
 
 
-def _pilot_end(*, obj, actor, name, lessons_learned, reason=""):
+def _pilot_end(*, obj, actor, name, lessons_learned, reason="", **data_terms):
     return _fresh_pilot(
         pilot_services.pilot_end(
-            pilot=obj, actor=actor, name=name, lessons_learned=lessons_learned, reason=reason
+            pilot=obj,
+            actor=actor,
+            name=name,
+            lessons_learned=lessons_learned,
+            reason=reason,
+            **data_terms,
         )
     )
 
@@ -337,6 +343,31 @@ class PilotViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         serializer = MilestoneDoneInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         pilot_services.milestone_mark_done(
+            milestone=milestone, actor=request.user, **serializer.validated_data
+        )
+        return self._output(pilot)
+
+    @extend_schema(
+        summary=gettext_lazy("Move a milestone's due date while it is not done (owner)"),
+        tags=PILOT_TAGS,
+        request=MilestoneDueInput,
+        responses={200: PilotOutput, **error_responses(conflict=True)},
+    )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"milestones/(?P<milestone_id>[0-9]{1,9})",
+        url_name="milestone",
+    )
+    def milestone(self, request, *args, milestone_id, **kwargs):
+        pilot = self.get_object()
+        require(request.user, "procurement.manage_pilot", pilot, str(MANAGE_ONLY))
+        milestone = Milestone.objects.filter(pk=milestone_id, pilot=pilot).first()
+        if milestone is None:
+            raise Http404
+        serializer = MilestoneDueInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        pilot_services.milestone_reschedule(
             milestone=milestone, actor=request.user, **serializer.validated_data
         )
         return self._output(pilot)

@@ -83,6 +83,14 @@ def register_challenge_page() -> None:
             order=50,
         ),
         ChallengeLink(
+            name="procurement.contract",
+            label=_("Contract"),
+            url=page_of("procurement:contract"),
+            visible=visible_by("procurement.follow_contract_stage"),
+            group="follow",
+            order=45,
+        ),
+        ChallengeLink(
             name="procurement.outcomes",
             label=_("Outcomes: what was bought, and whether it worked"),
             url=page_of("procurement:outcomes"),

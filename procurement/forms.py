@@ -101,6 +101,28 @@ class PilotStepForm(forms.Form):
         required=False,
         help_text=_("Required to end the pilot: what worked, what did not, what comes next."),
     )
+    # Asked when the challenge has a data governance record (Pilot.end_problems).
+    data_terms_kept = forms.ChoiceField(
+        label=_("Were the contract's data terms kept?"),
+        choices=[
+            ("", _("Choose an answer")),
+            ("yes", _("Yes, all of them")),
+            ("partly", _("Partly")),
+            ("no", _("No")),
+        ],
+        required=False,
+        help_text=_(
+            "Ownership, residency, retention, sharing, open data and exit, as the contract "
+            "set them."
+        ),
+    )
+    data_terms_note = forms.CharField(
+        label=_("What happened to the data terms"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        required=False,
+        help_text=_("Required when they were not all kept: which ones, and what was done."),
+    )
 
 
 class DateInput(forms.DateInput):
@@ -163,3 +185,45 @@ class IndicatorForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The success measure of the challenge this indicator shows; narrow it down."),
     )
+
+
+class ContractForm(forms.Form):
+    value = forms.DecimalField(
+        label=_("Value (CAD)"),
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text=_("The contract's total value; it starts as the awarded price."),
+    )
+    starts_on = forms.DateField(label=_("Starts"), required=False, widget=DateInput())
+    ends_on = forms.DateField(
+        label=_("Ends"), required=False, widget=DateInput(), help_text=_("On or after the start.")
+    )
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The day both parties had signed; today or an earlier date."),
+    )
+
+
+class ContractTermForm(forms.Form):
+    topic = forms.ChoiceField(label=_("Topic"), choices=())
+    text = forms.CharField(
+        label=_("Term"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    confidential = forms.BooleanField(
+        label=_("Confidential"),
+        required=False,
+        help_text=_("Seen by municipal staff only, never published."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import ContractTerm
+
+        self.fields["topic"].choices = ContractTerm.Topic.choices
+
+
+class MilestoneDueForm(forms.Form):
+    due_on = forms.DateField(label=_("New due date"), widget=DateInput())

@@ -23,11 +23,14 @@ from django.utils import timezone
 
 from challenges.models import Challenge, Question
 from challenges.selectors import challenge_published_input
+from core.permissions import can
 from evaluation.models import Evaluation, PanelAssignment
 from vendors import sealing
 
 from .models import (
     Award,
+    Contract,
+    ContractTerm,
     Measurement,
     Milestone,
     Notification,
@@ -103,6 +106,35 @@ def announced_award(*, challenge: Challenge) -> Award | None:
 def public_input_count(*, challenge: Challenge) -> int:
     """How many residents' contributions were published: a number, never who sent them."""
     return challenge_published_input(challenge=challenge).count()
+
+
+def challenge_contract(*, challenge: Challenge) -> Contract | None:
+    """The challenge's contract (one per award; a challenge has one final award), with its
+    award and vendor."""
+    return (
+        Contract.objects.filter(challenge=challenge)
+        .select_related("award__proposal__vendor", "challenge")
+        .first()
+    )
+
+
+def contract_terms(*, contract: Contract, user) -> list[ContractTerm]:
+    """The terms `user` may read, in the contract's order: confidential ones for municipal staff
+    only (`procurement.view_confidential_contract_terms`)."""
+    terms = ContractTerm.objects.filter(contract=contract).order_by("order", "pk")
+    if not can(user, "procurement.view_confidential_contract_terms", contract):
+        terms = terms.filter(confidential=False)
+    return list(terms)
+
+
+def terms_by_topic(terms: list[ContractTerm]) -> list[tuple[str, list[ContractTerm]]]:
+    """Terms grouped under their topic's label, in the order of the topics."""
+    groups: dict[str, list[ContractTerm]] = {}
+    for term in terms:
+        groups.setdefault(term.topic, []).append(term)
+    return [
+        (label, groups[value]) for value, label in ContractTerm.Topic.choices if value in groups
+    ]
 
 
 def outcome_pilot(*, challenge: Challenge) -> Pilot | None:

@@ -8,7 +8,16 @@ from challenges.api import REFERENCE_PATTERN
 from core.permissions import can
 from core.workflow import allowed_transitions
 
-from .models import Award, DebriefRequest, Measurement, Milestone, OutcomeIndicator, Pilot
+from .models import (
+    Award,
+    Contract,
+    ContractTerm,
+    DebriefRequest,
+    Measurement,
+    Milestone,
+    OutcomeIndicator,
+    Pilot,
+)
 
 TEXT_LIMIT = 5000
 
@@ -121,10 +130,16 @@ class IndicatorOutput(serializers.ModelSerializer):
 
 class MilestoneOutput(serializers.ModelSerializer):
     is_late = serializers.BooleanField(read_only=True)
+    open_dataset = serializers.CharField(
+        source="open_dataset.name",
+        read_only=True,
+        default=None,
+        help_text=_("The open dataset of the data governance record this milestone publishes."),
+    )
 
     class Meta:
         model = Milestone
-        fields = ["id", "title", "due_on", "done_on", "is_late"]
+        fields = ["id", "title", "due_on", "done_on", "is_late", "open_dataset"]
 
 
 class PilotOutput(serializers.ModelSerializer):
@@ -147,6 +162,8 @@ class PilotOutput(serializers.ModelSerializer):
             "started_at",
             "ended_at",
             "lessons_learned",
+            "data_terms_kept",
+            "data_terms_note",
             "milestones",
             "indicators",
             "allowed_transitions",
@@ -191,8 +208,116 @@ class MeasurementInput(serializers.Serializer):
     source_note = serializers.CharField(max_length=300)
 
 
+class MilestoneDueInput(serializers.Serializer):
+    due_on = serializers.DateField()
+
+
 class PilotEndInput(serializers.Serializer):
     lessons_learned = serializers.CharField(max_length=TEXT_LIMIT)
+    data_terms_kept = serializers.ChoiceField(
+        choices=["yes", "partly", "no"],
+        required=False,
+        help_text=_(
+            "Whether the contract's data terms were kept; required when the challenge has a "
+            "data governance record."
+        ),
+    )
+    data_terms_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=4000,
+        help_text=_("What happened to the data terms; required unless all were kept."),
+    )
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=TEXT_LIMIT
     )
+
+
+# Contract
+
+
+class ContractTermOutput(serializers.ModelSerializer):
+    topic_display = serializers.CharField(source="get_topic_display", read_only=True)
+
+    class Meta:
+        model = ContractTerm
+        fields = ["id", "topic", "topic_display", "text", "source", "confidential", "order"]
+
+
+class ContractOutput(serializers.ModelSerializer):
+    challenge = serializers.CharField(source="challenge.reference", read_only=True)
+    vendor = serializers.CharField(source="award.proposal.vendor", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    terms = serializers.SerializerMethodField(
+        help_text=_("The terms you may read: confidential ones for municipal staff only.")
+    )
+    sign_problems = serializers.SerializerMethodField(
+        help_text=_("What must be recorded before the contract can be signed (drafts).")
+    )
+    allowed_transitions = serializers.SerializerMethodField(
+        help_text=_("The steps the requesting user may take now.")
+    )
+
+    class Meta:
+        model = Contract
+        fields = [
+            "challenge",
+            "vendor",
+            "status",
+            "status_display",
+            "value",
+            "currency",
+            "starts_on",
+            "ends_on",
+            "signed_on",
+            "signed_at",
+            "terms",
+            "sign_problems",
+            "allowed_transitions",
+        ]
+
+    @extend_schema_field(ContractTermOutput(many=True))
+    def get_terms(self, contract) -> list:
+        from .selectors import contract_terms
+
+        terms = contract_terms(contract=contract, user=_request_user(self.context))
+        return ContractTermOutput(terms, many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_sign_problems(self, contract) -> list[str]:
+        if contract.status != Contract.Status.DRAFT:
+            return []
+        if not can(_request_user(self.context), "procurement.manage_contract", contract):
+            return []
+        return [str(problem) for problem in contract.sign_problems()]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_transitions(self, contract) -> list[str]:
+        return allowed_transitions(contract, _request_user(self.context))
+
+
+class ContractCreateInput(serializers.Serializer):
+    challenge = serializers.RegexField(
+        f"^{REFERENCE_PATTERN}$", help_text=_("The challenge's reference.")
+    )
+
+
+class ContractUpdateInput(serializers.Serializer):
+    value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
+    starts_on = serializers.DateField(required=False, allow_null=True)
+    ends_on = serializers.DateField(required=False, allow_null=True)
+    signed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ContractTermInput(serializers.Serializer):
+    topic = serializers.ChoiceField(choices=ContractTerm.Topic.choices)
+    text = serializers.CharField(max_length=4000)
+    confidential = serializers.BooleanField(required=False, default=False)
+
+
+class ContractTermChangeInput(serializers.Serializer):
+    topic = serializers.ChoiceField(choices=ContractTerm.Topic.choices, required=False)
+    text = serializers.CharField(max_length=4000, required=False)
+    confidential = serializers.BooleanField(required=False)

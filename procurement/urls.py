@@ -2,8 +2,8 @@ from django.urls import path
 
 from . import views
 from .views import award as award_views
+from .views import contract, outcomes, pilot
 from .views import dashboard as dashboard_views
-from .views import outcomes, pilot
 
 app_name = "procurement"
 
@@ -61,6 +61,11 @@ urlpatterns = [
     ),
     path("challenges/<str:reference>/pilot/plan/", pilot.pilot_plan, name="pilot_plan"),
     path(
+        "challenges/<str:reference>/pilot/milestones/<int:milestone_id>/due/",
+        pilot.milestone_reschedule,
+        name="milestone_reschedule",
+    ),
+    path(
         "challenges/<str:reference>/pilot/milestones/",
         pilot.milestone_add,
         name="milestone_add",
@@ -77,4 +82,27 @@ urlpatterns = [
     ),
     path("challenges/<str:reference>/pilot/<str:name>/", pilot.pilot_step, name="pilot_step"),
     path("challenges/<str:reference>/outcomes/", outcomes.outcomes, name="outcomes"),
+    path("challenges/<str:reference>/contract/", contract.contract, name="contract"),
+    path(
+        "challenges/<str:reference>/contract/create/",
+        contract.contract_create,
+        name="contract_create",
+    ),
+    path(
+        "challenges/<str:reference>/contract/details/",
+        contract.contract_update,
+        name="contract_update",
+    ),
+    path("challenges/<str:reference>/contract/terms/", contract.term_add, name="contract_term_add"),
+    path(
+        "challenges/<str:reference>/contract/terms/<int:term_id>/",
+        contract.term_change,
+        name="contract_term_change",
+    ),
+    path(
+        "challenges/<str:reference>/contract/terms/<int:term_id>/remove/",
+        contract.term_remove,
+        name="contract_term_remove",
+    ),
+    path("challenges/<str:reference>/contract/sign/", contract.contract_sign, name="contract_sign"),
 ]

@@ -22,7 +22,7 @@ from evaluation.selectors import plan_public_summary
 from vendors import sealing
 
 from .. import selectors
-from ..models import Award, Pilot
+from ..models import Award, Contract, ContractTerm, Pilot
 
 
 def _milestone_state(milestone, today) -> tuple[str, str]:
@@ -69,6 +69,18 @@ def _pilot_context(pilot: Pilot | None) -> dict:
     }
 
 
+def _contract_context(challenge, award_final: bool) -> dict:
+    """The signed contract as everyone reads it: value, period, signing date and the terms that
+    are not confidential (the same for every role, like the rest of the page)."""
+    contract = selectors.challenge_contract(challenge=challenge) if award_final else None
+    if contract is None or contract.status != Contract.Status.SIGNED:
+        return {"contract": None, "contract_terms": []}
+    terms = ContractTerm.objects.filter(contract=contract, confidential=False).order_by(
+        "order", "pk"
+    )
+    return {"contract": contract, "contract_terms": selectors.terms_by_topic(list(terms))}
+
+
 def outcomes(request, reference):
     challenge = visible_challenge(request.user, reference)
     activities = list(challenge_engagement_activities(challenge=challenge))
@@ -95,6 +107,7 @@ def outcomes(request, reference):
         "plan": plan_public_summary(challenge) if award and not award_withdrawn else None,
         "not_awarded": challenge.status == Challenge.Status.NOT_AWARDED,
         "cancelled": challenge.status == Challenge.Status.CANCELLED,
+        **_contract_context(challenge, award_final),
         **_pilot_context(selectors.outcome_pilot(challenge=challenge) if award_final else None),
     }
     return render(request, "procurement/outcomes.html", context)

@@ -24,11 +24,13 @@ from ..forms import (
     IndicatorForm,
     MeasurementForm,
     MilestoneDoneForm,
+    MilestoneDueForm,
     MilestoneForm,
     PilotPlanForm,
     PilotStepForm,
 )
 from ..models import Award, Milestone, OutcomeIndicator, Pilot
+from ..origin_indicators import origin_indicators
 from ..services import pilot as pilot_services
 from ..services.award import live_award
 
@@ -79,13 +81,20 @@ def _setup(pilot, may_manage, forms) -> dict:
     milestones = list(pilot.milestones.order_by("due_on", "pk"))
     editable = may_manage and pilot.status not in Pilot.ENDED_STATES
     done_bound = forms.get("done_bound")
+    due_bound = forms.get("due_bound")
     for milestone in milestones:
-        milestone.done_form = None
+        milestone.done_form = milestone.due_form = None
         if editable and milestone.done_on is None:
             if done_bound and done_bound[0] == milestone.pk:
                 milestone.done_form = done_bound[1]
             else:
                 milestone.done_form = MilestoneDoneForm(auto_id=f"id_done{milestone.pk}_%s")
+            if due_bound and due_bound[0] == milestone.pk:
+                milestone.due_form = due_bound[1]
+            else:
+                milestone.due_form = MilestoneDueForm(
+                    auto_id=f"id_due{milestone.pk}_%s", initial={"due_on": milestone.due_on}
+                )
     milestone_form = indicator_form = None
     if editable:
         milestone_form = forms.get("milestone_form") or MilestoneForm(auto_id="id_milestone_%s")
@@ -99,6 +108,7 @@ def _setup(pilot, may_manage, forms) -> dict:
         "milestone_form": milestone_form,
         "indicator_form": indicator_form,
         "start_problems": pilot.start_problems() if planned else [],
+        "origin_indicators": origin_indicators(pilot) if planned else [],
     }
 
 
@@ -135,6 +145,8 @@ def _render(request, pilot, *, bound=None, step_form=None, **forms):
         "may_manage": may_manage,
         "steps": steps,
         "ends": any(s["name"] in ENDINGS for s in steps),
+        # The review asks about the data terms when the challenge has a data governance record.
+        "asks_data_terms": bool(steps) and pilot.governance_record() is not None,
         "step_form": step_form or PilotStepForm(),
     }
     context.update(_setup(pilot, may_manage, forms))
@@ -209,7 +221,21 @@ def pilot_step(request, reference, name):
                 f"procurement.pilot_{name}",
                 pilot,
                 back_url=reverse("procurement:pilot", kwargs={"reference": reference}),
-                shown=[(form.fields["lessons_learned"].label, lessons)],
+                shown=[
+                    (form.fields["lessons_learned"].label, lessons),
+                    (
+                        form.fields["data_terms_kept"].label,
+                        dict(form.fields["data_terms_kept"].choices).get(
+                            form.cleaned_data.get("data_terms_kept", ""), ""
+                        )
+                        if form.cleaned_data.get("data_terms_kept")
+                        else "",
+                    ),
+                    (
+                        form.fields["data_terms_note"].label,
+                        form.cleaned_data.get("data_terms_note", ""),
+                    ),
+                ],
                 context={"challenge": pilot.challenge},
             )
         if name in ENDINGS:
@@ -218,6 +244,8 @@ def pilot_step(request, reference, name):
                 actor=request.user,
                 name=name,
                 lessons_learned=lessons,
+                data_terms_kept=form.cleaned_data.get("data_terms_kept", ""),
+                data_terms_note=form.cleaned_data.get("data_terms_note", ""),
             )
         else:
             pilot_services.pilot_transition(pilot=pilot, actor=request.user, name=name)
@@ -296,6 +324,20 @@ def milestone_mark_done(request, reference, milestone_id):
 
     success = _("Milestone marked done: %(title)s.") % {"title": milestone.title}
     return _submit(request, pilot, form, write, success, done_bound=(milestone.pk, form))
+
+
+@require_POST
+@login_required
+def milestone_reschedule(request, reference, milestone_id):
+    pilot = _managed_pilot(request.user, reference)
+    milestone = get_object_or_404(Milestone, pk=milestone_id, pilot=pilot)
+    form = MilestoneDueForm(request.POST, auto_id=f"id_due{milestone.pk}_%s")
+
+    def write(data):
+        pilot_services.milestone_reschedule(milestone=milestone, actor=request.user, **data)
+
+    success = _("New due date saved: %(title)s.") % {"title": milestone.title}
+    return _submit(request, pilot, form, write, success, due_bound=(milestone.pk, form))
 
 
 @require_POST

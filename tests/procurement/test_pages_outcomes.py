@@ -323,7 +323,7 @@ def test_once_final_it_shows_the_awarded_value_and_waits_for_the_pilot(
     assert "No pilot yet; the city is setting it up with the vendor." in text
 
 
-def test_a_final_award_says_the_standstill_ended_and_claims_no_contract(
+def test_a_final_award_says_the_standstill_ended_and_that_no_contract_is_signed(
     client, decided, frank, carol, alice
 ):
     award = finalise(announce(decided, frank, carol, alice), alice)
@@ -331,7 +331,9 @@ def test_a_final_award_says_the_standstill_ended_and_claims_no_contract(
 
     assert "Award final (standstill ended)" in text
     assert 'id="award-finalised">' in text
-    # The platform records the award, not the contract that may follow it.
+    # The award's end of standstill is not a contract: until one is recorded as signed, the
+    # page says there is none (test_contract_pages shows a signed one).
+    assert "No contract has been signed yet" in text
     assert "Contract signed" not in text
     assert "Contract value" not in text
     assert award.finalised_at is not None
