@@ -14,11 +14,13 @@ class ChallengesConfig(AppConfig):
         )
         from .documents import rules as document_rules  # noqa: F401
         from .documents.steps import register_document_steps
+        from .governance_page import register_governance_page
         from .governance_proposals import register_review_section
         from .steps import register_challenge_steps
 
         register_challenge_steps()
         register_document_steps()
+        register_governance_page()
         # In review, the approver sees the record's proposals the owner dismissed.
         register_review_section()
         register_copy_link()

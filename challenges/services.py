@@ -18,6 +18,7 @@ from core.timefmt import format_local
 from core.validation import full_clean_or_invalid
 from core.workflow import transition_run
 
+from .documents.services import addendum_documents_delete
 from .models import (
     Addendum,
     Challenge,
@@ -300,6 +301,8 @@ def addendum_delete(*, addendum: Addendum, actor) -> None:
     """Delete a draft addendum; it was never published, and the history keeps what it said."""
     addendum = _locked_draft_addendum(addendum, actor, "challenges.delete_addendum")
     audit_deleted(obj=addendum, actor=actor, fields=ADDENDUM_FIELDS)
+    # Its draft documents go with it, each in the history.
+    addendum_documents_delete(addendum=addendum, actor=actor)
     addendum.delete()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import copy_views, proposal_views, views
+from . import copy_views, governance_views, proposal_views, views
 from .documents import views as document_views
 
 app_name = "challenges"
@@ -63,6 +63,36 @@ urlpatterns = [
         "challenges/<str:reference>/response-questions/<int:pk>/move/",
         views.response_question_move,
         name="response_question_move",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/",
+        governance_views.governance,
+        name="governance",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/history/",
+        governance_views.governance_history,
+        name="governance_history",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/<str:kind>/new/",
+        governance_views.governance_row_add,
+        name="governance_row_add",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/<str:kind>/<int:pk>/edit/",
+        governance_views.governance_row_edit,
+        name="governance_row_edit",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/<str:kind>/<int:pk>/remove/",
+        governance_views.governance_row_remove,
+        name="governance_row_remove",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/assets/<int:pk>/move/",
+        governance_views.governance_asset_move,
+        name="governance_asset_move",
     ),
     path("challenges/<str:reference>/input/", views.input_add, name="input_add"),
     path(
