@@ -18,8 +18,12 @@ from .models import (
     Addendum,
     Challenge,
     CommunityInput,
+    DataAsset,
+    DataGovernanceRecord,
+    DataSharing,
     Department,
     EngagementActivity,
+    GovernanceDecision,
     Question,
     ReferenceCounter,
     ResponseQuestion,
@@ -212,6 +216,60 @@ class ResponseQuestionAdmin(ViewOnlyAdmin):
     list_filter = ["required"]
     search_fields = ["challenge__reference", "prompt", "guidance"]
     list_select_related = ["challenge"]
+
+
+# The data governance record: correctable here while the statement may change, like the
+# statement itself; fixed with it from review on (docs/data-governance.md).
+
+
+def _record_frozen(obj) -> bool:
+    return obj is not None and obj.challenge.status not in Challenge.EDITABLE_STATES
+
+
+class _GovernanceInline(admin.StackedInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not _record_frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _record_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _record_frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class DataAssetInline(_GovernanceInline):
+    model = DataAsset
+
+
+class DataSharingInline(_GovernanceInline):
+    model = DataSharing
+
+
+class GovernanceDecisionInline(_GovernanceInline):
+    model = GovernanceDecision
+    raw_id_fields = ["recorded_by"]
+
+
+@admin.register(DataGovernanceRecord)
+class DataGovernanceRecordAdmin(AuditedAdmin):
+    list_display = ["challenge", "storage_location", "assessment_status", "updated_at"]
+    list_filter = ["storage_location", "assessment_status", "automated_decisions"]
+    search_fields = ["challenge__reference", "challenge__title"]
+    list_select_related = ["challenge"]
+    inlines = [DataAssetInline, DataSharingInline, GovernanceDecisionInline]
+    readonly_fields = ["challenge", "updated_by", "updated_at"]
+
+    def has_add_permission(self, request):
+        # The owner writes the record in the application, where the completeness rules show.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return not _record_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # The municipality's documents have their own admin, beside their services.

@@ -25,8 +25,10 @@ from core.api import (
 from core.permissions import can, require
 
 from . import selectors, services
+from .copy_api import ChallengeCopyAction
 from .filters import ChallengeFilter
 from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
+from .proposal_api import QuestionProposalActions
 from .serializers import (
     AddendumInput,
     AddendumOutput,
@@ -87,7 +89,12 @@ DECIDED_BY_THE_AWARD = _(
         responses={200: ChallengeDetailOutput, **error_responses(bad_input=False, forbidden=False)},
     ),
 )
-class ChallengeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ChallengeViewSet(
+    ChallengeCopyAction,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     lookup_field = "reference"
     lookup_value_regex = REFERENCE_PATTERN
     permission_classes = [IsAuthenticatedOrReadOnly, RulesObjectPermission]
@@ -378,7 +385,9 @@ def _response_question_schema(summary, *, request=None, status_code=200, conflic
         },
     ),
 )
-class ResponseQuestionViewSet(mixins.RetrieveModelMixin, ChallengeChildViewSet):
+class ResponseQuestionViewSet(
+    QuestionProposalActions, mixins.RetrieveModelMixin, ChallengeChildViewSet
+):
     """The questions every vendor answers in its technical envelope, in order.
 
     Anyone who may see the challenge reads them; its owner changes them while the statement is

@@ -8,12 +8,19 @@ class ChallengesConfig(AppConfig):
 
     def ready(self):
         from . import confirmations  # noqa: F401  (registers the one-way steps)
+        from .copying import register_copy_link
         from .documents import (  # noqa: F401  (the documents' permissions and one-way steps)
             confirmations as document_confirmations,
         )
         from .documents import rules as document_rules  # noqa: F401
         from .documents.steps import register_document_steps
+        from .governance_page import register_governance_page
+        from .governance_proposals import register_review_section
         from .steps import register_challenge_steps
 
         register_challenge_steps()
         register_document_steps()
+        register_governance_page()
+        # In review, the approver sees the record's proposals the owner dismissed.
+        register_review_section()
+        register_copy_link()

@@ -15,9 +15,10 @@ Record = DataGovernanceRecord
 def governance_record(challenge):
     """The challenge's record, or None (reads the cached relation when the caller loaded it)."""
     try:
-        return challenge.data_governance
+        record = challenge.data_governance
     except DataGovernanceRecord.DoesNotExist:
         return None
+    return record if record is not None and record.pk is not None else None
 
 
 def _assets(record) -> list[DataAsset]:

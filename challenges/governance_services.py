@@ -355,18 +355,18 @@ def governance_decision_add(*, challenge: Challenge, actor, **data) -> Governanc
 
 @transaction.atomic
 def governance_decision_change(
-    *, decision: GovernanceDecision, actor, **data
+    *, governance_decision: GovernanceDecision, actor, **data
 ) -> GovernanceDecision:
     return _change_row(
         GovernanceDecision,
         DECISION_FIELDS,
         _confidential_errors,
-        row=decision,
+        row=governance_decision,
         actor=actor,
         data=data,
     )
 
 
 @transaction.atomic
-def governance_decision_remove(*, decision: GovernanceDecision, actor) -> None:
-    _remove_row(GovernanceDecision, DECISION_FIELDS, row=decision, actor=actor)
+def governance_decision_remove(*, governance_decision: GovernanceDecision, actor) -> None:
+    _remove_row(GovernanceDecision, DECISION_FIELDS, row=governance_decision, actor=actor)

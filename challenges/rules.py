@@ -135,3 +135,6 @@ rules.add_perm(
     is_internal | (is_public_challenge & (is_answered | is_question_asker)),
 )
 rules.add_perm("challenges.view_addendum", is_internal | (is_public_challenge & is_issued))
+
+# Templates: any member of staff may start a new challenge (their own draft) from an earlier one.
+rules.add_perm("challenges.copy_challenge", is_staff_member)

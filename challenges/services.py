@@ -18,6 +18,7 @@ from core.timefmt import format_local
 from core.validation import full_clean_or_invalid
 from core.workflow import transition_run
 
+from .documents.services import addendum_documents_delete
 from .models import (
     Addendum,
     Challenge,
@@ -300,6 +301,8 @@ def addendum_delete(*, addendum: Addendum, actor) -> None:
     """Delete a draft addendum; it was never published, and the history keeps what it said."""
     addendum = _locked_draft_addendum(addendum, actor, "challenges.delete_addendum")
     audit_deleted(obj=addendum, actor=actor, fields=ADDENDUM_FIELDS)
+    # Its draft documents go with it, each in the history.
+    addendum_documents_delete(addendum=addendum, actor=actor)
     addendum.delete()
 
 
@@ -335,7 +338,7 @@ def addendum_issue(*, addendum: Addendum, actor) -> Addendum:
 # statement, so they change under the same permission and in the same states.
 
 
-def _lock_for_response_questions(challenge: Challenge, actor) -> Challenge:
+def lock_for_response_questions(challenge: Challenge, actor) -> Challenge:
     # The challenge's row is the lock: two owners' tabs reordering at once must not interleave.
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     require(actor, "challenges.change_challenge", challenge, str(RESPONSE_QUESTIONS_DENIED))
@@ -343,7 +346,7 @@ def _lock_for_response_questions(challenge: Challenge, actor) -> Challenge:
 
 
 def _locked_response_question(question: ResponseQuestion, actor) -> ResponseQuestion:
-    challenge = _lock_for_response_questions(question.challenge, actor)
+    challenge = lock_for_response_questions(question.challenge, actor)
     locked = ResponseQuestion.objects.filter(pk=question.pk, challenge=challenge).first()
     if locked is None:
         raise TransitionRefused(
@@ -379,13 +382,23 @@ def _clean_response_question(question: ResponseQuestion) -> None:
 def response_question_add(*, challenge: Challenge, actor, **data) -> ResponseQuestion:
     """Add a question at the end of the list: prompt (required), guidance, required, max_words
     (empty for no limit)."""
-    challenge = _lock_for_response_questions(challenge, actor)
+    challenge = lock_for_response_questions(challenge, actor)
+    return response_question_append(challenge=challenge, actor=actor, data=data)
+
+
+def response_question_append(
+    *, challenge: Challenge, actor, data: dict, governance_key: str = ""
+) -> ResponseQuestion:
+    """The write behind adding a question, for a challenge already locked and checked."""
     last = challenge.response_questions.aggregate(last=Max("order"))["last"]
-    question = ResponseQuestion(challenge=challenge, order=(last or 0) + 1)
+    question = ResponseQuestion(
+        challenge=challenge, order=(last or 0) + 1, governance_key=governance_key
+    )
     _assign(question, data, RESPONSE_QUESTION_FIELDS)
     _clean_response_question(question)
     question.save()
-    audit_created(obj=question, actor=actor, fields=(*RESPONSE_QUESTION_FIELDS, "order"))
+    fields = (*RESPONSE_QUESTION_FIELDS, "order", *(("governance_key",) if governance_key else ()))
+    audit_created(obj=question, actor=actor, fields=fields)
     return question
 
 

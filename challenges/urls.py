@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import copy_views, governance_views, proposal_views, views
 from .documents import views as document_views
 
 app_name = "challenges"
@@ -8,6 +8,8 @@ app_name = "challenges"
 urlpatterns = [
     path("", views.board, name="board"),
     path("challenges/new/", views.challenge_create, name="create"),
+    path("challenges/new/start-from/", copy_views.start_from, name="start_from"),
+    path("challenges/<str:reference>/copy/", copy_views.copy_challenge, name="copy"),
     path("challenges/<str:reference>/", views.detail, name="detail"),
     path("challenges/<str:reference>/edit/", views.challenge_edit, name="edit"),
     path("challenges/<str:reference>/timeline/", views.challenge_timeline, name="timeline"),
@@ -26,6 +28,27 @@ urlpatterns = [
         views.response_questions,
         name="response_questions",
     ),
+    # What the data governance record proposes vendors answer (challenges.proposal_views).
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/add/",
+        proposal_views.accept,
+        name="proposed_question_accept",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/edit/",
+        proposal_views.edit_then_accept,
+        name="proposed_question_edit",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/dismiss/",
+        proposal_views.dismiss,
+        name="proposed_question_dismiss",
+    ),
+    path(
+        "challenges/<str:reference>/response-questions/proposed/<slug:key>/restore/",
+        proposal_views.restore,
+        name="proposed_question_restore",
+    ),
     path(
         "challenges/<str:reference>/response-questions/<int:pk>/edit/",
         views.response_question_edit,
@@ -40,6 +63,36 @@ urlpatterns = [
         "challenges/<str:reference>/response-questions/<int:pk>/move/",
         views.response_question_move,
         name="response_question_move",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/",
+        governance_views.governance,
+        name="governance",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/history/",
+        governance_views.governance_history,
+        name="governance_history",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/<str:kind>/new/",
+        governance_views.governance_row_add,
+        name="governance_row_add",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/<str:kind>/<int:pk>/edit/",
+        governance_views.governance_row_edit,
+        name="governance_row_edit",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/<str:kind>/<int:pk>/remove/",
+        governance_views.governance_row_remove,
+        name="governance_row_remove",
+    ),
+    path(
+        "challenges/<str:reference>/data-governance/assets/<int:pk>/move/",
+        governance_views.governance_asset_move,
+        name="governance_asset_move",
     ),
     path("challenges/<str:reference>/input/", views.input_add, name="input_add"),
     path(

@@ -28,7 +28,7 @@ from core.workflow import (
     transition_problems,
 )
 
-from . import selectors, services
+from . import governance_proposals, selectors, services
 from .documents.selectors import reader_documents
 from .forms import (
     REASON_REQUIRED,
@@ -333,7 +333,10 @@ def challenge_create(request):
     )
     if challenge:
         return redirect(challenge)
-    return render(request, "challenges/challenge_form.html", {"form": form, "challenge": None})
+    from .copy_views import start_from_form  # it builds on this module
+
+    context = {"form": form, "challenge": None, "start_from_form": start_from_form()}
+    return render(request, "challenges/challenge_form.html", context)
 
 
 @login_required
@@ -664,10 +667,16 @@ def response_questions(request, reference):
     )
     if question:
         return _to_response_questions(challenge, f"response-question-{question.pk}")
+    record = governance_proposals.governance_record(challenge)
     context = {
         "challenge": challenge,
         "questions": list(selectors.challenge_response_questions(challenge=challenge)),
         "form": form,
+        "has_record": record is not None,
+        "proposals": governance_proposals.challenge_question_proposals(
+            challenge=challenge, record=record
+        ),
+        "dismissed": governance_proposals.dismissed_question_proposals(record),
     }
     return render(request, "challenges/response_questions.html", context)
 

@@ -3,7 +3,9 @@ from rest_framework.routers import DefaultRouter
 
 from challenges import api as challenges_api
 from challenges.documents import api as challenge_documents_api
+from challenges.governance_api import governance_urlpatterns
 from evaluation import api as evaluation_api
+from evaluation import governance_api as evaluation_governance_api
 from opendata import api as opendata_api
 from procurement import api as procurement_api
 from procurement import api_contract
@@ -108,6 +110,27 @@ urlpatterns = [
             {"get": "retrieve", "put": "update", "patch": "partial_update"}
         ),
         name="challenge-plan",
+    ),
+    *governance_urlpatterns(_child),
+    re_path(
+        "^" + _child + "/plan/proposals/$",
+        evaluation_governance_api.CriterionProposalsView.as_view(),
+        name="challenge-plan-proposals",
+    ),
+    re_path(
+        "^" + _child + "/plan/proposals/accept/$",
+        evaluation_governance_api.CriterionProposalAcceptView.as_view(),
+        name="challenge-plan-proposals-accept",
+    ),
+    re_path(
+        "^" + _child + "/plan/proposals/dismiss/$",
+        evaluation_governance_api.CriterionProposalDismissView.as_view(),
+        name="challenge-plan-proposals-dismiss",
+    ),
+    re_path(
+        "^" + _child + "/plan/proposals/restore/$",
+        evaluation_governance_api.CriterionProposalRestoreView.as_view(),
+        name="challenge-plan-proposals-restore",
     ),
     re_path(
         "^" + _evaluation + r"/ranking\.csv$",

@@ -8,6 +8,7 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         from challenges.checks import register_publication_check, register_review_check
+        from challenges.copying import register_copier
         from core.workflow import register_transition_effect
         from vendors.sealing import register_price_opening
 
@@ -16,6 +17,7 @@ class EvaluationConfig(AppConfig):
             rules,  # noqa: F401  (permissions used by the transitions)
         )
         from .challenge_page import register_challenge_page
+        from .copying import plan_copy
         from .selectors import price_readable
         from .services import (
             evaluation_start_on_challenge,
@@ -40,5 +42,7 @@ class EvaluationConfig(AppConfig):
         register_transition_effect(
             "challenges.Challenge", "start_evaluation", evaluation_start_on_challenge
         )
+        # A challenge started from an earlier one starts from its plan too (unfrozen).
+        register_copier("evaluation.plan", plan_copy)
         # Prices open to the owner and the chair once the evaluation has opened them.
         register_price_opening(price_readable)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import governance as governance_views
 
 app_name = "evaluation"
 
@@ -17,6 +18,27 @@ urlpatterns = [
         "<str:reference>/plan/criteria/<int:pk>/remove/",
         views.criterion_remove,
         name="criterion_remove",
+    ),
+    # Criteria the data governance record proposes (views/governance.py).
+    path(
+        "<str:reference>/plan/proposed/<slug:key>/add/",
+        governance_views.accept,
+        name="proposed_criterion_accept",
+    ),
+    path(
+        "<str:reference>/plan/proposed/<slug:key>/edit/",
+        governance_views.edit_then_accept,
+        name="proposed_criterion_edit",
+    ),
+    path(
+        "<str:reference>/plan/proposed/<slug:key>/dismiss/",
+        governance_views.dismiss,
+        name="proposed_criterion_dismiss",
+    ),
+    path(
+        "<str:reference>/plan/proposed/<slug:key>/restore/",
+        governance_views.restore,
+        name="proposed_criterion_restore",
     ),
     # The panel, as the owner manages it.
     path("<str:reference>/panel/assign/", views.panel_assign, name="panel_assign"),

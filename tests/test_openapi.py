@@ -38,11 +38,14 @@ from tests.factories import (
     AddendumFactory,
     ChallengeFactory,
     CommunityInputFactory,
+    DataSharingFactory,
     DocumentFactory,
     EngagementActivityFactory,
+    GovernanceDecisionFactory,
     QuestionFactory,
     ResponseQuestionFactory,
     VendorMembershipFactory,
+    complete_governance,
     panel_member,
     set_status,
 )
@@ -127,6 +130,7 @@ def rows(wsgi_keeps_the_test_connection, alice, dave, erin, frank, rita, departm
     """Real rows for generated requests to hit: one of each thing, in states that accept steps."""
     co_design = set_status(ChallengeFactory(owner=alice, department=department), "co_design")
     EngagementActivityFactory(challenge=co_design)
+    governance = complete_governance(co_design)
     published = set_status(ChallengeFactory(owner=alice, department=department), "published")
     membership = VendorMembershipFactory(user=dave, role="owner")
     questions = [ResponseQuestionFactory(challenge=published, order=n) for n in (1, 2)]
@@ -176,6 +180,15 @@ def rows(wsgi_keeps_the_test_connection, alice, dave, erin, frank, rita, departm
         "/api/challenges/{challenge_reference}/response-questions/": ResponseQuestionFactory(
             challenge=co_design, order=1
         ).pk,
+        "/api/challenges/{challenge_reference}/data-governance/assets/": (
+            governance.assets.get().pk
+        ),
+        "/api/challenges/{challenge_reference}/data-governance/sharings/": DataSharingFactory(
+            record=governance
+        ).pk,
+        "/api/challenges/{challenge_reference}/data-governance/decisions/": (
+            GovernanceDecisionFactory(record=governance).pk
+        ),
         # Not a document of this evaluation's proposals: the download must answer 404.
         "/api/evaluations/{challenge_reference}/documents/": proposal.documents.get().public_id,
         "indicator": indicator.pk,

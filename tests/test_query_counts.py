@@ -56,12 +56,16 @@ from tests.evaluation.builders import vendors as builder_vendors
 from tests.factories import (
     AddendumFactory,
     ChallengeFactory,
+    DataAssetFactory,
+    DataSharingFactory,
     DepartmentFactory,
     DocumentFactory,
     EngagementActivityFactory,
+    GovernanceDecisionFactory,
     ResponseQuestionFactory,
     UserFactory,
     VendorMembershipFactory,
+    complete_governance,
     complete_plan,
     set_status,
 )
@@ -93,11 +97,29 @@ EXCLUDED = {
     "holds (tests/vendors/test_invitations.py)",
     "challenges:addendum_edit": "the form of one draft addendum, read with its challenge; the "
     "seeded world issues its addenda (tests/challenges/test_draft_addenda.py)",
+    "challenges:proposed_question_edit": "the form of one question a data governance record "
+    "proposes, read with its record (tests/challenges/test_governance_proposals.py)",
+    "evaluation:proposed_criterion_edit": "the form of one criterion a data governance record "
+    "proposes, read with its record (tests/evaluation/test_governance_criteria.py)",
 }
 
 # Steps and other writes: they answer POST only (the test checks that GET answers 405). What a
 # write costs is its service's, tested with the service.
 POST_ONLY = {
+    "challenges:proposed_question_accept",
+    "challenges:proposed_question_dismiss",
+    "challenges:proposed_question_restore",
+    "challenges:start_from",
+    "evaluation:proposed_criterion_accept",
+    "evaluation:proposed_criterion_dismiss",
+    "evaluation:proposed_criterion_restore",
+    "challenge-response-question-accept-proposal",
+    "challenge-response-question-dismiss-proposal",
+    "challenge-response-question-restore-proposal",
+    "challenge-copy",
+    "challenge-plan-proposals-accept",
+    "challenge-plan-proposals-dismiss",
+    "challenge-plan-proposals-restore",
     "api_token_revoke",
     "logout",
     "evaluation:panel_assign",
@@ -112,6 +134,15 @@ POST_ONLY = {
     "challenges:input_add",
     "challenges:transition",
     "challenges:response_question_move",
+    "challenges:governance_asset_move",
+    # The record's rows through the API: added by POST, changed by PATCH, removed by DELETE.
+    "challenge-data-asset-list",
+    "challenge-data-asset-detail",
+    "challenge-data-asset-move",
+    "challenge-data-sharing-list",
+    "challenge-data-sharing-detail",
+    "challenge-governance-decision-list",
+    "challenge-governance-decision-detail",
     "challenges:input_moderate",
     "challenges:question_dismiss",
     "challenges:addendum_issue",
@@ -415,6 +446,15 @@ def seed(n) -> World:
     )
     drafted = [ResponseQuestionFactory(challenge=co_design, order=i + 1) for i in range(n)]
     rows.update(co_design=co_design, pending_input=pending[0], drafted_question=drafted[0])
+    # Data governance records with n of each row, one confidential: the owner's page in
+    # co-design, the public view on the open challenge.
+    for challenge in (co_design, open_):
+        record = complete_governance(challenge)
+        for i in range(n):
+            DataAssetFactory(record=record, confidential=i == 0, confidential_reason="Safety.")
+            DataSharingFactory(record=record)
+            GovernanceDecisionFactory(record=record)
+    rows["governance_asset"] = co_design.data_governance.assets.first()
 
     # An evaluation in consensus: frank chairs, grace scores, n proposals (Acme's first).
     consensus, scored = _evaluated(
@@ -534,6 +574,14 @@ def _drafted_question(w):
     return {"reference": w.rows["co_design"].reference, "pk": w.rows["drafted_question"].pk}
 
 
+def _governance_asset(w):
+    return {
+        "reference": w.rows["co_design"].reference,
+        "kind": "assets",
+        "pk": w.rows["governance_asset"].pk,
+    }
+
+
 def _municipal_document(w):
     return {
         "challenge_reference": w.rows["open"].reference,
@@ -560,9 +608,10 @@ PAGES = {
     "challenges:detail": Page(
         "alice",
         _ref("open"),
-        budget=LIST + 1,
+        budget=LIST + 5,
         why="the lists of the challenge page and, in one more query, the documents of the "
-        "challenge and of each addendum",
+        "challenge and of each addendum; in four more, the data governance record with its "
+        "datasets, sharings and decisions",
     ),
     "challenges:documents": Page("alice", _ref("open"), budget=LIST),
     "challenges:document_download": Page(
@@ -579,6 +628,14 @@ PAGES = {
     "challenges:response_question_edit": Page("alice", lambda w: _drafted_question(w)),
     "challenges:response_question_remove": Page("alice", lambda w: _drafted_question(w)),
     "challenges:addendum_add": Page("alice", _ref("open")),
+    "challenges:governance": Page("alice", _ref("co_design"), budget=LIST),
+    "challenges:governance_history": Page("alice", _ref("co_design"), budget=LIST),
+    "challenges:governance_row_add": Page(
+        "alice", lambda w: {"reference": w.rows["co_design"].reference, "kind": "assets"}
+    ),
+    "challenges:governance_row_edit": Page("alice", lambda w: _governance_asset(w)),
+    "challenges:governance_row_remove": Page("alice", lambda w: _governance_asset(w)),
+    "challenges:copy": Page("bob", _ref("open")),
     # procurement
     "procurement:dashboard": Page(
         "alice",
@@ -718,6 +775,9 @@ PAGES = {
     "challenge-list": Page("anonymous", budget=LIST),
     "challenge-detail": Page("alice", _ref("open")),
     "challenge-plan": Page("alice", _challenge_ref("open")),
+    "challenge-data-governance": Page("alice", _challenge_ref("open"), budget=LIST),
+    "challenge-plan-proposals": Page("alice", _challenge_ref("co_design")),
+    "challenge-response-question-proposals": Page("alice", _challenge_ref("co_design")),
     "challenge-engagement-activity-list": Page("alice", _challenge_ref("open"), budget=LIST),
     "challenge-community-input-list": Page("alice", _challenge_ref("co_design"), budget=LIST),
     "challenge-question-list": Page("alice", _challenge_ref("open"), budget=LIST),

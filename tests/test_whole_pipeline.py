@@ -149,30 +149,38 @@ def co_design(reference, alice, rita) -> None:
 
 
 def data_governance(reference, alice) -> None:
-    """Review needs a complete data governance record."""
-    from challenges import governance_services
-
-    challenge = Challenge.objects.get(reference=reference)
-    governance_services.governance_record_update(
-        challenge=challenge,
-        actor=alice,
-        legal_authority="Local Governance Act, s. 10.",
-        retention_period="Two years after the pilot.",
-        storage_location="in_canada",
-        assessment_status="in_progress",
-        accessibility_standard="wcag21aa",
-        exit_data_return=True,
-        exit_formats="CSV",
+    """Review needs a complete data governance record; the owner writes it through the API."""
+    owner = api(alice)
+    base = f"/api/challenges/{reference}/data-governance"
+    record = call(
+        owner,
+        "patch",
+        f"{base}/",
+        {
+            "storage_location": "in_canada",
+            "accessibility_standard": "wcag21aa",
+            "exit_data_return": True,
+            "exit_formats": "CSV",
+        },
     )
-    governance_services.data_asset_add(
-        challenge=challenge,
-        actor=alice,
-        name="Household energy use",
-        description="Monthly electricity use per household.",
-        sensitivity="deidentified",
-        provided_by="The utility",
-        produced_data_owner="The municipality",
+    assert record["problems"] == [
+        "List at least one dataset or category of data the solution will touch in the data "
+        "governance record."
+    ]
+    call(
+        owner,
+        "post",
+        f"{base}/assets/",
+        {
+            "name": "Building envelope audits",
+            "description": "Heat loss measured per building, without occupants' details.",
+            "sensitivity": "none",
+            "provided_by": "The vendor's auditors",
+            "produced_data_owner": "The municipality",
+        },
+        expect=201,
     )
+    assert call(owner, "get", f"{base}/")["problems"] == []
 
 
 def timeline_and_plan(reference, alice) -> None:
@@ -519,7 +527,11 @@ def pilot(traveller, reference, alice) -> None:
     adopted = step(
         owner,
         f"{url}/adopt/",
-        {"lessons_learned": "Bundle the rebate navigator with every installation."},
+        {
+            "lessons_learned": "Bundle the rebate navigator with every installation.",
+            # The challenge has a data governance record: say whether its terms were kept.
+            "data_terms_kept": "yes",
+        },
     )
     assert adopted["status"] == "adopted"
     assert [(m["done_on"], m["is_late"]) for m in adopted["milestones"]] == [

@@ -222,6 +222,14 @@ class ProposalForm(forms.Form):
     def answer_fields(self):
         return [self[f"answer_{q.pk}"] for q in self.questions]
 
+    # The questions the data governance record proposed (governance_key) are grouped apart,
+    # under "Data handling"; they are answered in the same sealed technical envelope.
+    def general_answer_fields(self):
+        return [self[f"answer_{q.pk}"] for q in self.questions if not q.governance_key]
+
+    def data_answer_fields(self):
+        return [self[f"answer_{q.pk}"] for q in self.questions if q.governance_key]
+
     def breakdown_rows(self):
         return [
             (number + 1, self[f"line_{number}_label"], self[f"line_{number}_amount"])

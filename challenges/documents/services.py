@@ -223,3 +223,13 @@ def document_remove(*, document: Document, actor, reason: str = "") -> Document:
         transaction.on_commit(lambda: storage.delete(stored))
         return document
     raise TransitionRefused(document_state(document).closed_reason or _("This document is fixed."))
+
+
+def addendum_documents_delete(*, addendum: Addendum, actor) -> None:
+    """The documents of a draft addendum being deleted go with it, each audited like a deletion
+    here (the caller holds the addendum's lock and transaction)."""
+    for document in Document.objects.select_for_update().filter(addendum=addendum):
+        audit_deleted(obj=document, actor=actor, fields=AUDITED_FIELDS, reason="addendum deleted")
+        stored, storage = document.file.name, document.file.storage
+        document.delete()
+        transaction.on_commit(lambda stored=stored, storage=storage: storage.delete(stored))

@@ -180,6 +180,16 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     changes_requested_reason = models.TextField(blank=True)
     cancellation_reason = models.TextField(blank=True)
 
+    # The earlier challenge this one was started from (a template), if any.
+    copied_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="copies",
+        verbose_name=_("started from"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -112,6 +112,9 @@ class DataGovernanceRecord(models.Model):
         max_length=4000,
         help_text=_("How the city leaves this vendor without losing its data or service."),
     )
+    # The proposals (response questions, criteria) the owner turned down, so they stay turned
+    # down and the approver sees them: [{"key": "question:data_location", "label": "..."}].
+    dismissed_proposals = models.JSONField(default=list, blank=True, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

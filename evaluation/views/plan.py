@@ -19,6 +19,7 @@ from ..forms import CriterionForm, PlanSettingsForm, apply_service_errors
 from ..models import Criterion
 from ..models.evaluation import OWNER_ONLY
 from .common import back, refused, visible_challenge
+from .governance import plan_proposals_context
 
 # A refused change is shown on the page it came from and changes nothing.
 REFUSED = (InvalidInput, TransitionRefused)
@@ -46,6 +47,7 @@ def _render(request, challenge, *, settings_form=None, criterion_form=None):
         "settings_form": settings_form
         or PlanSettingsForm(initial=PlanSettingsForm.initial_for(plan)),
         "criterion_form": criterion_form or CriterionForm(auto_id="id_new_%s"),
+        **plan_proposals_context(challenge, editable=editable),
     }
     return render(request, "evaluation/plan.html", context)
 

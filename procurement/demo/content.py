@@ -657,6 +657,11 @@ ENERGY_DRAFT_ANSWERS = [
     "coach and two analysts can read it; it is deleted 90 days after the household leaves the "
     "program, or on request.",
     "",
+    # The questions the data governance record proposed and the owner accepted.
+    "In Canada only: the platform runs in a Canadian cloud region (Montréal), with backups in "
+    "Toronto. Our support staff in Moncton read data only through the same audited access.",
+    "Within 30 days of the end, every household's readings and coaching notes in CSV and Green "
+    "Button XML, with a signed statement that our copies and backups are deleted.",
 ]
 
 # title, file name in files/, the lines that sample PDF shows (make_pdfs.py)
@@ -1659,3 +1664,9 @@ STREETLIGHTS_SIGNED_CONTRACT = (
         "general manager.",
     ],
 )
+
+
+# What the owner accepts of what the energy challenge's record proposes, before review: response
+# questions (added after ENERGY_RESPONSE_QUESTIONS) and evaluation criteria (by their keys).
+ENERGY_ACCEPTED_QUESTIONS = ["data_location", "exit_data_return"]
+ENERGY_ACCEPTED_CRITERIA = ["exit_open_formats"]

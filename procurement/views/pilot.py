@@ -30,6 +30,7 @@ from ..forms import (
     PilotStepForm,
 )
 from ..models import Award, Milestone, OutcomeIndicator, Pilot
+from ..origin_indicators import origin_indicators
 from ..services import pilot as pilot_services
 from ..services.award import live_award
 
@@ -107,6 +108,7 @@ def _setup(pilot, may_manage, forms) -> dict:
         "milestone_form": milestone_form,
         "indicator_form": indicator_form,
         "start_problems": pilot.start_problems() if planned else [],
+        "origin_indicators": origin_indicators(pilot) if planned else [],
     }
 
 

@@ -145,3 +145,25 @@ def test_an_issued_addendum_shows_its_documents(client, published_challenge):
     assert "New map" not in client.get(published_challenge.get_absolute_url()).content.decode()
     set_status(addendum, "issued", number=1)
     assert "New map" in client.get(published_challenge.get_absolute_url()).content.decode()
+
+
+def test_deleting_a_draft_document_asks_first(client, alice, challenge):
+    document = DocumentFactory(challenge=challenge, title="Early draft")
+    client.force_login(alice)
+    url = reverse("challenges:document_remove", args=[challenge.reference, document.public_id])
+
+    asked = client.post(url)
+    assert asked.status_code == 200 and "Delete the document" in asked.content.decode()
+    assert Document.objects.filter(pk=document.pk).exists()
+
+    response = client.post(url, {"confirmed": "yes"})
+    assert response.status_code == 302
+    assert not Document.objects.filter(pk=document.pk).exists()
+
+
+def test_an_issued_addendum_takes_no_new_document_from_the_page(client, alice, published_challenge):
+    addendum = AddendumFactory(challenge=published_challenge)
+    set_status(addendum, "issued", number=1)
+    client.force_login(alice)
+    page = client.get(page_url(published_challenge)).content.decode()
+    assert f'value="addendum-{addendum.pk}"' not in page

@@ -211,3 +211,22 @@ def test_nobody_but_the_owner_removes(request, published_challenge, who):
         services.document_remove(document=document, actor=request.getfixturevalue(who), reason="x")
     document.refresh_from_db()
     assert document.withdrawn_at is None
+
+
+def test_a_deleted_draft_addendum_takes_its_documents_with_it_into_the_history(
+    published_challenge, alice, django_capture_on_commit_callbacks
+):
+    from challenges import services as challenge_services
+
+    addendum = AddendumFactory(challenge=published_challenge)
+    document = attach(published_challenge, alice, attached_to="addendum", addendum=addendum)
+    pk, storage, name = document.pk, document.file.storage, document.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        challenge_services.addendum_delete(addendum=addendum, actor=alice)
+
+    assert not Document.objects.filter(pk=pk).exists()
+    assert not storage.exists(name)
+    assert AuditEntry.objects.filter(
+        content_type__model="document", object_id=str(pk), transition="delete"
+    ).exists()

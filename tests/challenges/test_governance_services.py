@@ -267,10 +267,10 @@ def test_a_confidential_sharing_needs_a_reason(challenge, alice):
 def test_a_decision_is_added_changed_and_removed_with_audit(challenge, alice):
     decision = gs.governance_decision_add(challenge=challenge, actor=alice, **decision_data())
     assert decision.recorded_by == alice
-    gs.governance_decision_change(decision=decision, actor=alice, reason="Council vote.")
+    gs.governance_decision_change(governance_decision=decision, actor=alice, reason="Council vote.")
     decision.refresh_from_db()
     assert decision.reason == "Council vote."
-    gs.governance_decision_remove(decision=decision, actor=alice)
+    gs.governance_decision_remove(governance_decision=decision, actor=alice)
     assert not GovernanceDecision.objects.exists()
     assert [e.transition for e in entries_of(GovernanceDecision)] == [
         "create",
@@ -296,6 +296,6 @@ def test_sharings_and_decisions_are_frozen_from_review_on(challenge, alice, stat
     with pytest.raises(PermissionDenied):
         gs.data_sharing_change(sharing=sharing, actor=alice, party="x")
     with pytest.raises(PermissionDenied):
-        gs.governance_decision_remove(decision=decision, actor=alice)
+        gs.governance_decision_remove(governance_decision=decision, actor=alice)
     with pytest.raises(PermissionDenied):
         gs.data_sharing_add(challenge=challenge, actor=alice, **SHARING)

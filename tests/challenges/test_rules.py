@@ -66,6 +66,14 @@ MATRIX = [
     ("challenges.view_question", "published", "answered_question", set(PERSONAS)),
     ("challenges.view_addendum", "published", "addendum", INTERNAL),
     ("challenges.view_addendum", "published", "issued_addendum", set(PERSONAS)),
+    ("challenges.change_datagovernance", "draft", "challenge", {"alice"}),
+    ("challenges.change_datagovernance", "co_design", "challenge", {"alice"}),
+    ("challenges.change_datagovernance", "in_review", "challenge", set()),
+    ("challenges.change_datagovernance", "published", "challenge", set()),
+    ("challenges.view_datagovernance", "draft", "challenge", INTERNAL),
+    ("challenges.view_datagovernance", "in_review", "challenge", INTERNAL),
+    ("challenges.view_datagovernance", "published", "challenge", set(PERSONAS)),
+    ("challenges.view_confidential_governance", "published", "challenge", INTERNAL),
 ]
 
 

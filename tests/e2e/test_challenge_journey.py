@@ -20,7 +20,6 @@ from tests.factories import (
     PASSWORD,
     ChallengeFactory,
     DepartmentFactory,
-    complete_governance,
     complete_plan,
     set_status,
 )
@@ -115,6 +114,25 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     engagement = staff.get_by_role("region", name="How we engaged")
     expect(engagement.get_by_role("cell", name="Accessibility advisory committee")).to_be_visible()
 
+    # Review needs a complete data governance record: the owner fills it on its page.
+    staff.get_by_role("link", name="Data governance record").first.click()
+    expect(staff.get_by_role("heading", level=1, name="Data governance record")).to_be_visible()
+    staff.get_by_role("link", name="Add a dataset").click()
+    staff.get_by_label("Dataset or data category").fill("Curb cut clearing reports")
+    staff.get_by_label("What it is").fill("Where and when crews cleared each curb cut.")
+    staff.get_by_label("Personal information").select_option(label="No personal information")
+    staff.get_by_label("Who provides it").fill("The city's snow crews")
+    staff.get_by_label("Who owns what the solution produces from it").fill("The municipality")
+    staff.get_by_role("button", name="Save").click()
+    expect_status(staff, "Dataset added.")
+    staff.get_by_label("Where the data is stored").select_option(label="In Canada")
+    staff.get_by_label("Accessibility standard required").select_option(label="WCAG 2.1 level AA")
+    staff.get_by_label("All data returned in open formats at the end").check()
+    staff.get_by_role("button", name="Save the record").click()
+    expect_status(staff, "Data governance record saved.")
+    expect(staff.get_by_text("The record is complete")).to_be_visible()
+    staff.get_by_role("link", name="Back to the challenge").click()
+
     # A resident comments on the consultation from their own session.
     resident = new_page()
     sign_in(resident, "rita", PASSWORD)
@@ -129,7 +147,6 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     # Review needs a complete evaluation plan (its own journey is the evaluation's), so it is
     # written directly.
     complete_plan(challenge)
-    complete_governance(challenge)
 
     # Staff moderates the input, then submits the challenge for review.
     staff.reload()

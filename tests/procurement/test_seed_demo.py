@@ -31,6 +31,7 @@ from core.audit_chain import audit_verify
 from core.models import AuditEntry
 from evaluation.models import (
     ConsensusScore,
+    Criterion,
     Evaluation,
     PanelAssignment,
     RankingEntry,
@@ -92,6 +93,7 @@ COUNTED = [
     Score,
     ScoreRevision,
     ConsensusScore,
+    Criterion,
     RankingEntry,
     Award,
     DebriefRequest,
@@ -769,3 +771,25 @@ def test_the_final_award_has_a_signed_contract_with_terms_from_its_record(client
     assert open_data.open_dataset.name == "Trail user counts"
     outcomes = client.get(reverse("procurement:outcomes", args=[challenge.reference]))
     assert "Trail user counts" in outcomes.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_owner_accepted_what_the_record_proposed_and_the_draft_answers_it():
+    seed()
+    challenge = Challenge.objects.get(title__icontains="energy poverty")
+
+    accepted = challenge.response_questions.exclude(governance_key="")
+    assert set(accepted.values_list("governance_key", flat=True)) == {
+        "data_location",
+        "exit_data_return",
+    }
+    assert Criterion.objects.filter(
+        plan__challenge=challenge, governance_key="exit_open_formats", kind="mandatory"
+    ).exists()
+    # The vendor's draft answers them in its technical envelope.
+    draft = Proposal.objects.get(
+        challenge=challenge, vendor__operating_name="Riverbend Energy Co-op"
+    )
+    answered = ProposalAnswer.objects.filter(proposal=draft, question__in=accepted)
+    assert answered.count() == 2
+    assert all(answer.text.strip() for answer in answered)

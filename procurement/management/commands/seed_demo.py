@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from challenges import governance_services, services
 from challenges.documents import services as document_services
+from challenges.governance_proposals import response_question_accept_proposal
 from challenges.models import (
     Addendum,
     Challenge,
@@ -41,6 +42,8 @@ from procurement.demo.content import (
     DEPARTMENTS,
     DRAFT,
     ENERGY,
+    ENERGY_ACCEPTED_CRITERIA,
+    ENERGY_ACCEPTED_QUESTIONS,
     ENERGY_ADDENDA,
     ENERGY_DRAFT_ANSWERS,
     ENERGY_DRAFT_DOCUMENT,
@@ -294,16 +297,29 @@ class Command(BaseCommand):
                     addendum.challenge, Document.AttachedTo.ADDENDUM, title, name, kind, addendum
                 )
 
-    def _through_approval(self, challenge, content, people):
+    def _through_approval(self, challenge, content, people, before_review=None):
         self._co_design_with_evidence(challenge, content, people)
         self._governance(challenge)
         self._evaluation_plan(challenge)
+        if before_review:
+            before_review(challenge)
         services.challenge_transition(
             challenge=challenge, actor=challenge.owner, name="submit_for_review"
         )
         return services.challenge_transition(
             challenge=challenge, actor=people["approver"], name="approve"
         )
+
+    def _energy_questions_and_criteria(self, challenge):
+        """The questions every proposal answers, then what the data governance record proposes
+        that the owner accepts: more questions and a criterion (nothing is added silently)."""
+        from evaluation.governance import criterion_accept_proposal
+
+        self._response_questions(challenge, ENERGY_RESPONSE_QUESTIONS)
+        for key in ENERGY_ACCEPTED_QUESTIONS:
+            response_question_accept_proposal(challenge=challenge, actor=challenge.owner, key=key)
+        for key in ENERGY_ACCEPTED_CRITERIA:
+            criterion_accept_proposal(challenge=challenge, actor=challenge.owner, key=key)
 
     def _evaluation_plan(self, challenge, plan=None):
         """Review needs a complete evaluation plan (a check the evaluation app registers): the
@@ -360,8 +376,9 @@ class Command(BaseCommand):
     def _published(self, people, departments):
         owner = people["staff"]
         challenge = self._create(ENERGY, owner, departments["climate-energy"])
-        challenge = self._through_approval(challenge, ENERGY, people)
-        self._response_questions(challenge, ENERGY_RESPONSE_QUESTIONS)
+        challenge = self._through_approval(
+            challenge, ENERGY, people, before_review=self._energy_questions_and_criteria
+        )
         challenge = self._publish(challenge, questions_in_days=12, submission_in_days=33)
         for asker, body, outcome, text in ENERGY_QUESTIONS:
             question = services.question_ask(challenge=challenge, actor=people[asker], body=body)

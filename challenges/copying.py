@@ -1,0 +1,185 @@
+"""Start a new challenge from an earlier one: a template that keeps what worked.
+
+What is copied is the municipality's own design work: the statement's structure, the questions
+vendors answer, the data governance record with its data assets and sharings, and (through the
+registry below, filled by the apps above `challenges`) the evaluation plan. Nothing sealed or
+personal is ever copied: no proposals, scores, community input, vendor questions, addenda,
+documents, dates, decisions or dismissals; those belong to the earlier purchase.
+
+`challenges` cannot import the apps above it, so each registers a copier from its
+`AppConfig.ready()`, as for the review checks (challenges.checks).
+"""
+
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.audit import audit_created
+from core.permissions import require
+from core.validation import full_clean_or_invalid
+
+from .models import (
+    Challenge,
+    DataAsset,
+    DataGovernanceRecord,
+    DataSharing,
+    ResponseQuestion,
+)
+from .services import _next_reference
+
+# copier(*, origin, copy, actor): copies its app's part inside the copy's transaction.
+Copier = Callable[..., None]
+
+_copiers: dict[str, Copier] = {}
+
+
+def register_copier(name: str, copier: Copier) -> Copier:
+    _copiers[name] = copier
+    return copier
+
+
+def unregister_copier(name: str) -> None:
+    """Remove a registered copier (tests, or an app that is switched off)."""
+    _copiers.pop(name, None)
+
+
+STATEMENT_FIELDS = (
+    "summary",
+    "department",
+    "problem",
+    "context",
+    "desired_outcomes",
+    "constraints",
+    "success_measures",
+    "affected_communities",
+    "budget_min",
+    "budget_max",
+)
+QUESTION_FIELDS = ("order", "prompt", "guidance", "required", "max_words", "governance_key")
+# The record's own answers; the assessment and the dismissed proposals are the earlier
+# purchase's and start over (see `_copy_record`).
+RECORD_FIELDS = (
+    "legal_authority",
+    "retention_period",
+    "storage_location",
+    "storage_reason",
+    "open_standards",
+    "automated_decisions",
+    "impact_level",
+    "impact_explanation",
+    "accessibility_standard",
+    "exit_data_return",
+    "exit_formats",
+    "source_code",
+    "exit_plan",
+)
+ASSET_FIELDS = (
+    "name",
+    "description",
+    "sensitivity",
+    "about_residents_location_or_devices",
+    "provided_by",
+    "produced_data_owner",
+    "open_data",
+    "licence",
+    "open_format",
+    "confidential",
+    "confidential_reason",
+    "order",
+)
+SHARING_FIELDS = ("party", "data", "purpose", "confidential", "confidential_reason")
+TITLE_LIMIT = 200
+
+
+def copied_title(title: str) -> str:
+    text = _("Copy of %(title)s") % {"title": title}
+    return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1] + "…"
+
+
+def _values(obj, fields) -> dict:
+    return {name: getattr(obj, name) for name in fields}
+
+
+def _copy_questions(origin: Challenge, copy: Challenge, actor) -> None:
+    for question in origin.response_questions.order_by("order", "pk"):
+        row = ResponseQuestion.objects.create(challenge=copy, **_values(question, QUESTION_FIELDS))
+        audit_created(obj=row, actor=actor, fields=QUESTION_FIELDS)
+
+
+def _copy_record(origin: Challenge, copy: Challenge, actor) -> None:
+    source = DataGovernanceRecord.objects.filter(challenge_id=origin.pk).first()
+    if source is None:
+        return
+    record = DataGovernanceRecord(
+        challenge=copy, updated_by=actor, **_values(source, RECORD_FIELDS)
+    )
+    # The earlier privacy impact assessment covered the earlier purchase: this one needs its own.
+    if source.assessment_status:
+        record.assessment_status = DataGovernanceRecord.AssessmentStatus.NOT_STARTED
+    record.save()
+    audit_created(obj=record, actor=actor, fields=(*RECORD_FIELDS, "assessment_status"))
+    for asset in source.assets.order_by("order", "pk"):
+        row = DataAsset.objects.create(record=record, **_values(asset, ASSET_FIELDS))
+        audit_created(obj=row, actor=actor, fields=ASSET_FIELDS, metadata={"challenge_id": copy.pk})
+    for sharing in source.sharings.order_by("pk"):
+        # The agreements signed then bound the earlier purchase; this one needs its own.
+        row = DataSharing.objects.create(
+            record=record,
+            agreement_status=DataSharing.AgreementStatus.NONE,
+            **_values(sharing, SHARING_FIELDS),
+        )
+        audit_created(
+            obj=row,
+            actor=actor,
+            fields=(*SHARING_FIELDS, "agreement_status"),
+            metadata={"challenge_id": copy.pk},
+        )
+
+
+@transaction.atomic
+def challenge_copy(*, origin: Challenge, actor) -> Challenge:
+    """A new draft owned by `actor`, started from `origin` (see the module's docstring)."""
+    require(
+        actor,
+        "challenges.copy_challenge",
+        origin,
+        _("Only municipal staff can start a new challenge from an earlier one."),
+    )
+    origin = Challenge.objects.select_related("department").get(pk=origin.pk)
+    copy = Challenge(
+        owner=actor,
+        title=copied_title(origin.title),
+        copied_from=origin,
+        **_values(origin, STATEMENT_FIELDS),
+    )
+    full_clean_or_invalid(copy, exclude=["reference"])
+    copy.reference = _next_reference()
+    copy.save()
+    audit_created(
+        obj=copy,
+        actor=actor,
+        fields=("owner", "title", *STATEMENT_FIELDS),
+        metadata={"copied_from": origin.reference},
+    )
+    _copy_questions(origin, copy, actor)
+    _copy_record(origin, copy, actor)
+    for name in sorted(_copiers):
+        _copiers[name](origin=origin, copy=copy, actor=actor)
+    return copy
+
+
+def register_copy_link() -> None:
+    from .sections import ChallengeLink, page_of, register_link, visible_by
+
+    register_link(
+        ChallengeLink(
+            name="challenges.copy",
+            label=gettext_lazy("Start a new challenge from this one"),
+            url=page_of("challenges:copy"),
+            visible=visible_by("challenges.copy_challenge"),
+            group="manage",
+            order=900,
+        )
+    )
