@@ -31,6 +31,7 @@ MATRIX = [
     ("challenges.view_challenge", "awarded", "challenge", set(PERSONAS)),
     ("challenges.view_challenge_history", "published", "challenge", INTERNAL),
     ("challenges.add_challenge", None, None, STAFF),
+    ("challenges.copy_challenge", "published", "challenge", STAFF),
     ("challenges.change_challenge", "draft", "challenge", {"alice"}),
     ("challenges.change_challenge", "co_design", "challenge", {"alice"}),
     ("challenges.change_challenge", "in_review", "challenge", set()),
