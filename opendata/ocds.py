@@ -75,7 +75,7 @@ def announced_award(challenge: Challenge) -> Award | None:
     )
 
 
-def _documents(challenge: Challenge) -> list[dict]:
+def _documents(challenge: Challenge, *, municipal: bool) -> list[dict]:
     documents = [
         {
             "id": "notice",
@@ -98,10 +98,13 @@ def _documents(challenge: Challenge) -> list[dict]:
                 "datePublished": ocds_date(question.answered_at),
             }
         )
-    # An addendum's documents are published with it, once it is issued.
-    documents += governance.documents(
-        challenge, Document.AttachedTo.CHALLENGE, Document.AttachedTo.ADDENDUM
-    )
+    # The municipality's documents change only at publication and when an addendum (with its
+    # documents) is issued: the other tender releases leave them out (the record merges them by
+    # id), which keeps a batch of closings at its few queries a challenge.
+    if municipal:
+        documents += governance.documents(
+            challenge, Document.AttachedTo.CHALLENGE, Document.AttachedTo.ADDENDUM
+        )
     return documents
 
 
@@ -131,7 +134,7 @@ def _issued_addenda(challenge: Challenge):
     return challenge.addenda.filter(status=Addendum.Status.ISSUED).order_by("number")
 
 
-def _tender(challenge: Challenge) -> dict:
+def _tender(challenge: Challenge, *, municipal_documents: bool = False) -> dict:
     tender = {
         "id": challenge.reference,
         "title": challenge.title,
@@ -151,7 +154,7 @@ def _tender(challenge: Challenge) -> dict:
             "startDate": ocds_date(challenge.published_at),
             "endDate": ocds_date(challenge.questions_deadline),
         },
-        "documents": _documents(challenge),
+        "documents": _documents(challenge, municipal=municipal_documents),
     }
     if challenge.budget_max is not None:
         tender["value"] = _value(challenge.budget_max)
@@ -300,7 +303,7 @@ def tender_release(challenge: Challenge) -> dict:
         date=challenge.published_at,
         tags=["planning", "tender"],
         planning=_planning(challenge),
-        tender=_tender(challenge),
+        tender=_tender(challenge, municipal_documents=True),
         parties=_parties(None),
     )
 
@@ -316,7 +319,7 @@ def amendment_release(challenge: Challenge, addendum: Addendum) -> dict:
         release_id=f"addendum-{addendum.number}",
         date=addendum.issued_at,
         tags=["tenderAmendment"],
-        tender=_tender(challenge),
+        tender=_tender(challenge, municipal_documents=True),
     )
 
 

@@ -42,6 +42,8 @@ from evaluation.models import (
 )
 from procurement.models import (
     Award,
+    Contract,
+    ContractTerm,
     DebriefRequest,
     Measurement,
     Milestone,
@@ -154,6 +156,13 @@ POST_ONLY = {
     "procurement:measurement_record",
     "procurement:milestone_add",
     "procurement:indicator_add",
+    "procurement:milestone_reschedule",
+    "procurement:contract_create",
+    "procurement:contract_update",
+    "procurement:contract_term_add",
+    "procurement:contract_term_change",
+    "procurement:contract_term_remove",
+    "procurement:contract_sign",
     "vendors:member_invite",
     "vendors:member_remove",
     "vendors:member_role",
@@ -223,6 +232,11 @@ POST_ONLY = {
     "pilot-open-review",
     "pilot-start",
     "pilot-terminate",
+    "pilot-milestone",
+    "contract-list",
+    "contract-sign",
+    "contract-terms",
+    "contract-term",
 }
 
 
@@ -504,6 +518,20 @@ def seed(n) -> World:
         for indicator in indicators
         for i in range(n)
     )
+    # Its contract, drafted, with n terms (confidential ones among them: staff read them all).
+    contract = Contract.objects.create(
+        challenge=awarded, award=award, created_by=alice, value=Decimal("90000")
+    )
+    ContractTerm.objects.bulk_create(
+        ContractTerm(
+            contract=contract,
+            topic=ContractTerm.Topic.values[i % len(ContractTerm.Topic.values)],
+            text=f"Term {i}",
+            confidential=i % 2 == 1,
+            order=i,
+        )
+        for i in range(n)
+    )
     rows.update(awarded=awarded, decided=decided, indicator=indicators[0])
 
     # More published challenges for the lists, and their open data (n releases each).
@@ -635,10 +663,21 @@ PAGES = {
     ),
     "procurement:pilot": Page("alice", _ref("awarded"), budget=LIST),
     "procurement:outcomes": Page("anonymous", _ref("awarded"), budget=LIST),
+    "procurement:contract": Page(
+        "alice",
+        _ref("awarded"),
+        budget=LIST + 2,
+        why="the contract's terms with the owner's forms, its documents, and what signing still "
+        "needs (its signed copy)",
+    ),
     # open data
     "opendata:open_data": Page("anonymous", budget=LIST),
     "opendata:open_data_csv": Page("anonymous", budget=LIST),
     "opendata:open_data_outcomes_csv": Page("anonymous", budget=LIST),
+    "opendata:open_data_governance_csv": Page("anonymous", budget=LIST),
+    "opendata:ocds_extension": Page(
+        "anonymous", lambda w: {"name": "data_governance", "filename": "extension.json"}
+    ),
     "opendata:open_data_releases": Page("anonymous", _ref("awarded")),
     "opendata:open_data_record": Page("anonymous", _ref("awarded")),
     # vendors
@@ -802,6 +841,7 @@ PAGES = {
     # API: award, pilot, open data
     "award-detail": Page("alice", _ref("awarded")),
     "pilot-detail": Page("alice", _ref("awarded"), budget=LIST),
+    "contract-detail": Page("alice", _ref("awarded"), budget=LIST),
     "open-data-list": Page("anonymous", budget=LIST),
     "open-data-record": Page("anonymous", _ref("awarded")),
     "open-data-release-package": Page("anonymous", _ref("awarded")),

@@ -98,7 +98,7 @@ def test_each_release_is_stored_at_its_stage_and_never_changes(
         # The record, written through its services before review, is in the tender release.
         planning = json.loads(published_package)["releases"][0]["planning"]
         (dataset,) = planning["dataGovernance"]["datasets"]
-        assert dataset["name"] == "Household energy use"
+        assert dataset["name"] == "Building envelope audits"
 
         acme = register_vendor(dave, "Acme Heat Solutions Ltd.", 1)
         globex = register_vendor(erin, "Globex Retrofit Co-operative", 2)

@@ -362,7 +362,8 @@ def test_the_vendor_portal_shows_the_draft_on_the_open_challenge(client):
     assert reverse("vendors:proposal", args=[draft.public_id]) in content
     assert draft.status == "draft"
     assert draft.vendor.memberships.filter(user__username="vendor").exists()
-    assert draft.answers.count() == 2
+    # Two of the three questions set by hand (one left to finish) and both data questions.
+    assert draft.answers.count() == 4
     assert draft.documents.get().content_type == "application/pdf"
     assert not PriceEnvelope.objects.filter(proposal=draft).exists()
 
