@@ -141,6 +141,15 @@ class _RowViewSet(_GovernanceBase):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def _own(method):
+    # extend_schema marks the function it decorates: each kind of row needs its own copy, or the
+    # last kind documented would describe them all.
+    def operation(self, request, *args, **kwargs):
+        return method(self, request, *args, **kwargs)
+
+    return operation
+
+
 def _row_schema(cls, noun, output, input_serializer):
     """The same three operations, documented for each kind of row."""
     common = {"tags": TAGS, "parameters": [CHALLENGE_REFERENCE]}
@@ -149,18 +158,18 @@ def _row_schema(cls, noun, output, input_serializer):
         request=input_serializer,
         responses={201: output, **error_responses()},
         **common,
-    )(cls.create)
+    )(_own(_RowViewSet.create))
     cls.partial_update = extend_schema(
         summary=_("Change a %(noun)s (owner, in draft or co-design)") % {"noun": noun},
         request=input_serializer,
         responses={200: output, **error_responses(conflict=True)},
         **common,
-    )(cls.partial_update)
+    )(_own(_RowViewSet.partial_update))
     cls.destroy = extend_schema(
         summary=_("Remove a %(noun)s (owner, in draft or co-design)") % {"noun": noun},
         responses={204: None, **error_responses(bad_input=False, conflict=True)},
         **common,
-    )(cls.destroy)
+    )(_own(_RowViewSet.destroy))
     return cls
 
 

@@ -373,6 +373,8 @@ SPECTACULAR_SETTINGS = {
         "EngagementActivityKindEnum": "challenges.models.EngagementActivity.Kind",
         "DocumentKindEnum": "challenges.models.Document.Kind",
         "DocumentAttachedToEnum": "challenges.models.Document.AttachedTo",
+        "GovernanceDecisionTopicEnum": "challenges.models.GovernanceDecision.Topic",
+        "ContractTermTopicEnum": "procurement.models.ContractTerm.Topic",
         "ProposalStatusEnum": "vendors.models.Proposal.Status",
         "VendorRoleEnum": "vendors.models.VendorMembership.Role",
         "VendorSizeEnum": "vendors.models.VendorOrganization.Size",
