@@ -6,12 +6,14 @@ root is the superuser: admin is configuration only, so root passes no procuremen
 import pytest
 import rules
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from core.permissions import can
 from tests.factories import (
     AddendumFactory,
     ChallengeFactory,
     CommunityInputFactory,
+    DocumentFactory,
     QuestionFactory,
     set_status,
 )
@@ -75,6 +77,16 @@ MATRIX = [
     ("challenges.view_datagovernance", "in_review", "challenge", INTERNAL),
     ("challenges.view_datagovernance", "published", "challenge", set(PERSONAS)),
     ("challenges.view_confidential_governance", "published", "challenge", INTERNAL),
+    ("challenges.view_document", "draft", "document", INTERNAL),
+    ("challenges.view_document", "published", "document", set(PERSONAS)),
+    ("challenges.view_document", "published", "confidential_document", INTERNAL),
+    ("challenges.view_document", "published", "withdrawn_document", set(PERSONAS)),
+    ("challenges.download_document", "draft", "document", INTERNAL),
+    ("challenges.download_document", "published", "document", set(PERSONAS)),
+    ("challenges.download_document", "published", "confidential_document", INTERNAL),
+    ("challenges.download_document", "published", "withdrawn_document", INTERNAL),
+    ("challenges.manage_documents", "draft", "challenge", {"alice"}),
+    ("challenges.manage_documents", "published", "challenge", {"alice"}),
 ]
 
 
@@ -105,6 +117,16 @@ def subject(kind, state, challenge, dave):
         return set_status(QuestionFactory(challenge=challenge), "answered", answer="Yes.")
     if kind == "addendum":
         return AddendumFactory(challenge=challenge)
+    if kind == "document":
+        return DocumentFactory(challenge=challenge)
+    if kind == "confidential_document":
+        return DocumentFactory(
+            challenge=challenge, confidential=True, confidential_reason="Holds home addresses."
+        )
+    if kind == "withdrawn_document":
+        return DocumentFactory(
+            challenge=challenge, withdrawn_at=timezone.now(), withdrawal_reason="Out of date."
+        )
     if kind == "issued_addendum":
         return set_status(AddendumFactory(challenge=challenge), "issued", number=1)
     return challenge
