@@ -106,13 +106,15 @@ def test_each_reader_finds_the_evaluation_and_award_their_rules_allow(
     assert ("History" in link_labels(response, "manage")) is (persona in internal)
 
 
-def test_staff_find_the_pilot_once_the_challenge_is_awarded(client, alice, challenge):
+def test_staff_find_the_award_contract_and_pilot_once_the_challenge_is_awarded(
+    client, alice, challenge
+):
     set_status(challenge, "awarded", published_at=challenge.created_at)
     client.force_login(alice)
 
     response = client.get(challenge.get_absolute_url())
 
-    assert link_labels(response, "follow")[-2:] == ["Award", "Pilot"]
+    assert link_labels(response, "follow")[-3:] == ["Award", "Contract", "Pilot"]
 
 
 @pytest.fixture
