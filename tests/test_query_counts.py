@@ -718,7 +718,13 @@ PAGES = {
     # evaluation
     "evaluation:mine": Page("frank", budget=LIST),
     "evaluation:overview": Page("alice", _ref("consensus"), budget=LIST),
-    "evaluation:plan": Page("alice", _ref("co_design")),
+    "evaluation:plan": Page(
+        "alice",
+        _ref("co_design"),
+        budget=ONE_THING + 4,
+        why="the criteria the data governance record proposes: the record, its datasets, its "
+        "sharings and the criteria already added from it, one query each",
+    ),
     "evaluation:criterion_edit": Page(
         "alice",
         lambda w: {
