@@ -14,7 +14,13 @@ from core.audit import audit_history
 from core.audit_chain import _digest, _hashed_fields, audit_verify
 from core.errors import InvalidInput, PermissionDenied, TransitionRefused
 from core.models import AppendOnlyError, AuditChainHead, AuditEntry
-from tests.factories import AddendumFactory, QuestionFactory, complete_plan, set_status
+from tests.factories import (
+    AddendumFactory,
+    QuestionFactory,
+    complete_governance,
+    complete_plan,
+    set_status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +88,7 @@ def test_a_whole_lifecycle_writes_one_entry_per_step(challenge, alice, carol, da
         (alice, "start_evaluation", "closed", "evaluating"),
     ]
     complete_plan(challenge)  # publication needs a complete evaluation plan
+    complete_governance(challenge)  # review needs a complete data governance record
     own_entries = AuditEntry.objects.filter(
         content_type__model="challenge", object_id=str(challenge.pk)
     )
