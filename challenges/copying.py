@@ -20,6 +20,7 @@ from core.audit import audit_created
 from core.permissions import require
 from core.validation import full_clean_or_invalid
 
+from . import governance_services
 from .models import (
     Challenge,
     DataAsset,
@@ -58,38 +59,17 @@ STATEMENT_FIELDS = (
     "budget_max",
 )
 QUESTION_FIELDS = ("order", "prompt", "guidance", "required", "max_words", "governance_key")
-# The record's own answers; the assessment and the dismissed proposals are the earlier
-# purchase's and start over (see `_copy_record`).
-RECORD_FIELDS = (
-    "legal_authority",
-    "retention_period",
-    "storage_location",
-    "storage_reason",
-    "open_standards",
-    "automated_decisions",
-    "impact_level",
-    "impact_explanation",
-    "accessibility_standard",
-    "exit_data_return",
-    "exit_formats",
-    "source_code",
-    "exit_plan",
+# The record's own answers, as its services write them. The assessment, each sharing's agreement
+# and the dismissed proposals were the earlier purchase's and start over (see `_copy_record`).
+RECORD_FIELDS = tuple(
+    name
+    for name in governance_services.RECORD_FIELDS
+    if name not in ("assessment_status", "assessment_completed_on")
 )
-ASSET_FIELDS = (
-    "name",
-    "description",
-    "sensitivity",
-    "about_residents_location_or_devices",
-    "provided_by",
-    "produced_data_owner",
-    "open_data",
-    "licence",
-    "open_format",
-    "confidential",
-    "confidential_reason",
-    "order",
+ASSET_FIELDS = (*governance_services.ASSET_FIELDS, "order")
+SHARING_FIELDS = tuple(
+    name for name in governance_services.SHARING_FIELDS if name != "agreement_status"
 )
-SHARING_FIELDS = ("party", "data", "purpose", "confidential", "confidential_reason")
 TITLE_LIMIT = 200
 
 
