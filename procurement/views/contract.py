@@ -144,25 +144,35 @@ def contract_create(request, reference):
     return _back(challenge)
 
 
-@require_POST
-@login_required
-def contract_update(request, reference):
-    contract = _managed_contract(request.user, reference)
-    form = ContractForm(request.POST, auto_id="id_contract_%s")
+def _submit(request, contract, form, write, success, **render_kwargs):
+    """Run `write(**cleaned_data)` for a valid form: back to the page with `success`, or the
+    page again with the service's field errors; a refused step goes back with its reason."""
     if form.is_valid():
         try:
-            contract_services.contract_update(
-                contract=contract, actor=request.user, **form.cleaned_data
-            )
+            write(**form.cleaned_data)
         except InvalidInput as exc:
             apply_service_errors(form, exc)
         except (TransitionRefused, PermissionDenied) as exc:
             _refused(request, exc)
             return _back(contract.challenge)
         else:
-            messages.success(request, _("The contract's details are saved."))
+            messages.success(request, success)
             return _back(contract.challenge)
-    return _render(request, contract.challenge, contract, details_form=form)
+    return _render(request, contract.challenge, contract, **render_kwargs)
+
+
+@require_POST
+@login_required
+def contract_update(request, reference):
+    contract = _managed_contract(request.user, reference)
+    form = ContractForm(request.POST, auto_id="id_contract_%s")
+
+    def write(**data):
+        contract_services.contract_update(contract=contract, actor=request.user, **data)
+
+    return _submit(
+        request, contract, form, write, _("The contract's details are saved."), details_form=form
+    )
 
 
 @require_POST
@@ -170,20 +180,11 @@ def contract_update(request, reference):
 def term_add(request, reference):
     contract = _managed_contract(request.user, reference)
     form = ContractTermForm(request.POST, auto_id="id_new_term_%s")
-    if form.is_valid():
-        try:
-            contract_services.contract_term_add(
-                contract=contract, actor=request.user, **form.cleaned_data
-            )
-        except InvalidInput as exc:
-            apply_service_errors(form, exc)
-        except (TransitionRefused, PermissionDenied) as exc:
-            _refused(request, exc)
-            return _back(contract.challenge)
-        else:
-            messages.success(request, _("Term added."))
-            return _back(contract.challenge)
-    return _render(request, contract.challenge, contract, term_form=form)
+
+    def write(**data):
+        contract_services.contract_term_add(contract=contract, actor=request.user, **data)
+
+    return _submit(request, contract, form, write, _("Term added."), term_form=form)
 
 
 @require_POST
@@ -192,20 +193,11 @@ def term_change(request, reference, term_id):
     contract = _managed_contract(request.user, reference)
     term = get_object_or_404(ContractTerm, pk=term_id, contract=contract)
     form = ContractTermForm(request.POST, auto_id=f"id_term{term.pk}_%s")
-    if form.is_valid():
-        try:
-            contract_services.contract_term_change(
-                term=term, actor=request.user, **form.cleaned_data
-            )
-        except InvalidInput as exc:
-            apply_service_errors(form, exc)
-        except (TransitionRefused, PermissionDenied) as exc:
-            _refused(request, exc)
-            return _back(contract.challenge)
-        else:
-            messages.success(request, _("Term saved."))
-            return _back(contract.challenge)
-    return _render(request, contract.challenge, contract, bound=(term.pk, form))
+
+    def write(**data):
+        contract_services.contract_term_change(term=term, actor=request.user, **data)
+
+    return _submit(request, contract, form, write, _("Term saved."), bound=(term.pk, form))
 
 
 @require_POST
