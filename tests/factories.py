@@ -92,6 +92,7 @@ class CommunityInputFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = "Our building's windows let the cold in all winter."
     neighbourhood = "Northside"
+    consent_to_publish = True
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):
@@ -364,3 +365,81 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     size = 44
     sha256 = factory.Sequence(lambda n: f"{n:064x}")
     uploaded_by = factory.LazyAttribute(lambda d: d.challenge.owner)
+
+
+class PriorityGroupFactory(factory.django.DjangoModelFactory):
+    """A priority group; the default list (low-income, seniors, ...) is seeded by a migration."""
+
+    class Meta:
+        model = "challenges.PriorityGroup"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    name_en = factory.Sequence(lambda n: f"Group {n}")
+    name_fr = factory.Sequence(lambda n: f"Groupe {n}")
+    position = factory.Sequence(lambda n: 100 + n)
+
+
+class ReachTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.ReachTarget"
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    group = factory.SubFactory(PriorityGroupFactory)
+    target = 20
+    set_by = factory.LazyAttribute(lambda t: t.challenge.owner)
+
+
+class ActivityReachFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.ActivityReach"
+
+    activity = factory.SubFactory(EngagementActivityFactory)
+    group = factory.SubFactory(PriorityGroupFactory)
+    participants = 10
+
+
+class PartnerOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.PartnerOrganization"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Northside Tenants' Association {n}")
+    kind = "tenants"
+    contact_name = "Alex Martin"
+    contact_email = factory.Sequence(lambda n: f"partner{n}@example.org")
+
+
+class ChallengePartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.ChallengePartner"
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    partner = factory.SubFactory(PartnerOrganizationFactory)
+    role = "co_host"
+    invited_by = factory.LazyAttribute(lambda p: p.challenge.owner)
+
+
+class InputThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "challenges.InputTheme"
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    title = "Cold homes in winter"
+    you_said = "Many homes are cold because of drafty windows."
+    outcome = "statement"
+    we_did = "The statement now asks for solutions that reduce heat loss."
+    created_by = factory.LazyAttribute(lambda t: t.challenge.owner)
+
+
+class FollowFactory(factory.django.DjangoModelFactory):
+    """A confirmed follower by e-mail."""
+
+    class Meta:
+        model = "challenges.Follow"
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    email = factory.Sequence(lambda n: f"resident{n}@example.org")
+    language = "en"
+    token_digest = factory.Sequence(lambda n: f"{n:064x}")
+    confirmed_at = factory.LazyFunction(timezone.now)

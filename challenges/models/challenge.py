@@ -179,6 +179,10 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     changes_requested_reason = models.TextField(blank=True)
     cancellation_reason = models.TextField(blank=True)
+    # Why the priority-group reach targets were not met; review asks for it when they are not.
+    reach_gap_reason = models.TextField(
+        _("why the reach targets were not met"), blank=True, max_length=4000
+    )
 
     # The earlier challenge this one was started from (a template), if any.
     copied_from = models.ForeignKey(

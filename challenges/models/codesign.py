@@ -9,8 +9,16 @@ from core.validation import required_reason
 from .challenge import Challenge
 
 
+class EngagementStage(models.TextChoices):
+    """When in a challenge's life residents were engaged: early and often, not only once."""
+
+    CO_DESIGN = "co_design", _("Co-design")
+    CALL = "call", _("Call for proposals")
+    PILOT = "pilot", _("Pilot")
+
+
 class EngagementActivity(models.Model):
-    """How the city engaged residents and partners while co-designing a challenge."""
+    """How the city or a partner engaged residents on a challenge, at any stage."""
 
     class Kind(models.TextChoices):
         WORKSHOP = "workshop", _("Workshop")
@@ -24,11 +32,25 @@ class EngagementActivity(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     held_on = models.DateField(_("date"))
+    stage = models.CharField(
+        _("stage"),
+        max_length=20,
+        choices=EngagementStage.choices,
+        default=EngagementStage.CO_DESIGN,
+    )
     participants = models.PositiveIntegerField(_("participants"))
+    # Counts per priority group are in `reach`; this is whatever else is worth saying.
     groups_reached = models.CharField(
-        _("groups reached"),
+        _("other groups reached"),
         max_length=300,
-        help_text=_("Who took part, e.g. seniors, newcomers, tenants' association."),
+        blank=True,
+        help_text=_("Who else took part, e.g. a tenants' association, a seniors' centre."),
+    )
+    partners = models.ManyToManyField(
+        "challenges.PartnerOrganization",
+        blank=True,
+        related_name="activities",
+        verbose_name=_("co-hosted with"),
     )
     summary = models.TextField(_("summary"), help_text=_("What you heard and what it changed."))
     recorded_by = models.ForeignKey(
@@ -53,12 +75,22 @@ class EngagementActivity(models.Model):
 
 
 class CommunityInput(ConcurrentTransitionMixin, models.Model):
-    """A resident's comment or idea on a challenge in co-design; shown once moderated."""
+    """A resident's comment or idea on a challenge in co-design, or feedback on its pilot; given
+    online (with or without an account) or gathered offline by staff or a partner; shown only
+    once moderated, and only with the resident's consent."""
 
     class Kind(models.TextChoices):
         COMMENT = "comment", _("Comment")
         IDEA = "idea", _("Idea")
         EXPERIENCE = "experience", _("Lived experience")
+
+    class Source(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("Paper form")
+        PHONE = "phone", _("Phone")
+        POP_UP = "pop_up", _("Pop-up or event")
+        EMAIL = "email", _("E-mail or letter")
+        MEETING = "meeting", _("Meeting")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting moderation")
@@ -68,8 +100,57 @@ class CommunityInput(ConcurrentTransitionMixin, models.Model):
     challenge = models.ForeignKey(
         Challenge, on_delete=models.CASCADE, related_name="community_inputs"
     )
+    # No author: given without an account, or gathered offline (then `recorded_by` is set).
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="community_inputs"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="community_inputs",
+    )
+    author_name = models.CharField(_("your name (optional)"), max_length=120, blank=True)
+    stage = models.CharField(
+        _("stage"),
+        max_length=20,
+        choices=EngagementStage.choices,
+        default=EngagementStage.CO_DESIGN,
+    )
+    source = models.CharField(
+        _("how it was given"), max_length=20, choices=Source.choices, default=Source.ONLINE
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    partner = models.ForeignKey(
+        "challenges.PartnerOrganization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="community_inputs",
+        verbose_name=_("gathered by partner"),
+    )
+    groups = models.ManyToManyField(
+        "challenges.PriorityGroup",
+        blank=True,
+        related_name="+",
+        verbose_name=_("groups you belong to (optional)"),
+    )
+    consent_to_publish = models.BooleanField(_("may be published"), default=False)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    theme = models.ForeignKey(
+        "challenges.InputTheme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inputs",
+        verbose_name=_("theme"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMMENT)
     body = models.TextField(_("your input"), max_length=4000)

@@ -7,8 +7,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from core.languages import ONLY_IN, other_language_only
 from core.numfmt import format_money, format_number, format_score
 from core.permissions import can
 from core.steps import state_label, step_label
@@ -157,3 +159,20 @@ def score(value):
 def money(value):
     """An amount in the municipality's currency: '$118,500', « 118 500 $ »."""
     return format_money(value)
+
+
+@register.simple_tag
+def lang_attr(obj, field):
+    """` lang="fr"` on the element showing `obj.<field>` when it is shown in the other language
+    (screen readers then pronounce it right); nothing otherwise."""
+    code = other_language_only(obj, field)
+    return format_html(' lang="{}"', code) if code else ""
+
+
+@register.simple_tag
+def language_mark(obj, field):
+    """A visible mark, "(French only)", after a text that exists only in the other language."""
+    code = other_language_only(obj, field)
+    if not code:
+        return ""
+    return format_html(' <span class="language-mark">({})</span>', ONLY_IN.get(code, code))

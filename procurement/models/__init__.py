@@ -1,7 +1,7 @@
 from .award import Award, DebriefRequest
 from .chronograph import ChronographStep
 from .contract import Contract, ContractTerm
-from .notifications import Notification, OutgoingEmail, PersonPreferences
+from .notifications import FollowNotice, Notification, OutgoingEmail, PersonPreferences
 from .pilot import Measurement, Milestone, OutcomeIndicator, Pilot
 from .reminders import ReminderDelivery
 
@@ -11,6 +11,7 @@ __all__ = [
     "Contract",
     "ContractTerm",
     "DebriefRequest",
+    "FollowNotice",
     "Notification",
     "OutgoingEmail",
     "PersonPreferences",

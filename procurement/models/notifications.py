@@ -34,6 +34,7 @@ class Notification(models.Model):
         AWARD_WITHDRAWN = "award_withdrawn", _("An award you were told of was withdrawn")
         DEADLINE_REMINDER = "deadline_reminder", _("A deadline is coming")
         OVERDUE_STEP = "overdue_step", _("A step of yours is overdue")
+        CHALLENGE_NEWS = "challenge_news", _("A challenge you follow moved on")
 
     class Email(models.TextChoices):
         PENDING = "pending", _("To send")
@@ -165,3 +166,36 @@ class PersonPreferences(models.Model):
 
     def wants_email(self, kind: str) -> bool:
         return kind not in (self.email_muted_kinds or [])
+
+
+class FollowNotice(models.Model):
+    """That a follower was told of one event of a challenge (published, winner chosen, pilot
+    started, a pilot milestone, outcomes published): the unique key makes it once."""
+
+    class Event(models.TextChoices):
+        PUBLISHED = "published", _("The challenge was published")
+        WINNER_CHOSEN = "winner_chosen", _("The winner was chosen")
+        PILOT_STARTED = "pilot_started", _("The pilot started")
+        MILESTONE = "milestone", _("A pilot milestone was reached")
+        OUTCOMES = "outcomes", _("The outcomes were published")
+
+    follow = models.ForeignKey(
+        "challenges.Follow", on_delete=models.CASCADE, related_name="notices"
+    )
+    event = models.CharField(max_length=20, choices=Event.choices)
+    # Which one, where an event happens more than once (the milestone's id); else empty.
+    event_key = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("news sent to a follower")
+        verbose_name_plural = _("news sent to followers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["follow", "event", "event_key"], name="one_notice_per_event"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()} · {self.follow}"
