@@ -16,6 +16,7 @@ class ChallengesConfig(AppConfig):
         from .documents.steps import register_document_steps
         from .governance_page import register_governance_page
         from .governance_proposals import register_review_section
+        from .reach_page import register_reach_page
         from .steps import register_challenge_steps
 
         register_challenge_steps()
@@ -24,3 +25,4 @@ class ChallengesConfig(AppConfig):
         # In review, the approver sees the record's proposals the owner dismissed.
         register_review_section()
         register_copy_link()
+        register_reach_page()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import copy_views, governance_views, proposal_views, views
+from . import copy_views, governance_views, proposal_views, reach_views, views
 from .documents import views as document_views
 
 app_name = "challenges"
@@ -22,6 +22,17 @@ urlpatterns = [
         "challenges/<str:reference>/activities/new/",
         views.activity_add,
         name="activity_add",
+    ),
+    path("challenges/<str:reference>/reach/", reach_views.reach, name="reach"),
+    path(
+        "challenges/<str:reference>/reach/targets/",
+        reach_views.reach_targets,
+        name="reach_targets",
+    ),
+    path(
+        "challenges/<str:reference>/reach/gap-reason/",
+        reach_views.reach_gap_reason,
+        name="reach_gap_reason",
     ),
     path(
         "challenges/<str:reference>/response-questions/",

@@ -29,7 +29,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from challenges import services as challenge_services
-from challenges.models import Addendum, CommunityInput, Question
+from challenges.models import (
+    ActivityReach,
+    Addendum,
+    CommunityInput,
+    PriorityGroup,
+    Question,
+    ReachTarget,
+)
 from config.celery import app as celery_app
 from core.services import api_token_create
 from evaluation import services as evaluation_services
@@ -135,6 +142,11 @@ POST_ONLY = {
     "challenges:transition",
     "challenges:response_question_move",
     "challenges:governance_asset_move",
+    "challenges:reach_targets",
+    "challenges:reach_gap_reason",
+    # Reach through the API: the reason by PUT, a target removed by DELETE.
+    "challenge-reach-gap-reason",
+    "challenge-reach-target",
     # The record's rows through the API: added by POST, changed by PATCH, removed by DELETE.
     "challenge-data-asset-list",
     "challenge-data-asset-detail",
@@ -455,6 +467,22 @@ def seed(n) -> World:
             DataSharingFactory(record=record)
             GovernanceDecisionFactory(record=record)
     rows["governance_asset"] = co_design.data_governance.assets.first()
+    # Reach: a target per priority group and n activities counting every group, on the
+    # challenge in co-design and the open one (its public ledger).
+    groups = list(PriorityGroup.objects.all())
+    for challenge in (co_design, open_):
+        ReachTarget.objects.bulk_create(
+            ReachTarget(challenge=challenge, group=group, target=10 * n, set_by=alice)
+            for group in groups
+        )
+        for activity in [
+            *challenge.engagement_activities.all(),
+            EngagementActivityFactory(challenge=challenge),
+        ]:
+            ActivityReach.objects.bulk_create(
+                ActivityReach(activity=activity, group=group, participants=i)
+                for i, group in enumerate(groups)
+            )
 
     # An evaluation in consensus: frank chairs, grace scores, n proposals (Acme's first).
     consensus, scored = _evaluated(
@@ -608,10 +636,11 @@ PAGES = {
     "challenges:detail": Page(
         "alice",
         _ref("open"),
-        budget=LIST + 5,
+        budget=LIST + 10,
         why="the lists of the challenge page and, in one more query, the documents of the "
         "challenge and of each addendum; in four more, the data governance record with its "
-        "datasets, sharings and decisions",
+        "datasets, sharings and decisions; in two more, the activities' participants per group "
+        "and co-hosts; in three more, the reach ledger (targets, activities, sums per group)",
     ),
     "challenges:documents": Page("alice", _ref("open"), budget=LIST),
     "challenges:document_download": Page(
@@ -636,6 +665,7 @@ PAGES = {
     "challenges:governance_row_edit": Page("alice", lambda w: _governance_asset(w)),
     "challenges:governance_row_remove": Page("alice", lambda w: _governance_asset(w)),
     "challenges:copy": Page("bob", _ref("open")),
+    "challenges:reach": Page("alice", _ref("co_design"), budget=LIST),
     # procurement
     "procurement:dashboard": Page(
         "alice",
@@ -786,6 +816,8 @@ PAGES = {
     "challenge-detail": Page("alice", _ref("open")),
     "challenge-plan": Page("alice", _challenge_ref("open")),
     "challenge-data-governance": Page("alice", _challenge_ref("open"), budget=LIST),
+    "challenge-reach": Page("anonymous", _challenge_ref("open")),
+    "challenge-reach-targets": Page("alice", _challenge_ref("co_design")),
     "challenge-plan-proposals": Page("alice", _challenge_ref("co_design")),
     "challenge-response-question-proposals": Page("alice", _challenge_ref("co_design")),
     "challenge-engagement-activity-list": Page("alice", _challenge_ref("open"), budget=LIST),

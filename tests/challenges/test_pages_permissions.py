@@ -13,7 +13,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from challenges.models import Addendum, Challenge, CommunityInput, EngagementActivity, Question
+from challenges.models import (
+    Addendum,
+    Challenge,
+    CommunityInput,
+    EngagementActivity,
+    PriorityGroup,
+    Question,
+    ReachTarget,
+)
 from tests.factories import (
     AddendumFactory,
     CommunityInputFactory,
@@ -121,6 +129,14 @@ GET_CASES = {
         lambda r: _url("challenges:activity_add", _draft(r)),
         expect(hidden=OUTSIDERS),
     ),
+    "reach-draft": (
+        lambda r: _url("challenges:reach", _draft(r)),
+        expect(ok=INTERNAL, hidden=OUTSIDERS, anonymous=404),
+    ),
+    "reach-co-design": (
+        lambda r: _url("challenges:reach", _co_design(r)),
+        expect(ok=PERSONAS, anonymous="ok"),
+    ),
     "addendum-published": (
         lambda r: _url("challenges:addendum_add", _published(r)),
         expect(ok=("alice",)),
@@ -226,7 +242,7 @@ def post_activity(request):
         "held_on": "2026-05-04",
         "participants": "80",
         "groups_reached": "Newcomers",
-        "summary": "Transit passes matter more than heating.",
+        "summary_en": "Transit passes matter more than heating.",
     }
     return Post(
         _url("challenges:activity_add", challenge),
@@ -286,6 +302,25 @@ def post_issue(request):
     return Post(url, {"confirmed": "yes"}, _status_of(addendum))
 
 
+def post_reach_targets(request):
+    challenge = _co_design(request)
+    group = PriorityGroup.objects.filter(active=True).first()
+    return Post(
+        _url("challenges:reach_targets", challenge),
+        {f"group_{group.pk}": "40"},
+        lambda: list(ReachTarget.objects.filter(challenge=challenge).values_list("target")),
+    )
+
+
+def post_reach_gap_reason(request):
+    challenge = _co_design(request)
+    return Post(
+        _url("challenges:reach_gap_reason", challenge),
+        {"reach_gap_reason": "The seniors' centre closed for the winter."},
+        lambda: Challenge.objects.get(pk=challenge.pk).reach_gap_reason,
+    )
+
+
 POST_CASES = {
     "create": (post_create, expect(ok=STAFF)),
     "edit": (post_edit, expect(ok=("alice",), hidden=OUTSIDERS)),
@@ -315,6 +350,8 @@ POST_CASES = {
         expect(ok=("alice",)),
     ),
     "activity": (post_activity, expect(ok=("alice",))),
+    "reach-targets": (post_reach_targets, expect(ok=("alice",))),
+    "reach-gap-reason": (post_reach_gap_reason, expect(ok=("alice",))),
     "community-input": (post_input, expect(ok=SIGNED_IN)),
     "moderate-input": (post_moderate, expect(ok=("alice",))),
     "ask-question": (post_ask, expect(ok=("dave",))),
@@ -345,7 +382,15 @@ def test_each_form_endpoint_acts_only_for_those_allowed(client, request, case, p
         assert post.observe() == before
 
 
-@pytest.mark.parametrize("name", ["challenges:transition", "challenges:input_add"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "challenges:transition",
+        "challenges:input_add",
+        "challenges:reach_targets",
+        "challenges:reach_gap_reason",
+    ],
+)
 def test_form_endpoints_refuse_get(client, alice, co_design_challenge, name):
     client.force_login(alice)
     args = [co_design_challenge.reference]
