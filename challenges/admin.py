@@ -77,6 +77,7 @@ class ReachTargetInline(ViewOnlyInline):
     # Set by the owner on the reach page, where review fixes them.
     model = ReachTarget
     fields = ["group", "target", "set_by", "updated_at"]
+    readonly_fields = ["updated_at"]
 
 
 class AddendumInline(ViewOnlyInline):

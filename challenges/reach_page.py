@@ -21,15 +21,10 @@ def public_context(request, challenge) -> dict | None:
         return None  # the review slot shows it
     if not can(request.user, "challenges.view_reach", challenge):
         return None
-    may_set = can(request.user, "challenges.set_reach_targets", challenge)
     context = ledger_context(challenge)
-    if not context["ledger_rows"] and not may_set:
-        return None
-    return {
-        "challenge": challenge,
-        "may_manage": may_set or _internal(request.user, challenge),
-        **context,
-    }
+    if not context["ledger_rows"]:
+        return None  # the owner finds the targets through the "Reach targets" link
+    return {"challenge": challenge, "may_manage": _internal(request.user, challenge), **context}
 
 
 def review_context(request, challenge) -> dict | None:

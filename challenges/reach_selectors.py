@@ -7,9 +7,10 @@ group ("not recorded") adds nothing to it and is counted apart, so a gap is neve
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 
-from .models import ActivityReach, Challenge, PriorityGroup, ReachTarget
+from .models import ActivityReach, Challenge, EngagementActivity, PriorityGroup, ReachTarget
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,21 @@ class ReachRow:
         return self.target is None or self.reached >= self.target
 
 
-@dataclass(frozen=True)
+@dataclass
 class ReachLedger:
+    challenge: Challenge
     # Groups with a target, in the list's order.
     rows: list[ReachRow]
     # Groups reached (at least one person) without a target.
     untargeted: list[ReachRow]
-    activities: int
+    # Read with the rows when there are any; counted only if asked otherwise.
+    _activities: int | None = None
+
+    @property
+    def activities(self) -> int:
+        if self._activities is None:
+            self._activities = self.challenge.engagement_activities.count()
+        return self._activities
 
     @property
     def unmet(self) -> list[ReachRow]:
@@ -65,39 +74,54 @@ def challenge_reach_targets(*, challenge: Challenge) -> QuerySet[ReachTarget]:
 
 
 def reach_ledger(*, challenge: Challenge) -> ReachLedger:
-    """Three queries whatever the number of activities and groups."""
-    targets = {t.group_id: t for t in challenge_reach_targets(challenge=challenge)}
-    activities = challenge.engagement_activities.count()
-    counted = {
-        row["group"]: row
-        for row in ActivityReach.objects.filter(activity__challenge=challenge)
-        .values("group")
-        .annotate(
-            reached=Sum("participants"),
-            recorded=Count("id", filter=Q(participants__isnull=False)),
+    """One query whatever the number of activities and groups: each group with its target and
+    its sums as subqueries, kept when it has a target or any count (a ledger with no rows counts
+    its activities only when asked)."""
+    # No ordering: the model's own would join the group into the GROUP BY.
+    reach = ActivityReach.objects.filter(
+        activity__challenge=challenge, group=OuterRef("pk")
+    ).order_by()
+    groups = (
+        PriorityGroup.objects.annotate(
+            target=Subquery(
+                ReachTarget.objects.filter(challenge=challenge, group=OuterRef("pk")).values(
+                    "target"
+                )[:1]
+            ),
+            reached=Coalesce(
+                Subquery(reach.values("group").annotate(total=Sum("participants")).values("total")),
+                0,
+            ),
+            recorded=Coalesce(
+                Subquery(
+                    reach.filter(participants__isnull=False)
+                    .values("group")
+                    .annotate(total=Count("id"))
+                    .values("total")
+                ),
+                0,
+            ),
+            activities=Subquery(
+                EngagementActivity.objects.filter(challenge=challenge)
+                .order_by()
+                .values("challenge")
+                .annotate(total=Count("id"))
+                .values("total")
+            ),
         )
-    }
-    missing = set(counted) - {t.group_id for t in targets.values()}
-    groups = {t.group_id: t.group for t in targets.values()}
-    if missing:
-        groups |= PriorityGroup.objects.in_bulk(missing)
-
-    def row_of(group_id: int) -> ReachRow:
-        figures = counted.get(group_id) or {}
-        target = targets.get(group_id)
-        return ReachRow(
-            group=groups[group_id],
-            target=target.target if target else None,
-            reached=figures.get("reached") or 0,
-            not_recorded=activities - (figures.get("recorded") or 0),
-        )
-
-    def order(row: ReachRow):
-        return (row.group.position, row.group.pk)
-
-    rows = sorted((row_of(group_id) for group_id in targets), key=order)
-    untargeted = sorted(
-        (row for row in map(row_of, missing) if row.reached > 0),
-        key=order,
+        .filter(Q(target__isnull=False) | Q(reached__gt=0))
+        .order_by("position", "id")
     )
-    return ReachLedger(rows=rows, untargeted=untargeted, activities=activities)
+    rows, untargeted, activities = [], [], None
+    for group in groups:
+        activities = group.activities or 0
+        row = ReachRow(
+            group=group,
+            target=group.target,
+            reached=group.reached,
+            not_recorded=activities - group.recorded,
+        )
+        (rows if group.target is not None else untargeted).append(row)
+    return ReachLedger(
+        challenge=challenge, rows=rows, untargeted=untargeted, _activities=activities
+    )

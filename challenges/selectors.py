@@ -198,11 +198,17 @@ def challenge_published_input(*, challenge: Challenge) -> QuerySet[CommunityInpu
     return challenge.community_inputs.filter(status=CommunityInput.Status.PUBLISHED)
 
 
-def challenge_engagement_activities(*, challenge: Challenge) -> QuerySet[EngagementActivity]:
-    return challenge.engagement_activities.prefetch_related(
-        Prefetch("reach", queryset=ActivityReach.objects.select_related("group")),
-        Prefetch("partners", queryset=PartnerOrganization.objects.only("id", "name")),
-    ).order_by("held_on", "id")
+def challenge_engagement_activities(
+    *, challenge: Challenge, with_reach: bool = False
+) -> QuerySet[EngagementActivity]:
+    """`with_reach`: with each activity's participants per group and its co-hosts."""
+    activities = challenge.engagement_activities.order_by("held_on", "id")
+    if with_reach:
+        activities = activities.prefetch_related(
+            Prefetch("reach", queryset=ActivityReach.objects.select_related("group")),
+            Prefetch("partners", queryset=PartnerOrganization.objects.only("id", "name")),
+        )
+    return activities
 
 
 def challenge_input_for(*, challenge: Challenge, user) -> QuerySet[CommunityInput]:

@@ -228,7 +228,7 @@ def engagement_activity_add(
         metadata={
             "challenge_id": challenge.pk,
             "reach": {str(row.group_id): row.participants for row in reach_rows},
-            "partners": [partner.pk for partner in partner_rows],
+            "partners": partner_rows,
         },
     )
     return activity

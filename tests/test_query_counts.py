@@ -636,11 +636,10 @@ PAGES = {
     "challenges:detail": Page(
         "alice",
         _ref("open"),
-        budget=LIST + 10,
+        budget=LIST + 6,
         why="the lists of the challenge page and, in one more query, the documents of the "
         "challenge and of each addendum; in four more, the data governance record with its "
-        "datasets, sharings and decisions; in two more, the activities' participants per group "
-        "and co-hosts; in three more, the reach ledger (targets, activities, sums per group)",
+        "datasets, sharings and decisions; in one more, the reach ledger",
     ),
     "challenges:documents": Page("alice", _ref("open"), budget=LIST),
     "challenges:document_download": Page(
