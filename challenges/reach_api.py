@@ -5,7 +5,8 @@ checked before the input is read, then again by the service under lock."""
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
@@ -52,7 +53,9 @@ class ReachTargetOutput(serializers.Serializer):
 
 
 class ReachTargetInput(serializers.Serializer):
-    group = serializers.IntegerField(min_value=1, help_text=_("A priority group's id."))
+    group = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text=_("A priority group's id.")
+    )
     target = serializers.IntegerField(
         min_value=1, max_value=services.TARGET_MAX, help_text=_("People to reach.")
     )
@@ -73,6 +76,10 @@ class _ReachBase(viewsets.GenericViewSet):
         if challenge is None or not can(self.request.user, "challenges.view_reach", challenge):
             raise Http404
         return challenge
+
+    def get_object(self):
+        # What OPTIONS describes for a write: the challenge is the only object here.
+        return self.get_challenge()
 
     def owned_challenge(self) -> Challenge:
         challenge = self.get_challenge()
@@ -167,13 +174,21 @@ class ReachTargetViewSet(_ReachBase):
     @extend_schema(
         summary=_("Remove a group's reach target (owner, in draft or co-design)"),
         tags=TAGS,
-        parameters=[CHALLENGE_REFERENCE],
+        parameters=[
+            CHALLENGE_REFERENCE,
+            OpenApiParameter(
+                "group_id",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description=_("The group's id."),
+            ),
+        ],
         request=None,
         responses={204: None, **error_responses(bad_input=False)},
     )
     def destroy(self, request, *args, **kwargs):
         challenge = self.owned_challenge()
-        group = PriorityGroup.objects.filter(pk=self.kwargs["pk"]).first()
+        group = PriorityGroup.objects.filter(pk=self.kwargs["group_id"]).first()
         if group is None or not services.reach_target_remove(
             challenge=challenge, actor=request.user, group=group
         ):
@@ -202,7 +217,7 @@ def reach_urlpatterns(child: str) -> list:
             name="challenge-reach-targets",
         ),
         re_path(
-            "^" + child + f"/reach-targets/(?P<pk>{ID_PATTERN})/$",
+            "^" + child + f"/reach-targets/(?P<group_id>{ID_PATTERN})/$",
             ReachTargetViewSet.as_view({"delete": "destroy"}),
             name="challenge-reach-target",
         ),

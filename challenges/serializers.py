@@ -230,9 +230,14 @@ class EngagementActivityOutput(serializers.ModelSerializer):
 
 
 class ActivityReachInput(serializers.Serializer):
-    group = serializers.IntegerField(min_value=1, help_text=_("A priority group's id."))
+    group = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text=_("A priority group's id.")
+    )
     participants = serializers.IntegerField(
-        min_value=0, allow_null=True, help_text=_("Null when not recorded; 0 when nobody came.")
+        min_value=0,
+        max_value=2**31 - 1,
+        allow_null=True,
+        help_text=_("Null when not recorded; 0 when nobody came."),
     )
 
 
@@ -251,7 +256,7 @@ class EngagementActivityInput(serializers.ModelSerializer):
     summary_fr = serializers.CharField(required=False, allow_blank=True)
     reach = ActivityReachInput(many=True, required=False)
     partners = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
         required=False,
         help_text=_("Ids of the co-hosting partner organizations linked to the challenge."),
     )
