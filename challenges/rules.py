@@ -8,11 +8,11 @@ import rules
 from core.predicates import (
     is_admin,
     is_approver,
-    is_authenticated,
     is_staff_member,
     is_vendor,
 )
 
+from .input_stages import open_input_stage
 from .models import Challenge
 
 
@@ -53,6 +53,13 @@ def is_in_co_design(user, obj):
 
 
 @rules.predicate
+def is_open_for_input(user, obj):
+    """Residents may give input now: co-design, or a stage an app above opens (a running pilot)."""
+    challenge = _challenge(obj)
+    return challenge is not None and open_input_stage(challenge) is not None
+
+
+@rules.predicate
 def is_open_for_proposals(user, obj):
     challenge = _challenge(obj)
     return challenge is not None and challenge.open_for_proposals
@@ -78,7 +85,8 @@ rules.add_perm("challenges.manage_challenge", owns_it)
 rules.add_perm("challenges.approve_challenge", is_approver & ~is_challenge_owner)
 
 rules.add_perm("challenges.add_engagementactivity", owns_it & is_in_co_design)
-rules.add_perm("challenges.add_communityinput", is_authenticated & is_in_co_design)
+# No account needed: the form and the API limit how often one client may send (input_limits).
+rules.add_perm("challenges.add_communityinput", is_open_for_input)
 rules.add_perm("challenges.moderate_communityinput", owns_it)
 rules.add_perm("challenges.view_pending_communityinput", is_internal)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import copy_views, governance_views, proposal_views, views
+from . import copy_views, governance_views, input_views, proposal_views, views
 from .documents import views as document_views
 
 app_name = "challenges"
@@ -94,7 +94,7 @@ urlpatterns = [
         governance_views.governance_asset_move,
         name="governance_asset_move",
     ),
-    path("challenges/<str:reference>/input/", views.input_add, name="input_add"),
+    path("challenges/<str:reference>/input/", input_views.input_add, name="input_add"),
     path(
         "challenges/<str:reference>/input/<int:pk>/moderate/",
         views.input_moderate,

@@ -144,6 +144,11 @@ AXES_DISABLE_ACCESS_LOG = True
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Attempts to create an account from one client address per hour (0: no limit).
 SIGNUP_LIMIT_PER_HOUR = env.int("SIGNUP_LIMIT_PER_HOUR", default=10)
+# Residents' input (no account needed): contributions from one client address per window, on one
+# challenge and on all of them (0: no limit). The address is kept only as a keyed digest.
+INPUT_LIMIT_PER_CHALLENGE = env.int("INPUT_LIMIT_PER_CHALLENGE", default=5)
+INPUT_LIMIT_PER_CLIENT = env.int("INPUT_LIMIT_PER_CLIENT", default=20)
+INPUT_LIMIT_WINDOW_MINUTES = env.int("INPUT_LIMIT_WINDOW_MINUTES", default=10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "challenges:board"
 LOGOUT_REDIRECT_URL = "challenges:board"

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
 
@@ -59,5 +60,25 @@ def signup_allowed(request) -> bool:
         attempts = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=SIGNUP_WINDOW_SECONDS)
+        attempts = 1
+    return attempts <= limit
+
+
+def client_digest(request) -> str:
+    """The client's address as a keyed digest: counters are kept per client without the cache
+    ever holding an address."""
+    return salted_hmac("core.throttling.client", client_ip(request)).hexdigest()[:32]
+
+
+def attempt_counted(key: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one attempt under `key`; False past `limit` in the window (0: no limit). The window
+    starts with the first attempt and is not extended by later ones."""
+    if not limit:
+        return True
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_seconds)
         attempts = 1
     return attempts <= limit

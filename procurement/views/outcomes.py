@@ -23,6 +23,7 @@ from vendors import sealing
 
 from .. import selectors
 from ..models import Award, Contract, ContractTerm, Pilot
+from ..pilot_feedback import published_pilot_feedback
 
 
 def _milestone_state(milestone, today) -> tuple[str, str]:
@@ -110,4 +111,6 @@ def outcomes(request, reference):
         **_contract_context(challenge, award_final),
         **_pilot_context(selectors.outcome_pilot(challenge=challenge) if award_final else None),
     }
+    if context["pilot"] is not None:
+        context.update(published_pilot_feedback(challenge))
     return render(request, "procurement/outcomes.html", context)
