@@ -345,7 +345,13 @@ class CommunityInputListViewSet(ShowsIdentityMixin, ChallengeChildViewSet):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        return selectors.challenge_input_for(challenge=self.get_challenge(), user=self.request.user)
+        listed = selectors.challenge_input_for(
+            challenge=self.get_challenge(), user=self.request.user
+        )
+        if can(self.request.user, self.identity_permission):
+            # Staff read the groups residents gave; nobody else does.
+            listed = listed.prefetch_related("groups")
+        return listed
 
     def create(self, request, *args, **kwargs):
         challenge = self.get_challenge()

@@ -206,7 +206,6 @@ def challenge_input_for(*, challenge: Challenge, user) -> QuerySet[CommunityInpu
         return (
             challenge.community_inputs.select_related("author")
             .defer(*_user_secrets("author"))
-            .prefetch_related("groups")
             .order_by("created_at", "id")
         )
     return challenge_published_input(challenge=challenge).order_by("created_at", "id")

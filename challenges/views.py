@@ -8,6 +8,7 @@ from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -234,6 +235,8 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         every_input = list(selectors.challenge_input_for(challenge=challenge, user=user))
         published_input = [i for i in every_input if i.status == CommunityInput.Status.PUBLISHED]
         pending_input = [i for i in every_input if i.status == CommunityInput.Status.PENDING]
+        # Moderators see the groups residents gave; the published list never shows them.
+        prefetch_related_objects(pending_input, "groups")
         for item in pending_input:
             item.moderation_form = ModerationForm(auto_id=f"id_input_{item.pk}_%s")
     else:

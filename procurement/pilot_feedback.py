@@ -7,12 +7,12 @@ take feedback while it runs, and the server files it under the pilot. The pilot'
 feedback beside its indicators; the outcomes page shows what was published.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.urls import reverse
 
 from challenges.forms import ModerationForm
 from challenges.input_forms import ResidentInputForm
-from challenges.input_stages import open_input_stage, register_input_stage
+from challenges.input_stages import register_input_stage
 from challenges.models import Challenge, CommunityInput, EngagementStage
 from core.pagination import paginate
 from core.permissions import can
@@ -76,7 +76,7 @@ def pilot_feedback_context(request, pilot: Pilot) -> dict:
     if pilot.status == Pilot.Status.ACTIVE and can(
         user, "challenges.add_communityinput", challenge
     ):
-        form = ResidentInputForm(stage=open_input_stage(challenge))
+        form = ResidentInputForm(stage=EngagementStage.PILOT)
     return {
         "feedback_pager": pager,
         "feedback_counts": counts,
@@ -105,9 +105,15 @@ _LISTED = (
 
 
 def published_pilot_feedback(challenge: Challenge) -> dict:
-    """The newest published feedback for the outcomes page, and how much there is."""
-    published = _feedback(challenge).filter(status=CommunityInput.Status.PUBLISHED)
+    """The newest published feedback for the outcomes page, and how much there is (counted in
+    the same query: the window is taken before the limit)."""
+    newest = list(
+        _feedback(challenge)
+        .filter(status=CommunityInput.Status.PUBLISHED)
+        .annotate(total=Window(Count("pk")))
+        .order_by("-created_at", "-pk")[:OUTCOMES_FEEDBACK_SHOWN]
+    )
     return {
-        "pilot_feedback": list(published.order_by("-created_at", "-pk")[:OUTCOMES_FEEDBACK_SHOWN]),
-        "pilot_feedback_count": published.count(),
+        "pilot_feedback": newest,
+        "pilot_feedback_count": newest[0].total if newest else 0,
     }

@@ -29,7 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from challenges import services as challenge_services
-from challenges.models import Addendum, CommunityInput, Question
+from challenges.models import Addendum, CommunityInput, PriorityGroup, Question
 from config.celery import app as celery_app
 from core.services import api_token_create
 from evaluation import services as evaluation_services
@@ -497,6 +497,21 @@ def seed(n) -> World:
     set_status(award, "final", finalised_at=timezone.now(), notified_at=timezone.now())
     DebriefRequest.objects.create(award=award, proposal=ranked[0], requested_by=dave)
     pilot = set_status(Pilot.objects.create(challenge=awarded, award=award), "active")
+    # Residents' feedback on the running pilot, published and awaiting moderation, with groups.
+    feedback = CommunityInput.objects.bulk_create(
+        CommunityInput(
+            challenge=awarded,
+            author=rita if i % 2 else None,
+            author_name=f"Resident {i}",
+            consent_to_publish=True,
+            stage="pilot",
+            body=f"Feedback {i}",
+            status="published" if i < n else "pending",
+        )
+        for i in range(2 * n)
+    )
+    for item in feedback:
+        item.groups.set(PriorityGroup.objects.all()[:2])
     for _ in range(n):
         DocumentFactory(challenge=awarded, attached_to="pilot", kind="physicalProgressReport")
     Milestone.objects.bulk_create(
@@ -661,7 +676,14 @@ PAGES = {
         budget=12,
         why="the letter: the vendor's and the winner's ranking, the debrief asked or its form",
     ),
-    "procurement:pilot": Page("alice", _ref("awarded"), budget=LIST),
+    "procurement:pilot": Page(
+        "alice",
+        _ref("awarded"),
+        budget=LIST + 5,
+        why="residents' feedback beside the indicators: counts by moderation state, a page of "
+        "it with its count and each one's groups, the groups the form offers, and whether the "
+        "pilot takes feedback now",
+    ),
     "procurement:outcomes": Page("anonymous", _ref("awarded"), budget=LIST),
     "procurement:contract": Page(
         "alice",
