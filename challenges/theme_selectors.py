@@ -9,18 +9,15 @@ from .models import Challenge, CommunityInput, InputTheme
 GROUPABLE = (CommunityInput.Status.PUBLISHED, CommunityInput.Status.PENDING)
 
 
-def public_themes(*, challenge: Challenge) -> QuerySet[InputTheme]:
-    """The challenge's themes in order, each with how many published contributions it groups:
-    one query, however many."""
-    return (
-        InputTheme.objects.filter(challenge=challenge)
-        .annotate(
-            published_input_count=Count(
-                "inputs", filter=Q(inputs__status=CommunityInput.Status.PUBLISHED)
-            )
+def public_themes(*, challenge: Challenge | None) -> QuerySet[InputTheme]:
+    """The challenge's themes in order (every challenge's with None), each with how many
+    published contributions it groups: one query, however many."""
+    themes = InputTheme.objects.all() if challenge is None else challenge.input_themes.all()
+    return themes.annotate(
+        published_input_count=Count(
+            "inputs", filter=Q(inputs__status=CommunityInput.Status.PUBLISHED)
         )
-        .order_by("position", "pk")
-    )
+    ).order_by("position", "pk")
 
 
 def owner_themes(*, challenge: Challenge) -> list[InputTheme]:
