@@ -102,9 +102,7 @@ def test_an_unknown_outcome_and_unknown_fields_are_refused(themed, alice):
 
 
 @pytest.mark.parametrize("status", ALL_STATES)
-def test_the_owner_writes_themes_from_co_design_until_the_challenge_ends(
-    challenge, alice, status
-):
+def test_the_owner_writes_themes_from_co_design_until_the_challenge_ends(challenge, alice, status):
     set_status(challenge, status)
     if status in THEME_STATES:
         theme = ts.theme_create(challenge=challenge, actor=alice, **THEME)
