@@ -128,7 +128,7 @@ class ThemeViewSet(mixins.ListModelMixin, _ThemeBase):
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
-        summary=_("One theme"),
+        summary=_("One theme of a challenge's input"),
         tags=TAGS,
         parameters=[CHALLENGE_REFERENCE],
         responses={200: ThemeOutput, **error_responses(bad_input=False, forbidden=False)},
