@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from challenges import api as challenges_api
 from challenges.documents import api as challenge_documents_api
 from challenges.governance_api import governance_urlpatterns
+from challenges.theme_api import theme_urlpatterns
 from evaluation import api as evaluation_api
 from evaluation import governance_api as evaluation_governance_api
 from opendata import api as opendata_api
@@ -112,6 +113,7 @@ urlpatterns = [
         name="challenge-plan",
     ),
     *governance_urlpatterns(_child),
+    *theme_urlpatterns(_child),
     re_path(
         "^" + _child + "/plan/proposals/$",
         evaluation_governance_api.CriterionProposalsView.as_view(),

@@ -13,10 +13,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from challenges.models import Addendum, Challenge, CommunityInput, EngagementActivity, Question
+from challenges.models import (
+    Addendum,
+    Challenge,
+    CommunityInput,
+    EngagementActivity,
+    InputTheme,
+    Question,
+)
 from tests.factories import (
     AddendumFactory,
     CommunityInputFactory,
+    InputThemeFactory,
     QuestionFactory,
     complete_plan,
     set_status,
@@ -127,6 +135,14 @@ GET_CASES = {
     ),
     "addendum-draft": (
         lambda r: _url("challenges:addendum_add", _draft(r)),
+        expect(hidden=OUTSIDERS),
+    ),
+    "themes-co-design": (
+        lambda r: _url("challenges:themes", _co_design(r)),
+        expect(ok=("alice",)),
+    ),
+    "themes-draft": (
+        lambda r: _url("challenges:themes", _draft(r)),
         expect(hidden=OUTSIDERS),
     ),
 }
@@ -286,6 +302,24 @@ def post_issue(request):
     return Post(url, {"confirmed": "yes"}, _status_of(addendum))
 
 
+def post_theme(request):
+    challenge = _co_design(request)
+    data = {"title_en": "Dusk", "you_said_en": "Dark.", "outcome": "no_change", "we_did_en": "No."}
+    return Post(
+        _url("challenges:theme_add", challenge),
+        data,
+        InputTheme.objects.filter(challenge=challenge).count,
+    )
+
+
+def post_group_input(request):
+    challenge = _co_design(request)
+    theme = InputThemeFactory(challenge=challenge)
+    item = CommunityInputFactory(challenge=challenge)
+    url = reverse("challenges:input_theme", args=[challenge.reference, item.pk])
+    return Post(url, {"theme": theme.pk}, lambda: CommunityInput.objects.get(pk=item.pk).theme_id)
+
+
 POST_CASES = {
     "create": (post_create, expect(ok=STAFF)),
     "edit": (post_edit, expect(ok=("alice",), hidden=OUTSIDERS)),
@@ -326,6 +360,8 @@ POST_CASES = {
     ),
     "addendum": (post_addendum, expect(ok=("alice",))),
     "issue-addendum": (post_issue, expect(ok=("alice",))),
+    "add-theme": (post_theme, expect(ok=("alice",))),
+    "group-input": (post_group_input, expect(ok=("alice",))),
 }
 
 
