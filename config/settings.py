@@ -144,6 +144,8 @@ AXES_DISABLE_ACCESS_LOG = True
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Attempts to create an account from one client address per hour (0: no limit).
 SIGNUP_LIMIT_PER_HOUR = env.int("SIGNUP_LIMIT_PER_HOUR", default=10)
+# Requests to follow a challenge by e-mail per client address and hour (0: no limit).
+FOLLOW_EMAIL_LIMIT_PER_HOUR = env.int("FOLLOW_EMAIL_LIMIT_PER_HOUR", default=10)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "challenges:board"
 LOGOUT_REDIRECT_URL = "challenges:board"

@@ -1,4 +1,4 @@
-"""Limits on guessing passwords and on creating accounts.
+"""Limits on guessing passwords, on creating accounts and on other forms anyone may send.
 
 Failed sign-ins (the sign-in page, the admin's and HTTP Basic on the API) are counted by
 django-axes per username and client address; see `LockoutBackend`. Account creation is counted
@@ -49,15 +49,22 @@ SIGNUP_WINDOW_SECONDS = 3600
 
 def signup_allowed(request) -> bool:
     """Count one attempt to create an account from this client; False past the hourly limit."""
-    limit = settings.SIGNUP_LIMIT_PER_HOUR
+    return attempt_allowed(
+        request, "signup-attempts", settings.SIGNUP_LIMIT_PER_HOUR, SIGNUP_WINDOW_SECONDS
+    )
+
+
+def attempt_allowed(request, scope: str, limit: int, window_seconds: int = 3600) -> bool:
+    """Count one attempt at `scope` from this client; False once `limit` is passed within the
+    window (no limit when `limit` is 0)."""
     if not limit:
         return True
-    key = f"signup-attempts:{client_ip(request)}"
+    key = f"{scope}:{client_ip(request)}"
     # The window starts with the first attempt and is not extended by later ones.
-    cache.add(key, 0, timeout=SIGNUP_WINDOW_SECONDS)
+    cache.add(key, 0, timeout=window_seconds)
     try:
         attempts = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=SIGNUP_WINDOW_SECONDS)
+        cache.set(key, 1, timeout=window_seconds)
         attempts = 1
     return attempts <= limit
