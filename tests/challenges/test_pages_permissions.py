@@ -13,10 +13,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from challenges.models import Addendum, Challenge, CommunityInput, EngagementActivity, Question
+from challenges.models import (
+    Addendum,
+    Challenge,
+    CommunityInput,
+    EngagementActivity,
+    Follow,
+    Question,
+)
 from tests.factories import (
     AddendumFactory,
     CommunityInputFactory,
+    FollowFactory,
     QuestionFactory,
     complete_plan,
     set_status,
@@ -128,6 +136,16 @@ GET_CASES = {
     "addendum-draft": (
         lambda r: _url("challenges:addendum_add", _draft(r)),
         expect(hidden=OUTSIDERS),
+    ),
+    # Following by e-mail: anyone, on a public challenge only (a draft is not found, even by
+    # staff: nobody follows it).
+    "follow-email-published": (
+        lambda r: _url("challenges:follow_email", _published(r)),
+        expect(ok=PERSONAS, anonymous="ok"),
+    ),
+    "follow-email-draft": (
+        lambda r: _url("challenges:follow_email", _draft(r)),
+        expect(hidden=PERSONAS, anonymous=404),
     ),
 }
 
@@ -286,6 +304,26 @@ def post_issue(request):
     return Post(url, {"confirmed": "yes"}, _status_of(addendum))
 
 
+def _active_follows(challenge):
+    return Follow.objects.filter(challenge=challenge, unsubscribed_at__isnull=True).count
+
+
+def post_follow(fixture):
+    def make(request):
+        challenge = request.getfixturevalue(fixture)
+        return Post(_url("challenges:follow", challenge), {}, _active_follows(challenge))
+
+    return make
+
+
+def post_unfollow(request):
+    challenge = _published(request)
+    for persona in SIGNED_IN:
+        user = request.getfixturevalue(persona)
+        FollowFactory(challenge=challenge, user=user, email="", token_digest=f"{user.pk:064x}")
+    return Post(_url("challenges:unfollow", challenge), {}, _active_follows(challenge))
+
+
 POST_CASES = {
     "create": (post_create, expect(ok=STAFF)),
     "edit": (post_edit, expect(ok=("alice",), hidden=OUTSIDERS)),
@@ -325,6 +363,9 @@ POST_CASES = {
     ),
     "addendum": (post_addendum, expect(ok=("alice",))),
     "issue-addendum": (post_issue, expect(ok=("alice",))),
+    "follow": (post_follow("published_challenge"), expect(ok=SIGNED_IN)),
+    "follow-draft": (post_follow("challenge"), expect(hidden=OUTSIDERS)),
+    "unfollow": (post_unfollow, expect(ok=SIGNED_IN)),
 }
 
 
