@@ -9,6 +9,8 @@ keeping the secret, and a copy of the database alone hands out no working link.
 Audit entries never hold the address: the trail is append-only and an address is personal data.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -21,7 +23,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.audit import audit_change, audit_created
+from core.audit import audit_change, audit_created, audit_deleted
 from core.errors import InvalidInput
 from core.outbox import email_send_later
 from core.permissions import require
@@ -251,3 +253,20 @@ def follow_unsubscribe(*, follow: Follow) -> Follow:
         if follow.unsubscribed_at is not None:
             return follow
         return _unsubscribe(follow, actor=None)
+
+
+def follows_unconfirmed_delete(*, now=None) -> int:
+    """Delete e-mail follows never confirmed within FOLLOW_UNCONFIRMED_DAYS: the form promises
+    that an address nobody confirmed is not kept."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.FOLLOW_UNCONFIRMED_DAYS)
+    with transaction.atomic():
+        stale = list(
+            Follow.objects.select_for_update(skip_locked=True).filter(
+                user__isnull=True, confirmed_at__isnull=True, created_at__lt=cutoff
+            )
+        )
+        for follow in stale:
+            audit_deleted(obj=follow, actor=None, fields=("challenge", "language"))
+        Follow.objects.filter(pk__in=[f.pk for f in stale]).delete()
+    return len(stale)

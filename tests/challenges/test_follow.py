@@ -2,14 +2,17 @@
 by a one-click link (docs/engagement.md, "Follow a challenge")."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from challenges.follow_services import (
     follow_by_email,
     follow_challenge,
+    follows_unconfirmed_delete,
     unsubscribe_token,
     unsubscribe_url,
 )
@@ -287,3 +290,18 @@ def test_the_admin_lists_followers_read_only_without_their_digest(client, root, 
         assert unsubscribe_token(follow).encode() not in response.content
     assert client.get(reverse("admin:challenges_follow_add")).status_code == 403
     assert client.get(reverse("admin:procurement_follownotice_changelist")).status_code == 200
+
+
+def test_addresses_never_confirmed_are_deleted_after_a_week(open_challenge, settings):
+    settings.FOLLOW_UNCONFIRMED_DAYS = 7
+    stale = FollowFactory(challenge=open_challenge, confirmed_at=None)
+    recent = FollowFactory(challenge=open_challenge, confirmed_at=None)
+    confirmed = FollowFactory(challenge=open_challenge)
+    Follow.objects.filter(pk__in=[stale.pk, confirmed.pk]).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+
+    assert follows_unconfirmed_delete() == 1
+
+    assert set(Follow.objects.values_list("pk", flat=True)) == {recent.pk, confirmed.pk}
+    assert AuditEntry.objects.filter(object_id=str(stale.pk), transition="delete").exists()
