@@ -273,7 +273,8 @@ class DataGovernanceRecordAdmin(AuditedAdmin):
         return False
 
 
-# The municipality's documents have their own admin, beside their services.
+# The municipality's documents and "you said, we did" have their own admin, beside their services.
+from . import theme_admin as _theme_admin  # noqa: E402, F401
 from .documents import admin as _documents_admin  # noqa: E402, F401
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import copy_views, follow_views, governance_views, proposal_views, views
+from . import copy_views, follow_views, governance_views, proposal_views, theme_views, views
 from .documents import views as document_views
 
 app_name = "challenges"
@@ -151,5 +151,28 @@ urlpatterns = [
         "challenges/<str:reference>/addenda/<int:pk>/issue/",
         views.addendum_issue,
         name="addendum_issue",
+    ),
+    # "You said, we did" (challenges.theme_views).
+    path("challenges/<str:reference>/themes/", theme_views.themes_page, name="themes"),
+    path("challenges/<str:reference>/themes/new/", theme_views.theme_add, name="theme_add"),
+    path(
+        "challenges/<str:reference>/themes/<int:pk>/edit/",
+        theme_views.theme_edit,
+        name="theme_edit",
+    ),
+    path(
+        "challenges/<str:reference>/themes/<int:pk>/delete/",
+        theme_views.theme_delete,
+        name="theme_delete",
+    ),
+    path(
+        "challenges/<str:reference>/themes/<int:pk>/move/",
+        theme_views.theme_move,
+        name="theme_move",
+    ),
+    path(
+        "challenges/<str:reference>/input/<int:pk>/theme/",
+        theme_views.input_theme,
+        name="input_theme",
     ),
 ]

@@ -65,6 +65,7 @@ from tests.factories import (
     EngagementActivityFactory,
     FollowFactory,
     GovernanceDecisionFactory,
+    InputThemeFactory,
     ResponseQuestionFactory,
     UserFactory,
     VendorMembershipFactory,
@@ -143,6 +144,10 @@ POST_ONLY = {
     "challenges:transition",
     "challenges:response_question_move",
     "challenges:governance_asset_move",
+    "challenges:theme_move",
+    "challenges:input_theme",
+    "challenge-theme-move",
+    "challenge-theme-assignment",
     # The record's rows through the API: added by POST, changed by PATCH, removed by DELETE.
     "challenge-data-asset-list",
     "challenge-data-asset-detail",
@@ -462,6 +467,11 @@ def seed(n) -> World:
     )
     drafted = [ResponseQuestionFactory(challenge=co_design, order=i + 1) for i in range(n)]
     rows.update(co_design=co_design, pending_input=pending[0], drafted_question=drafted[0])
+    # "You said, we did": n themes on each, the challenge's input grouped under the first.
+    for challenge in (co_design, open_):
+        themes = [InputThemeFactory(challenge=challenge, title=f"Theme {i}") for i in range(n)]
+        CommunityInput.objects.filter(challenge=challenge).update(theme=themes[0])
+    rows["theme"] = co_design.input_themes.first()
     # Data governance records with n of each row, one confidential: the owner's page in
     # co-design, the public view on the open challenge.
     for challenge in (co_design, open_):
@@ -549,6 +559,8 @@ def seed(n) -> World:
         for i in range(n)
     )
     rows.update(awarded=awarded, decided=decided, indicator=indicators[0])
+    for i in range(n):
+        InputThemeFactory(challenge=awarded, title=f"Heard {i}")
 
     # More published challenges for the lists, and their open data (n releases each).
     for _ in range(n - 1):
@@ -598,6 +610,10 @@ def _governance_asset(w):
     }
 
 
+def _theme(w):
+    return {"reference": w.rows["co_design"].reference, "pk": w.rows["theme"].pk}
+
+
 def _municipal_document(w):
     return {
         "challenge_reference": w.rows["open"].reference,
@@ -624,10 +640,11 @@ PAGES = {
     "challenges:detail": Page(
         "alice",
         _ref("open"),
-        budget=LIST + 6,
+        budget=LIST + 7,
         why="the lists of the challenge page and, in one more query, the documents of the "
         "challenge and of each addendum; in four more, the data governance record with its "
-        "datasets, sharings and decisions; in one more, whether the reader follows it",
+        "datasets, sharings and decisions; in one more, the themes of “you said, we did”; in "
+        "one more, whether the reader follows it",
     ),
     "challenges:documents": Page("alice", _ref("open"), budget=LIST),
     "challenges:document_download": Page(
@@ -658,6 +675,10 @@ PAGES = {
         "anonymous",
         lambda w: {"pk": w.rows["follow"].pk, "token": unsubscribe_token(w.rows["follow"])},
     ),
+    "challenges:themes": Page("alice", _ref("co_design"), budget=LIST),
+    "challenges:theme_add": Page("alice", _ref("co_design")),
+    "challenges:theme_edit": Page("alice", lambda w: _theme(w)),
+    "challenges:theme_delete": Page("alice", lambda w: _theme(w)),
     # procurement
     "procurement:dashboard": Page(
         "alice",
@@ -697,6 +718,7 @@ PAGES = {
     "opendata:open_data_csv": Page("anonymous", budget=LIST),
     "opendata:open_data_outcomes_csv": Page("anonymous", budget=LIST),
     "opendata:open_data_governance_csv": Page("anonymous", budget=LIST),
+    "opendata:open_data_themes_csv": Page("anonymous", budget=LIST),
     "opendata:ocds_extension": Page(
         "anonymous", lambda w: {"name": "data_governance", "filename": "extension.json"}
     ),
@@ -809,6 +831,11 @@ PAGES = {
     "challenge-plan": Page("alice", _challenge_ref("open")),
     "challenge-follow": Page("dave", _challenge_ref("open")),
     "challenge-data-governance": Page("alice", _challenge_ref("open"), budget=LIST),
+    "challenge-theme-list": Page("anonymous", _challenge_ref("open"), budget=LIST),
+    "challenge-theme-detail": Page(
+        "anonymous",
+        lambda w: {"challenge_reference": w.rows["co_design"].reference, "pk": w.rows["theme"].pk},
+    ),
     "challenge-plan-proposals": Page("alice", _challenge_ref("co_design")),
     "challenge-response-question-proposals": Page("alice", _challenge_ref("co_design")),
     "challenge-engagement-activity-list": Page("alice", _challenge_ref("open"), budget=LIST),

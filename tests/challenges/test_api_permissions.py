@@ -19,6 +19,7 @@ from tests.factories import (
     ChallengeFactory,
     CommunityInputFactory,
     EngagementActivityFactory,
+    InputThemeFactory,
     QuestionFactory,
     set_status,
 )
@@ -43,6 +44,7 @@ def world(alice, bob, carol, dave, erin, rita, root, department):
         "input": CommunityInputFactory(challenge=co_design, author=erin),
         "question": QuestionFactory(challenge=published, asked_by=erin),
         "addendum": AddendumFactory(challenge=published),
+        "theme": InputThemeFactory(challenge=co_design),
     }
 
 
@@ -204,6 +206,25 @@ ENDPOINTS = {
         {"email": "mia@example.org", "language": "en"},
         [404] * 7,
     ),
+    "list themes": ("get", lambda w: _url(w, "co_design", "themes/"), None, [200] * 7),
+    "list the themes of a draft": (
+        "get",
+        lambda w: _url(w, "draft", "themes/"),
+        None,
+        [404, 404, 404, 200, 200, 200, 200],
+    ),
+    "add a theme": (
+        "post",
+        lambda w: _url(w, "co_design", "themes/"),
+        {"title_en": "Dusk", "you_said_en": "Dark.", "outcome": "no_change", "we_did_en": "No."},
+        [403, 403, 403, 201, 403, 403, 403],
+    ),
+    "group input under a theme": (
+        "post",
+        lambda w: _url(w, "co_design", "theme-assignments/"),
+        lambda w: {"input": w["input"].pk, "theme": w["theme"].pk},
+        [403, 403, 403, 200, 403, 403, 403],
+    ),
 }
 
 
@@ -231,6 +252,7 @@ def test_it_answers_each_persona_as_the_rules_say(
 
     client = api_as(user)
     kwargs = {"format": "json"} if method != "get" else {}
+    body = body(world) if callable(body) else body
     response = getattr(client, method)(url(world), body, **kwargs)
 
     assert response.status_code == expected, response.content

@@ -19,12 +19,14 @@ from challenges.models import (
     CommunityInput,
     EngagementActivity,
     Follow,
+    InputTheme,
     Question,
 )
 from tests.factories import (
     AddendumFactory,
     CommunityInputFactory,
     FollowFactory,
+    InputThemeFactory,
     QuestionFactory,
     complete_plan,
     set_status,
@@ -146,6 +148,14 @@ GET_CASES = {
     "follow-email-draft": (
         lambda r: _url("challenges:follow_email", _draft(r)),
         expect(hidden=PERSONAS, anonymous=404),
+    ),
+    "themes-co-design": (
+        lambda r: _url("challenges:themes", _co_design(r)),
+        expect(ok=("alice",)),
+    ),
+    "themes-draft": (
+        lambda r: _url("challenges:themes", _draft(r)),
+        expect(hidden=OUTSIDERS),
     ),
 }
 
@@ -324,6 +334,24 @@ def post_unfollow(request):
     return Post(_url("challenges:unfollow", challenge), {}, _active_follows(challenge))
 
 
+def post_theme(request):
+    challenge = _co_design(request)
+    data = {"title_en": "Dusk", "you_said_en": "Dark.", "outcome": "no_change", "we_did_en": "No."}
+    return Post(
+        _url("challenges:theme_add", challenge),
+        data,
+        InputTheme.objects.filter(challenge=challenge).count,
+    )
+
+
+def post_group_input(request):
+    challenge = _co_design(request)
+    theme = InputThemeFactory(challenge=challenge)
+    item = CommunityInputFactory(challenge=challenge)
+    url = reverse("challenges:input_theme", args=[challenge.reference, item.pk])
+    return Post(url, {"theme": theme.pk}, lambda: CommunityInput.objects.get(pk=item.pk).theme_id)
+
+
 POST_CASES = {
     "create": (post_create, expect(ok=STAFF)),
     "edit": (post_edit, expect(ok=("alice",), hidden=OUTSIDERS)),
@@ -366,6 +394,8 @@ POST_CASES = {
     "follow": (post_follow("published_challenge"), expect(ok=SIGNED_IN)),
     "follow-draft": (post_follow("challenge"), expect(hidden=OUTSIDERS)),
     "unfollow": (post_unfollow, expect(ok=SIGNED_IN)),
+    "add-theme": (post_theme, expect(ok=("alice",))),
+    "group-input": (post_group_input, expect(ok=("alice",))),
 }
 
 
