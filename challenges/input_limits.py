@@ -4,7 +4,7 @@ limit per client address (kept only as a keyed digest) per challenge and over al
 from django.conf import settings
 from django.utils.translation import ngettext
 
-from core.throttling import attempt_counted, client_digest
+from core.throttling import attempt_allowed
 
 
 def _window_seconds() -> int:
@@ -14,15 +14,10 @@ def _window_seconds() -> int:
 def input_allowed(request, challenge) -> bool:
     """Count one attempt to give input from this client; False past either limit. Every attempt
     counts, sent or not, so that trying again and again is what is limited."""
-    client = client_digest(request)
     window = _window_seconds()
-    return attempt_counted(
-        f"input:{challenge.pk}:{client}",
-        limit=settings.INPUT_LIMIT_PER_CHALLENGE,
-        window_seconds=window,
-    ) and attempt_counted(
-        f"input:all:{client}", limit=settings.INPUT_LIMIT_PER_CLIENT, window_seconds=window
-    )
+    return attempt_allowed(
+        request, f"input:{challenge.pk}", settings.INPUT_LIMIT_PER_CHALLENGE, window
+    ) and attempt_allowed(request, "input:all", settings.INPUT_LIMIT_PER_CLIENT, window)
 
 
 def input_limit_message() -> str:

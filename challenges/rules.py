@@ -8,6 +8,7 @@ import rules
 from core.predicates import (
     is_admin,
     is_approver,
+    is_authenticated,
     is_staff_member,
     is_vendor,
 )
@@ -89,6 +90,9 @@ rules.add_perm("challenges.add_engagementactivity", owns_it & is_in_co_design)
 rules.add_perm("challenges.add_communityinput", is_open_for_input)
 rules.add_perm("challenges.moderate_communityinput", owns_it)
 rules.add_perm("challenges.view_pending_communityinput", is_internal)
+# Following (docs/engagement.md): anyone signed in, any challenge the public may read; without an
+# account, by a confirmed e-mail address (challenges.follow_services).
+rules.add_perm("challenges.follow_challenge", is_authenticated & is_public_challenge)
 
 # The data governance record (docs/data-governance.md): part of the statement, so written under
 # the same rule; read by the public once the challenge is, minus its confidential rows.

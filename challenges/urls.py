@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import copy_views, governance_views, input_views, proposal_views, theme_views, views
+from . import (
+    copy_views,
+    follow_views,
+    governance_views,
+    input_views,
+    proposal_views,
+    theme_views,
+    views,
+)
 from .documents import views as document_views
 
 app_name = "challenges"
@@ -121,6 +129,20 @@ urlpatterns = [
         "challenges/<str:reference>/documents/<uuid:public_id>/remove/",
         document_views.document_remove,
         name="document_remove",
+    ),
+    # Following a challenge (challenges.follow_views)
+    path("challenges/<str:reference>/follow/", follow_views.follow, name="follow"),
+    path("challenges/<str:reference>/unfollow/", follow_views.unfollow, name="unfollow"),
+    path(
+        "challenges/<str:reference>/follow/by-email/",
+        follow_views.follow_by_email,
+        name="follow_email",
+    ),
+    path("follow/confirm/<str:token>/", follow_views.follow_confirm, name="follow_confirm"),
+    path(
+        "follow/<int:pk>/unsubscribe/<str:token>/",
+        follow_views.unfollow_link,
+        name="unfollow_link",
     ),
     path("challenges/<str:reference>/addenda/new/", views.addendum_add, name="addendum_add"),
     path(

@@ -149,6 +149,10 @@ SIGNUP_LIMIT_PER_HOUR = env.int("SIGNUP_LIMIT_PER_HOUR", default=10)
 INPUT_LIMIT_PER_CHALLENGE = env.int("INPUT_LIMIT_PER_CHALLENGE", default=5)
 INPUT_LIMIT_PER_CLIENT = env.int("INPUT_LIMIT_PER_CLIENT", default=20)
 INPUT_LIMIT_WINDOW_MINUTES = env.int("INPUT_LIMIT_WINDOW_MINUTES", default=10)
+# Requests to follow a challenge by e-mail per client address and hour (0: no limit).
+FOLLOW_EMAIL_LIMIT_PER_HOUR = env.int("FOLLOW_EMAIL_LIMIT_PER_HOUR", default=10)
+# An e-mail follow not confirmed within this many days is deleted (hourly).
+FOLLOW_UNCONFIRMED_DAYS = env.int("FOLLOW_UNCONFIRMED_DAYS", default=7)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "challenges:board"
 LOGOUT_REDIRECT_URL = "challenges:board"
@@ -317,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
     "chronograph-tick": {"task": "procurement.chronograph_tick", "schedule": 60.0},
     "reminders-deliver": {"task": "procurement.reminders_deliver", "schedule": 60.0},
     "outbox-sweep": {"task": "procurement.outbox_sweep", "schedule": 60.0},
+    "follows-unconfirmed-delete": {
+        "task": "procurement.follows_unconfirmed_delete",
+        "schedule": 3600.0,
+    },
 }
 # A beat message not run within a minute is dropped: the next tick does the same work.
 for _entry in CELERY_BEAT_SCHEDULE.values():

@@ -26,6 +26,9 @@ class ProcurementConfig(AppConfig):
         register_builtin_steps()
         register_builtin_audiences()
         register_builtin_events()
+        from .services.follow_news import register_follow_news
+
+        register_follow_news()
         register_builtin_sources()
         register_evaluation_hooks()
         register_challenge_page()

@@ -29,9 +29,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from challenges import services as challenge_services
+from challenges.follow_services import unsubscribe_token
 from challenges.models import Addendum, CommunityInput, PriorityGroup, Question
 from config.celery import app as celery_app
 from core.services import api_token_create
+from core.tokens import token_digest
 from evaluation import services as evaluation_services
 from evaluation.models import (
     ConsensusScore,
@@ -61,6 +63,7 @@ from tests.factories import (
     DepartmentFactory,
     DocumentFactory,
     EngagementActivityFactory,
+    FollowFactory,
     GovernanceDecisionFactory,
     InputThemeFactory,
     ResponseQuestionFactory,
@@ -83,6 +86,8 @@ from vendors.models import (
 pytestmark = pytest.mark.django_db
 
 SMALL, LARGE = 2, 12
+# The secret of the seeded follower's confirmation link (only its digest is stored).
+FOLLOW_TOKEN = "seeded-follow-token"
 
 # A page that shows one thing; a list (its rows come in a fixed number of queries).
 ONE_THING = 10
@@ -111,6 +116,9 @@ POST_ONLY = {
     "challenges:proposed_question_dismiss",
     "challenges:proposed_question_restore",
     "challenges:start_from",
+    "challenges:follow",
+    "challenges:unfollow",
+    "challenge-follow-email",
     "evaluation:proposed_criterion_accept",
     "evaluation:proposed_criterion_dismiss",
     "evaluation:proposed_criterion_restore",
@@ -440,6 +448,14 @@ def seed(n) -> World:
         municipal_document=municipal_documents[0],
         submitted=submitted,
     )
+    # Followers of the open challenge: n by e-mail, dave by his account, and one not yet
+    # confirmed whose confirmation and unsubscribe pages are read.
+    for _ in range(n):
+        FollowFactory(challenge=open_)
+    FollowFactory(challenge=open_, user=dave, email="")
+    rows["follow"] = FollowFactory(
+        challenge=open_, confirmed_at=None, token_digest=token_digest(FOLLOW_TOKEN)
+    )
 
     # A challenge in co-design (residents give input), and one in review (the approver's).
     co_design = set_status(ChallengeFactory(owner=alice, department=department), "co_design")
@@ -639,10 +655,11 @@ PAGES = {
     "challenges:detail": Page(
         "alice",
         _ref("open"),
-        budget=LIST + 6,
+        budget=LIST + 7,
         why="the lists of the challenge page and, in one more query, the documents of the "
         "challenge and of each addendum; in four more, the data governance record with its "
-        "datasets, sharings and decisions; in one more, the themes of “you said, we did”",
+        "datasets, sharings and decisions; in one more, the themes of “you said, we did”; in "
+        "one more, whether the reader follows it",
     ),
     "challenges:documents": Page("alice", _ref("open"), budget=LIST),
     "challenges:document_download": Page(
@@ -667,6 +684,12 @@ PAGES = {
     "challenges:governance_row_edit": Page("alice", lambda w: _governance_asset(w)),
     "challenges:governance_row_remove": Page("alice", lambda w: _governance_asset(w)),
     "challenges:copy": Page("bob", _ref("open")),
+    "challenges:follow_email": Page("anonymous", _ref("open")),
+    "challenges:follow_confirm": Page("anonymous", lambda w: {"token": FOLLOW_TOKEN}),
+    "challenges:unfollow_link": Page(
+        "anonymous",
+        lambda w: {"pk": w.rows["follow"].pk, "token": unsubscribe_token(w.rows["follow"])},
+    ),
     "challenges:themes": Page("alice", _ref("co_design"), budget=LIST),
     "challenges:theme_add": Page("alice", _ref("co_design")),
     "challenges:theme_edit": Page("alice", lambda w: _theme(w)),
@@ -828,6 +851,7 @@ PAGES = {
     "challenge-list": Page("anonymous", budget=LIST),
     "challenge-detail": Page("alice", _ref("open")),
     "challenge-plan": Page("alice", _challenge_ref("open")),
+    "challenge-follow": Page("dave", _challenge_ref("open")),
     "challenge-data-governance": Page("alice", _challenge_ref("open"), budget=LIST),
     "challenge-theme-list": Page("anonymous", _challenge_ref("open"), budget=LIST),
     "challenge-theme-detail": Page(

@@ -5,7 +5,14 @@ Nobody's refusal changes anything: the stored rows and the audit trail stay as t
 
 import pytest
 
-from challenges.models import Addendum, Challenge, CommunityInput, EngagementActivity, Question
+from challenges.models import (
+    Addendum,
+    Challenge,
+    CommunityInput,
+    EngagementActivity,
+    Follow,
+    Question,
+)
 from core.models import AuditEntry
 from tests.factories import (
     AddendumFactory,
@@ -174,6 +181,31 @@ ENDPOINTS = {
         {},
         [403, 404, 404, 200, 403, 403, 403],
     ),
+    # Following (stopping is in tests/challenges/test_follow_api.py).
+    "follow a published challenge": (
+        "post",
+        lambda w: _url(w, "published", "follow/"),
+        {"language": "fr"},
+        [403, 200, 200, 200, 200, 200, 200],
+    ),
+    "follow a draft": (
+        "post",
+        lambda w: _url(w, "draft", "follow/"),
+        {},
+        [403, 404, 404, 403, 403, 403, 403],
+    ),
+    "follow a published challenge by e-mail": (
+        "post",
+        lambda w: _url(w, "published", "follow/by-email/"),
+        {"email": "mia@example.org", "language": "en"},
+        [202] * 7,
+    ),
+    "follow a draft by e-mail": (
+        "post",
+        lambda w: _url(w, "draft", "follow/by-email/"),
+        {"email": "mia@example.org", "language": "en"},
+        [404] * 7,
+    ),
     "list themes": ("get", lambda w: _url(w, "co_design", "themes/"), None, [200] * 7),
     "list the themes of a draft": (
         "get",
@@ -197,7 +229,8 @@ ENDPOINTS = {
 
 
 def _snapshot():
-    models = [Challenge, EngagementActivity, CommunityInput, Question, Addendum, AuditEntry]
+    models = [Challenge, EngagementActivity, CommunityInput, Question, Addendum, Follow]
+    models.append(AuditEntry)
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
 

@@ -18,12 +18,14 @@ from challenges.models import (
     Challenge,
     CommunityInput,
     EngagementActivity,
+    Follow,
     InputTheme,
     Question,
 )
 from tests.factories import (
     AddendumFactory,
     CommunityInputFactory,
+    FollowFactory,
     InputThemeFactory,
     QuestionFactory,
     complete_plan,
@@ -136,6 +138,16 @@ GET_CASES = {
     "addendum-draft": (
         lambda r: _url("challenges:addendum_add", _draft(r)),
         expect(hidden=OUTSIDERS),
+    ),
+    # Following by e-mail: anyone, on a public challenge only (a draft is not found, even by
+    # staff: nobody follows it).
+    "follow-email-published": (
+        lambda r: _url("challenges:follow_email", _published(r)),
+        expect(ok=PERSONAS, anonymous="ok"),
+    ),
+    "follow-email-draft": (
+        lambda r: _url("challenges:follow_email", _draft(r)),
+        expect(hidden=PERSONAS, anonymous=404),
     ),
     "themes-co-design": (
         lambda r: _url("challenges:themes", _co_design(r)),
@@ -302,6 +314,26 @@ def post_issue(request):
     return Post(url, {"confirmed": "yes"}, _status_of(addendum))
 
 
+def _active_follows(challenge):
+    return Follow.objects.filter(challenge=challenge, unsubscribed_at__isnull=True).count
+
+
+def post_follow(fixture):
+    def make(request):
+        challenge = request.getfixturevalue(fixture)
+        return Post(_url("challenges:follow", challenge), {}, _active_follows(challenge))
+
+    return make
+
+
+def post_unfollow(request):
+    challenge = _published(request)
+    for persona in SIGNED_IN:
+        user = request.getfixturevalue(persona)
+        FollowFactory(challenge=challenge, user=user, email="", token_digest=f"{user.pk:064x}")
+    return Post(_url("challenges:unfollow", challenge), {}, _active_follows(challenge))
+
+
 def post_theme(request):
     challenge = _co_design(request)
     data = {"title_en": "Dusk", "you_said_en": "Dark.", "outcome": "no_change", "we_did_en": "No."}
@@ -360,6 +392,9 @@ POST_CASES = {
     ),
     "addendum": (post_addendum, expect(ok=("alice",))),
     "issue-addendum": (post_issue, expect(ok=("alice",))),
+    "follow": (post_follow("published_challenge"), expect(ok=SIGNED_IN)),
+    "follow-draft": (post_follow("challenge"), expect(hidden=OUTSIDERS)),
+    "unfollow": (post_unfollow, expect(ok=SIGNED_IN)),
     "add-theme": (post_theme, expect(ok=("alice",))),
     "group-input": (post_group_input, expect(ok=("alice",))),
 }
