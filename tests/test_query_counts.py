@@ -727,7 +727,13 @@ PAGES = {
         "it with its count and each one's groups, the groups the form offers, and whether the "
         "pilot takes feedback now",
     ),
-    "procurement:outcomes": Page("anonymous", _ref("awarded"), budget=LIST),
+    "procurement:outcomes": Page(
+        "anonymous",
+        _ref("awarded"),
+        budget=LIST + 1,
+        why="beside the pilot's milestones and indicators, the newest published feedback on "
+        "the pilot with its count (one query)",
+    ),
     "procurement:contract": Page(
         "alice",
         _ref("awarded"),
