@@ -24,6 +24,7 @@ from .models import (
     DataSharing,
     Department,
     EngagementActivity,
+    Follow,
     GovernanceDecision,
     PriorityGroup,
     Question,
@@ -303,5 +304,42 @@ class DataGovernanceRecordAdmin(AuditedAdmin):
         return False
 
 
-# The municipality's documents have their own admin, beside their services.
+# The municipality's documents and "you said, we did" have their own admin, beside their services.
+from . import theme_admin as _theme_admin  # noqa: E402, F401
 from .documents import admin as _documents_admin  # noqa: E402, F401
+
+
+class _FollowStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("active", _("Told of news (confirmed, subscribed)")),
+            ("unconfirmed", _("Not confirmed")),
+            ("unsubscribed", _("Unsubscribed")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "active":
+            return queryset.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+        if self.value() == "unconfirmed":
+            return queryset.filter(confirmed_at__isnull=True)
+        if self.value() == "unsubscribed":
+            return queryset.filter(unsubscribed_at__isnull=False)
+        return queryset
+
+
+@admin.register(Follow)
+class FollowAdmin(ViewOnlyAdmin):
+    """Followers, made and ended by the people themselves. The digest of their link's secret is
+    never shown: with it, the unsubscribe links could be made (challenges.follow_services)."""
+
+    list_display = ["challenge", "user", "email", "language", "confirmed_at", "unsubscribed_at"]
+    list_filter = [_FollowStateFilter, "language"]
+    search_fields = ["challenge__reference", "email", "user__username"]
+    list_select_related = ["challenge", "user"]
+    fields = ["challenge", "user", "email", "language", "created_at", "confirmed_at"]
+    fields += ["unsubscribed_at"]
+    readonly_fields = fields
+    show_full_result_count = True

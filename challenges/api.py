@@ -5,17 +5,26 @@ errors into status codes. What a reader may see is a rules permission (404 other
 may do is checked by the service they call (403).
 """
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, IsAuthenticatedOrReadOnly
+from rest_framework.exceptions import APIException
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from core.api import (
+    ProblemSerializer,
     ReasonInput,
     RequiredReasonInput,
     RulesObjectPermission,
@@ -27,6 +36,9 @@ from core.permissions import can, require
 from . import selectors, services
 from .copy_api import ChallengeCopyAction
 from .filters import ChallengeFilter
+from .input_limits import input_allowed, input_limit_message
+from .input_services import community_input_give
+from .input_stages import input_closed_message
 from .models import Addendum, Challenge, CommunityInput, Question, ResponseQuestion
 from .proposal_api import QuestionProposalActions
 from .serializers import (
@@ -292,24 +304,67 @@ class ShowsIdentityMixin:
         return context
 
 
-@_child_schema(
-    "co-design",
-    CommunityInputOutput,
-    CommunityInputInput,
-    list_summary=_("Community input: published for everyone, all of it for staff"),
-    create_summary=_("Give input while the challenge is in co-design (signed in)"),
+class InputLimited(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "input_limited"
+
+    def __init__(self):
+        super().__init__(input_limit_message())
+        self.wait = settings.INPUT_LIMIT_WINDOW_MINUTES * 60
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Community input: published for everyone, all of it for staff"),
+        tags=["co-design"],
+        parameters=[CHALLENGE_REFERENCE],
+        responses=CommunityInputOutput,
+    ),
+    create=extend_schema(
+        summary=_("Give input in co-design, or feedback on a running pilot (no account needed)"),
+        description=_(
+            "Open to everyone while the challenge is in co-design, and while its pilot is "
+            "running; the server files it under that stage. A moderator reads it before it is "
+            "published, and it is published only with `consent_to_publish`. One client may send "
+            "a limited number per challenge and overall in a window of time (429 past it)."
+        ),
+        tags=["co-design"],
+        parameters=[CHALLENGE_REFERENCE],
+        request=CommunityInputInput,
+        responses={
+            201: CommunityInputOutput,
+            **error_responses(),
+            429: OpenApiResponse(ProblemSerializer, description=_("Too many in a short time.")),
+        },
+    ),
 )
 class CommunityInputListViewSet(ShowsIdentityMixin, ChallengeChildViewSet):
     serializer_class = CommunityInputOutput
     input_serializer = CommunityInputInput
     challenge_permission = "challenges.view_communityinput"
     identity_permission = "challenges.view_pending_communityinput"
+    # No account needed to give input; reading follows `challenge_permission`.
+    permission_classes = [AllowAny]
 
     def get_queryset(self):
-        return selectors.challenge_input_for(challenge=self.get_challenge(), user=self.request.user)
+        listed = selectors.challenge_input_for(
+            challenge=self.get_challenge(), user=self.request.user
+        )
+        if can(self.request.user, self.identity_permission):
+            # Staff read the groups residents gave; nobody else does.
+            listed = listed.prefetch_related("groups")
+        return listed
+
+    def create(self, request, *args, **kwargs):
+        challenge = self.get_challenge()
+        if not can(request.user, "challenges.add_communityinput", challenge):
+            raise PermissionDenied(input_closed_message(challenge))
+        if not input_allowed(request, challenge):
+            raise InputLimited()
+        return super().create(request, *args, **kwargs)
 
     def perform_service(self, *, challenge, actor, data):
-        return services.community_input_add(challenge=challenge, actor=actor, **data)
+        return community_input_give(challenge=challenge, actor=actor, **data)
 
 
 @_child_schema(

@@ -7,7 +7,10 @@ class ChallengesConfig(AppConfig):
     verbose_name = _("Challenges")
 
     def ready(self):
-        from . import confirmations  # noqa: F401  (registers the one-way steps)
+        from . import (
+            confirmations,  # noqa: F401  (registers the one-way steps)
+            theme_rules,  # noqa: F401  (who may record "you said, we did")
+        )
         from .copying import register_copy_link
         from .documents import (  # noqa: F401  (the documents' permissions and one-way steps)
             confirmations as document_confirmations,
@@ -18,6 +21,7 @@ class ChallengesConfig(AppConfig):
         from .governance_proposals import register_review_section
         from .reach_page import register_reach_page
         from .steps import register_challenge_steps
+        from .theme_page import register_theme_page
 
         register_challenge_steps()
         register_document_steps()
@@ -25,4 +29,5 @@ class ChallengesConfig(AppConfig):
         # In review, the approver sees the record's proposals the owner dismissed.
         register_review_section()
         register_copy_link()
+        register_theme_page()
         register_reach_page()

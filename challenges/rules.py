@@ -13,6 +13,7 @@ from core.predicates import (
     is_vendor,
 )
 
+from .input_stages import open_input_stage
 from .models import Challenge
 
 
@@ -53,6 +54,13 @@ def is_in_co_design(user, obj):
 
 
 @rules.predicate
+def is_open_for_input(user, obj):
+    """Residents may give input now: co-design, or a stage an app above opens (a running pilot)."""
+    challenge = _challenge(obj)
+    return challenge is not None and open_input_stage(challenge) is not None
+
+
+@rules.predicate
 def is_open_for_proposals(user, obj):
     challenge = _challenge(obj)
     return challenge is not None and challenge.open_for_proposals
@@ -88,9 +96,13 @@ def is_engagement_open(user, obj):
 
 
 rules.add_perm("challenges.add_engagementactivity", owns_it & is_engagement_open)
-rules.add_perm("challenges.add_communityinput", is_authenticated & is_in_co_design)
+# No account needed: the form and the API limit how often one client may send (input_limits).
+rules.add_perm("challenges.add_communityinput", is_open_for_input)
 rules.add_perm("challenges.moderate_communityinput", owns_it)
 rules.add_perm("challenges.view_pending_communityinput", is_internal)
+# Following (docs/engagement.md): anyone signed in, any challenge the public may read; without an
+# account, by a confirmed e-mail address (challenges.follow_services).
+rules.add_perm("challenges.follow_challenge", is_authenticated & is_public_challenge)
 
 # Reach targets and the reason they were not met are what the approver weighs the co-design
 # against: set before review and fixed by it, like the statement (docs/engagement.md).

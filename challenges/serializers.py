@@ -16,6 +16,7 @@ from .models import (
     CommunityInput,
     Department,
     EngagementActivity,
+    PriorityGroup,
     Question,
     ResponseQuestion,
 )
@@ -285,16 +286,43 @@ class EngagementActivityInput(serializers.ModelSerializer):
 
 
 class CommunityInputOutput(IdentityHiddenMixin, serializers.ModelSerializer):
-    identity_fields = ("author", "moderation_reason")
+    identity_fields = (
+        "author",
+        "author_name",
+        "consent_to_publish",
+        "groups",
+        "moderation_reason",
+    )
 
     # Not read-only in the schema: present only for municipal staff.
     author = serializers.CharField(
         source="author.get_username",
         required=False,
-        help_text=_("Who wrote it; shown to municipal staff only."),
+        allow_null=True,
+        help_text=_("The account it was given from (none without one); municipal staff only."),
+    )
+    author_name = serializers.CharField(
+        required=False, help_text=_("The name the resident gave, if any; municipal staff only.")
+    )
+    consent_to_publish = serializers.BooleanField(
+        required=False,
+        help_text=_("Whether the resident agreed to its publication; municipal staff only."),
+    )
+    groups = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        read_only=True,
+        required=False,
+        help_text=_("The priority groups the resident said they belong to; staff only."),
     )
     moderation_reason = serializers.CharField(
         required=False, help_text=_("Why it was not published; municipal staff only.")
+    )
+    shown_name = serializers.SerializerMethodField(
+        help_text=_(
+            "The name shown with it: the one the resident gave, only if they agreed to "
+            "publication; otherwise none (shown as “A resident”)."
+        )
     )
 
     class Meta:
@@ -304,18 +332,46 @@ class CommunityInputOutput(IdentityHiddenMixin, serializers.ModelSerializer):
             "kind",
             "body",
             "neighbourhood",
+            "stage",
+            "language",
             "status",
             "created_at",
+            "shown_name",
             "author",
+            "author_name",
+            "consent_to_publish",
+            "groups",
             "moderation_reason",
         ]
-        read_only_fields = ["id", "kind", "body", "neighbourhood", "status", "created_at"]
+        read_only_fields = [
+            "id",
+            "kind",
+            "body",
+            "neighbourhood",
+            "stage",
+            "language",
+            "status",
+            "created_at",
+        ]
+
+    def get_shown_name(self, obj) -> str | None:
+        return obj.author_name if obj.author_name and obj.consent_to_publish else None
 
 
 class CommunityInputInput(serializers.ModelSerializer):
+    """What a resident sends; the stage, source and language are set by the server."""
+
+    groups = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        required=False,
+        queryset=PriorityGroup.objects.filter(active=True),
+        help_text=_("Slugs of the priority groups the resident belongs to (optional)."),
+    )
+
     class Meta:
         model = CommunityInput
-        fields = ["kind", "body", "neighbourhood"]
+        fields = ["kind", "body", "author_name", "neighbourhood", "groups", "consent_to_publish"]
 
 
 # Questions and addenda

@@ -19,6 +19,7 @@ from core.validation import full_clean_or_invalid
 from core.workflow import transition_run
 
 from .documents.services import addendum_documents_delete
+from .input_services import community_input_give
 from .models import (
     ActivityReach,
     Addendum,
@@ -271,22 +272,9 @@ def _activity_reach(challenge, reach, partners, errors):
     return reach_rows, partner_rows
 
 
-@transaction.atomic
 def community_input_add(*, challenge: Challenge, actor, **data) -> CommunityInput:
-    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
-    require(
-        actor,
-        "challenges.add_communityinput",
-        challenge,
-        _("Community input is open while the challenge is in co-design, to signed-in residents."),
-    )
-    community_input = CommunityInput(challenge=challenge, author=actor)
-    fields = ("kind", "body", "neighbourhood")
-    _assign(community_input, data, fields)
-    full_clean_or_invalid(community_input)
-    community_input.save()
-    audit_created(obj=community_input, actor=actor, fields=fields)
-    return community_input
+    """Input given online, with or without an account (see input_services)."""
+    return community_input_give(challenge=challenge, actor=actor, **data)
 
 
 def community_input_moderate(

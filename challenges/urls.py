@@ -1,6 +1,15 @@
 from django.urls import path
 
-from . import copy_views, governance_views, proposal_views, reach_views, views
+from . import (
+    copy_views,
+    follow_views,
+    governance_views,
+    input_views,
+    proposal_views,
+    reach_views,
+    theme_views,
+    views,
+)
 from .documents import views as document_views
 
 app_name = "challenges"
@@ -105,7 +114,7 @@ urlpatterns = [
         governance_views.governance_asset_move,
         name="governance_asset_move",
     ),
-    path("challenges/<str:reference>/input/", views.input_add, name="input_add"),
+    path("challenges/<str:reference>/input/", input_views.input_add, name="input_add"),
     path(
         "challenges/<str:reference>/input/<int:pk>/moderate/",
         views.input_moderate,
@@ -133,6 +142,20 @@ urlpatterns = [
         document_views.document_remove,
         name="document_remove",
     ),
+    # Following a challenge (challenges.follow_views)
+    path("challenges/<str:reference>/follow/", follow_views.follow, name="follow"),
+    path("challenges/<str:reference>/unfollow/", follow_views.unfollow, name="unfollow"),
+    path(
+        "challenges/<str:reference>/follow/by-email/",
+        follow_views.follow_by_email,
+        name="follow_email",
+    ),
+    path("follow/confirm/<str:token>/", follow_views.follow_confirm, name="follow_confirm"),
+    path(
+        "follow/<int:pk>/unsubscribe/<str:token>/",
+        follow_views.unfollow_link,
+        name="unfollow_link",
+    ),
     path("challenges/<str:reference>/addenda/new/", views.addendum_add, name="addendum_add"),
     path(
         "challenges/<str:reference>/addenda/<int:pk>/edit/",
@@ -148,5 +171,28 @@ urlpatterns = [
         "challenges/<str:reference>/addenda/<int:pk>/issue/",
         views.addendum_issue,
         name="addendum_issue",
+    ),
+    # "You said, we did" (challenges.theme_views).
+    path("challenges/<str:reference>/themes/", theme_views.themes_page, name="themes"),
+    path("challenges/<str:reference>/themes/new/", theme_views.theme_add, name="theme_add"),
+    path(
+        "challenges/<str:reference>/themes/<int:pk>/edit/",
+        theme_views.theme_edit,
+        name="theme_edit",
+    ),
+    path(
+        "challenges/<str:reference>/themes/<int:pk>/delete/",
+        theme_views.theme_delete,
+        name="theme_delete",
+    ),
+    path(
+        "challenges/<str:reference>/themes/<int:pk>/move/",
+        theme_views.theme_move,
+        name="theme_move",
+    ),
+    path(
+        "challenges/<str:reference>/input/<int:pk>/theme/",
+        theme_views.input_theme,
+        name="input_theme",
     ),
 ]

@@ -8,6 +8,7 @@ from copy import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,7 +38,6 @@ from .forms import (
     AnswerForm,
     BoardFilterForm,
     ChallengeStatementForm,
-    CommunityInputForm,
     EngagementActivityForm,
     ModerationForm,
     MoveForm,
@@ -47,6 +47,8 @@ from .forms import (
     TimelineForm,
     apply_service_errors,
 )
+from .input_forms import ResidentInputForm
+from .input_stages import open_input_stage
 from .models import Addendum, Challenge, CommunityInput, Document, Question, ResponseQuestion
 from .sections import challenge_links, challenge_sections
 from .services import ADDENDUM_FIELDS
@@ -98,7 +100,8 @@ DENIED = {
         "from co-design until the pilot ends."
     ),
     "challenges.add_communityinput": _lazy(
-        "Community input is open while the challenge is in co-design."
+        "Residents' input is open while the challenge is in co-design, and feedback while its "
+        "pilot is running."
     ),
     "challenges.moderate_communityinput": _lazy(
         "Only the challenge's owner moderates its community input."
@@ -233,6 +236,8 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         every_input = list(selectors.challenge_input_for(challenge=challenge, user=user))
         published_input = [i for i in every_input if i.status == CommunityInput.Status.PUBLISHED]
         pending_input = [i for i in every_input if i.status == CommunityInput.Status.PENDING]
+        # Moderators see the groups residents gave; the published list never shows them.
+        prefetch_related_objects(pending_input, "groups")
         for item in pending_input:
             item.moderation_form = ModerationForm(auto_id=f"id_input_{item.pk}_%s")
     else:
@@ -264,8 +269,9 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
     )
     if question_form is None and may["ask_question"] and not questions_closed:
         question_form = QuestionForm()
-    if input_form is None and may["add_communityinput"]:
-        input_form = CommunityInputForm()
+    input_stage = open_input_stage(challenge) if may["add_communityinput"] else None
+    if input_form is None and input_stage:
+        input_form = ResidentInputForm(stage=input_stage)
 
     transitions = [
         {
@@ -315,6 +321,7 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         "questions_closed": questions_closed,
         "question_form": question_form,
         "input_form": input_form,
+        "input_stage": input_stage,
         # What the apps above add: their links and sections, as their rules let this reader see.
         "links": challenge_links(user=user, challenge=challenge),
         "sections": challenge_sections(request=request, challenge=challenge),
@@ -442,23 +449,6 @@ def activity_add(request, reference):
 
 @require_POST
 @login_required
-def input_add(request, reference):
-    challenge = visible_challenge(request.user, reference)
-    require_to(request.user, "challenges.add_communityinput", challenge)
-    form = CommunityInputForm(request.POST)
-    saved = _save(
-        request,
-        form,
-        lambda data: services.community_input_add(challenge=challenge, actor=request.user, **data),
-        _("Thank you. Your input will appear here once a moderator has read it."),
-    )
-    if saved:
-        return _back(challenge, "community-input")
-    return _render_detail(request, challenge, input_form=form)
-
-
-@require_POST
-@login_required
 def input_moderate(request, reference, pk):
     challenge = visible_challenge(request.user, reference)
     community_input = get_object_or_404(CommunityInput, pk=pk, challenge=challenge)
@@ -466,7 +456,7 @@ def input_moderate(request, reference, pk):
     form = ModerationForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether to publish this input or not."))
-        return _back(challenge, "pending-input")
+        return _moderated(request, challenge)
     publish = form.cleaned_data["decision"] == ModerationForm.PUBLISH
     try:
         services.community_input_moderate(
@@ -481,7 +471,14 @@ def input_moderate(request, reference, pk):
         messages.success(
             request, _("Input published.") if publish else _("Input set aside; the reason is kept.")
         )
-    return _back(challenge, "pending-input")
+    return _moderated(request, challenge)
+
+
+def _moderated(request, challenge):
+    """Back to the list the moderator was reading (the challenge's, or the pilot's feedback)."""
+    from .input_views import safe_next  # it builds on this module
+
+    return redirect(safe_next(request, f"{challenge.get_absolute_url()}#pending-input"))
 
 
 @require_POST

@@ -2,9 +2,11 @@ from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
 from challenges import api as challenges_api
+from challenges import follow_api as challenges_follow_api
 from challenges.documents import api as challenge_documents_api
 from challenges.governance_api import governance_urlpatterns
 from challenges.reach_api import reach_urlpatterns
+from challenges.theme_api import theme_urlpatterns
 from evaluation import api as evaluation_api
 from evaluation import governance_api as evaluation_governance_api
 from opendata import api as opendata_api
@@ -114,6 +116,17 @@ urlpatterns = [
     ),
     *governance_urlpatterns(_child),
     *reach_urlpatterns(_child),
+    *theme_urlpatterns(_child),
+    re_path(
+        "^" + _child + "/follow/$",
+        challenges_follow_api.FollowView.as_view(),
+        name="challenge-follow",
+    ),
+    re_path(
+        "^" + _child + "/follow/by-email/$",
+        challenges_follow_api.FollowByEmailView.as_view(),
+        name="challenge-follow-email",
+    ),
     re_path(
         "^" + _child + "/plan/proposals/$",
         evaluation_governance_api.CriterionProposalsView.as_view(),

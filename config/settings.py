@@ -144,6 +144,15 @@ AXES_DISABLE_ACCESS_LOG = True
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Attempts to create an account from one client address per hour (0: no limit).
 SIGNUP_LIMIT_PER_HOUR = env.int("SIGNUP_LIMIT_PER_HOUR", default=10)
+# Residents' input (no account needed): contributions from one client address per window, on one
+# challenge and on all of them (0: no limit). The address is kept only as a keyed digest.
+INPUT_LIMIT_PER_CHALLENGE = env.int("INPUT_LIMIT_PER_CHALLENGE", default=5)
+INPUT_LIMIT_PER_CLIENT = env.int("INPUT_LIMIT_PER_CLIENT", default=20)
+INPUT_LIMIT_WINDOW_MINUTES = env.int("INPUT_LIMIT_WINDOW_MINUTES", default=10)
+# Requests to follow a challenge by e-mail per client address and hour (0: no limit).
+FOLLOW_EMAIL_LIMIT_PER_HOUR = env.int("FOLLOW_EMAIL_LIMIT_PER_HOUR", default=10)
+# An e-mail follow not confirmed within this many days is deleted (hourly).
+FOLLOW_UNCONFIRMED_DAYS = env.int("FOLLOW_UNCONFIRMED_DAYS", default=7)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "challenges:board"
 LOGOUT_REDIRECT_URL = "challenges:board"
@@ -312,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
     "chronograph-tick": {"task": "procurement.chronograph_tick", "schedule": 60.0},
     "reminders-deliver": {"task": "procurement.reminders_deliver", "schedule": 60.0},
     "outbox-sweep": {"task": "procurement.outbox_sweep", "schedule": 60.0},
+    "follows-unconfirmed-delete": {
+        "task": "procurement.follows_unconfirmed_delete",
+        "schedule": 3600.0,
+    },
 }
 # A beat message not run within a minute is dropped: the next tick does the same work.
 for _entry in CELERY_BEAT_SCHEDULE.values():

@@ -15,17 +15,20 @@ _writer: Callable | None = None
 
 
 def register_email_outbox(writer: Callable) -> None:
-    """`writer(*, to, subject, body)` stores one e-mail per address and queues its sending."""
+    """`writer(*, to, subject, body, headers)` stores one e-mail per address and queues its
+    sending."""
     global _writer
     _writer = writer
 
 
-def email_send_later(*, to: list[str], subject: str, body: str) -> list:
+def email_send_later(
+    *, to: list[str], subject: str, body: str, headers: dict | None = None
+) -> list:
     """Keep an e-mail to each address in the outbox; it is sent after commit, and again after a
-    failure, until delivered. Returns the stored rows."""
+    failure, until delivered. `headers` are added to the message. Returns the stored rows."""
     addresses = sorted({address for address in to if address})
     if not addresses:
         return []
     if _writer is None:
         raise ImproperlyConfigured("No e-mail outbox is registered.")
-    return _writer(to=addresses, subject=str(subject), body=str(body))
+    return _writer(to=addresses, subject=str(subject), body=str(body), headers=headers or {})

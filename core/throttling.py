@@ -1,14 +1,16 @@
-"""Limits on guessing passwords and on creating accounts.
+"""Limits on guessing passwords, on creating accounts and on other forms anyone may send.
 
 Failed sign-ins (the sign-in page, the admin's and HTTP Basic on the API) are counted by
-django-axes per username and client address; see `LockoutBackend`. Account creation is counted
-per client address here, in the cache (Redis in production, so every web process shares it).
+django-axes per username and client address; see `LockoutBackend`. Account creation, residents'
+input and following by e-mail are counted per client here, in the cache (Redis in production, so
+every web process shares it), under a keyed digest of the address, never the address itself.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
 
@@ -49,15 +51,34 @@ SIGNUP_WINDOW_SECONDS = 3600
 
 def signup_allowed(request) -> bool:
     """Count one attempt to create an account from this client; False past the hourly limit."""
-    limit = settings.SIGNUP_LIMIT_PER_HOUR
+    return attempt_allowed(
+        request, "signup-attempts", settings.SIGNUP_LIMIT_PER_HOUR, SIGNUP_WINDOW_SECONDS
+    )
+
+
+def attempt_allowed(request, scope: str, limit: int, window_seconds: int = 3600) -> bool:
+    """Count one attempt at `scope` from this client; False once `limit` is passed within the
+    window (no limit when `limit` is 0)."""
+    return attempt_counted(
+        f"{scope}:{client_digest(request)}", limit=limit, window_seconds=window_seconds
+    )
+
+
+def client_digest(request) -> str:
+    """The client's address as a keyed digest: counters are kept per client without the cache
+    ever holding an address."""
+    return salted_hmac("core.throttling.client", client_ip(request)).hexdigest()[:32]
+
+
+def attempt_counted(key: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one attempt under `key`; False past `limit` in the window (0: no limit). The window
+    starts with the first attempt and is not extended by later ones."""
     if not limit:
         return True
-    key = f"signup-attempts:{client_ip(request)}"
-    # The window starts with the first attempt and is not extended by later ones.
-    cache.add(key, 0, timeout=SIGNUP_WINDOW_SECONDS)
+    cache.add(key, 0, timeout=window_seconds)
     try:
         attempts = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=SIGNUP_WINDOW_SECONDS)
+        cache.set(key, 1, timeout=window_seconds)
         attempts = 1
     return attempts <= limit

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import themes, views
 
 app_name = "opendata"
 
@@ -13,6 +13,7 @@ urlpatterns = [
         views.data_governance_csv,
         name="open_data_governance_csv",
     ),
+    path("open-data/you-said-we-did.csv", themes.themes_csv, name="open_data_themes_csv"),
     path(
         "open-data/extensions/<slug:name>/<str:filename>",
         views.ocds_extension,

@@ -6,7 +6,7 @@ from django.contrib import admin
 from core.admin import AuditedAdmin, ViewOnlyAdmin
 
 from . import selectors
-from .models import Contract, ContractTerm, Notification, ReminderDelivery
+from .models import Contract, ContractTerm, FollowNotice, Notification, ReminderDelivery
 
 
 class ContractTermInline(admin.TabularInline):
@@ -78,3 +78,15 @@ class ReminderDeliveryAdmin(ViewOnlyAdmin):
     def get_queryset(self, request):
         # Sealing binds admins too: who is reminded to submit tells who has a draft.
         return selectors.reminders_for_admin().select_related("recipient")
+
+
+@admin.register(FollowNotice)
+class FollowNoticeAdmin(ViewOnlyAdmin):
+    """That a follower was told of an event: written once per follower and event."""
+
+    list_display = ["created_at", "follow", "event", "event_key"]
+    list_filter = ["event"]
+    search_fields = ["follow__challenge__reference"]
+    list_select_related = ["follow__challenge", "follow__user"]
+    fields = ["follow", "event", "event_key", "created_at"]
+    readonly_fields = fields

@@ -26,11 +26,18 @@ class ProcurementConfig(AppConfig):
         register_builtin_steps()
         register_builtin_audiences()
         register_builtin_events()
+        from .services.follow_news import register_follow_news
+
+        register_follow_news()
         register_builtin_sources()
         register_evaluation_hooks()
         register_challenge_page()
         register_procurement_steps()
         register_document_attachments()
+        # Residents give feedback on the challenge page and the API while the pilot runs.
+        from .pilot_feedback import register_pilot_feedback
+
+        register_pilot_feedback()
         # Cancelling a challenge, or ending it without an award, withdraws the award under way
         # in the same transaction, so none is left for the chronograph to finalise.
         from .services.award import (

@@ -88,3 +88,10 @@ def outbox_sweep():
     if queued:
         logger.info("Outbox sweeper queued %d email(s) again.", queued)
     return queued
+
+
+@shared_task(name="procurement.follows_unconfirmed_delete")
+def follows_unconfirmed_delete():
+    from challenges.follow_services import follows_unconfirmed_delete as delete_unconfirmed
+
+    return delete_unconfirmed()

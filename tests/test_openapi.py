@@ -42,6 +42,7 @@ from tests.factories import (
     DocumentFactory,
     EngagementActivityFactory,
     GovernanceDecisionFactory,
+    InputThemeFactory,
     QuestionFactory,
     ResponseQuestionFactory,
     VendorMembershipFactory,
@@ -189,6 +190,7 @@ def rows(wsgi_keeps_the_test_connection, alice, dave, erin, frank, rita, departm
         "/api/challenges/{challenge_reference}/data-governance/decisions/": (
             GovernanceDecisionFactory(record=governance).pk
         ),
+        "/api/challenges/{challenge_reference}/themes/": InputThemeFactory(challenge=co_design).pk,
         # Not a document of this evaluation's proposals: the download must answer 404.
         "/api/evaluations/{challenge_reference}/documents/": proposal.documents.get().public_id,
         "indicator": indicator.pk,

@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from challenges import services as challenge_services
+from challenges.follow_services import unsubscribe_token
 from challenges.models import (
     ActivityReach,
     Addendum,
@@ -39,6 +40,7 @@ from challenges.models import (
 )
 from config.celery import app as celery_app
 from core.services import api_token_create
+from core.tokens import token_digest
 from evaluation import services as evaluation_services
 from evaluation.models import (
     ConsensusScore,
@@ -68,7 +70,9 @@ from tests.factories import (
     DepartmentFactory,
     DocumentFactory,
     EngagementActivityFactory,
+    FollowFactory,
     GovernanceDecisionFactory,
+    InputThemeFactory,
     ResponseQuestionFactory,
     UserFactory,
     VendorMembershipFactory,
@@ -89,6 +93,8 @@ from vendors.models import (
 pytestmark = pytest.mark.django_db
 
 SMALL, LARGE = 2, 12
+# The secret of the seeded follower's confirmation link (only its digest is stored).
+FOLLOW_TOKEN = "seeded-follow-token"
 
 # A page that shows one thing; a list (its rows come in a fixed number of queries).
 ONE_THING = 10
@@ -117,6 +123,9 @@ POST_ONLY = {
     "challenges:proposed_question_dismiss",
     "challenges:proposed_question_restore",
     "challenges:start_from",
+    "challenges:follow",
+    "challenges:unfollow",
+    "challenge-follow-email",
     "evaluation:proposed_criterion_accept",
     "evaluation:proposed_criterion_dismiss",
     "evaluation:proposed_criterion_restore",
@@ -147,6 +156,10 @@ POST_ONLY = {
     # Reach through the API: the reason by PUT, a target removed by DELETE.
     "challenge-reach-gap-reason",
     "challenge-reach-target",
+    "challenges:theme_move",
+    "challenges:input_theme",
+    "challenge-theme-move",
+    "challenge-theme-assignment",
     # The record's rows through the API: added by POST, changed by PATCH, removed by DELETE.
     "challenge-data-asset-list",
     "challenge-data-asset-detail",
@@ -447,6 +460,14 @@ def seed(n) -> World:
         municipal_document=municipal_documents[0],
         submitted=submitted,
     )
+    # Followers of the open challenge: n by e-mail, dave by his account, and one not yet
+    # confirmed whose confirmation and unsubscribe pages are read.
+    for _ in range(n):
+        FollowFactory(challenge=open_)
+    FollowFactory(challenge=open_, user=dave, email="")
+    rows["follow"] = FollowFactory(
+        challenge=open_, confirmed_at=None, token_digest=token_digest(FOLLOW_TOKEN)
+    )
 
     # A challenge in co-design (residents give input), and one in review (the approver's).
     co_design = set_status(ChallengeFactory(owner=alice, department=department), "co_design")
@@ -458,6 +479,11 @@ def seed(n) -> World:
     )
     drafted = [ResponseQuestionFactory(challenge=co_design, order=i + 1) for i in range(n)]
     rows.update(co_design=co_design, pending_input=pending[0], drafted_question=drafted[0])
+    # "You said, we did": n themes on each, the challenge's input grouped under the first.
+    for challenge in (co_design, open_):
+        themes = [InputThemeFactory(challenge=challenge, title=f"Theme {i}") for i in range(n)]
+        CommunityInput.objects.filter(challenge=challenge).update(theme=themes[0])
+    rows["theme"] = co_design.input_themes.first()
     # Data governance records with n of each row, one confidential: the owner's page in
     # co-design, the public view on the open challenge.
     for challenge in (co_design, open_):
@@ -525,6 +551,21 @@ def seed(n) -> World:
     set_status(award, "final", finalised_at=timezone.now(), notified_at=timezone.now())
     DebriefRequest.objects.create(award=award, proposal=ranked[0], requested_by=dave)
     pilot = set_status(Pilot.objects.create(challenge=awarded, award=award), "active")
+    # Residents' feedback on the running pilot, published and awaiting moderation, with groups.
+    feedback = CommunityInput.objects.bulk_create(
+        CommunityInput(
+            challenge=awarded,
+            author=rita if i % 2 else None,
+            author_name=f"Resident {i}",
+            consent_to_publish=True,
+            stage="pilot",
+            body=f"Feedback {i}",
+            status="published" if i < n else "pending",
+        )
+        for i in range(2 * n)
+    )
+    for item in feedback:
+        item.groups.set(PriorityGroup.objects.all()[:2])
     for _ in range(n):
         DocumentFactory(challenge=awarded, attached_to="pilot", kind="physicalProgressReport")
     Milestone.objects.bulk_create(
@@ -561,6 +602,8 @@ def seed(n) -> World:
         for i in range(n)
     )
     rows.update(awarded=awarded, decided=decided, indicator=indicators[0])
+    for i in range(n):
+        InputThemeFactory(challenge=awarded, title=f"Heard {i}")
 
     # More published challenges for the lists, and their open data (n releases each).
     for _ in range(n - 1):
@@ -610,6 +653,10 @@ def _governance_asset(w):
     }
 
 
+def _theme(w):
+    return {"reference": w.rows["co_design"].reference, "pk": w.rows["theme"].pk}
+
+
 def _municipal_document(w):
     return {
         "challenge_reference": w.rows["open"].reference,
@@ -636,10 +683,11 @@ PAGES = {
     "challenges:detail": Page(
         "alice",
         _ref("open"),
-        budget=LIST + 6,
+        budget=LIST + 8,
         why="the lists of the challenge page and, in one more query, the documents of the "
         "challenge and of each addendum; in four more, the data governance record with its "
-        "datasets, sharings and decisions; in one more, the reach ledger",
+        "datasets, sharings and decisions; in one more, the themes of “you said, we did”; in "
+        "one more, whether the reader follows it; in one more, the reach ledger",
     ),
     "challenges:documents": Page("alice", _ref("open"), budget=LIST),
     "challenges:document_download": Page(
@@ -665,6 +713,16 @@ PAGES = {
     "challenges:governance_row_remove": Page("alice", lambda w: _governance_asset(w)),
     "challenges:copy": Page("bob", _ref("open")),
     "challenges:reach": Page("alice", _ref("co_design"), budget=LIST),
+    "challenges:follow_email": Page("anonymous", _ref("open")),
+    "challenges:follow_confirm": Page("anonymous", lambda w: {"token": FOLLOW_TOKEN}),
+    "challenges:unfollow_link": Page(
+        "anonymous",
+        lambda w: {"pk": w.rows["follow"].pk, "token": unsubscribe_token(w.rows["follow"])},
+    ),
+    "challenges:themes": Page("alice", _ref("co_design"), budget=LIST),
+    "challenges:theme_add": Page("alice", _ref("co_design")),
+    "challenges:theme_edit": Page("alice", lambda w: _theme(w)),
+    "challenges:theme_delete": Page("alice", lambda w: _theme(w)),
     # procurement
     "procurement:dashboard": Page(
         "alice",
@@ -690,8 +748,21 @@ PAGES = {
         budget=12,
         why="the letter: the vendor's and the winner's ranking, the debrief asked or its form",
     ),
-    "procurement:pilot": Page("alice", _ref("awarded"), budget=LIST),
-    "procurement:outcomes": Page("anonymous", _ref("awarded"), budget=LIST),
+    "procurement:pilot": Page(
+        "alice",
+        _ref("awarded"),
+        budget=LIST + 5,
+        why="residents' feedback beside the indicators: counts by moderation state, a page of "
+        "it with its count and each one's groups, the groups the form offers, and whether the "
+        "pilot takes feedback now",
+    ),
+    "procurement:outcomes": Page(
+        "anonymous",
+        _ref("awarded"),
+        budget=LIST + 1,
+        why="beside the pilot's milestones and indicators, the newest published feedback on "
+        "the pilot with its count (one query)",
+    ),
     "procurement:contract": Page(
         "alice",
         _ref("awarded"),
@@ -704,6 +775,7 @@ PAGES = {
     "opendata:open_data_csv": Page("anonymous", budget=LIST),
     "opendata:open_data_outcomes_csv": Page("anonymous", budget=LIST),
     "opendata:open_data_governance_csv": Page("anonymous", budget=LIST),
+    "opendata:open_data_themes_csv": Page("anonymous", budget=LIST),
     "opendata:ocds_extension": Page(
         "anonymous", lambda w: {"name": "data_governance", "filename": "extension.json"}
     ),
@@ -814,9 +886,15 @@ PAGES = {
     "challenge-list": Page("anonymous", budget=LIST),
     "challenge-detail": Page("alice", _ref("open")),
     "challenge-plan": Page("alice", _challenge_ref("open")),
+    "challenge-follow": Page("dave", _challenge_ref("open")),
     "challenge-data-governance": Page("alice", _challenge_ref("open"), budget=LIST),
     "challenge-reach": Page("anonymous", _challenge_ref("open")),
     "challenge-reach-targets": Page("alice", _challenge_ref("co_design")),
+    "challenge-theme-list": Page("anonymous", _challenge_ref("open"), budget=LIST),
+    "challenge-theme-detail": Page(
+        "anonymous",
+        lambda w: {"challenge_reference": w.rows["co_design"].reference, "pk": w.rows["theme"].pk},
+    ),
     "challenge-plan-proposals": Page("alice", _challenge_ref("co_design")),
     "challenge-response-question-proposals": Page("alice", _challenge_ref("co_design")),
     "challenge-engagement-activity-list": Page("alice", _challenge_ref("open"), budget=LIST),

@@ -113,6 +113,9 @@ class OutgoingEmail(models.Model):
     to = models.EmailField(_("to"))
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"))
+    # Extra headers of the message (a follower's List-Unsubscribe, RFC 8058), kept with the row
+    # so that a resent copy carries them too.
+    headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     email_status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     email_claimed_until = models.DateTimeField(null=True, blank=True)

@@ -213,6 +213,16 @@ def notifications_write(drafts: list[Draft]) -> list[Notification | None]:
 EMAIL_TASK_SIZE = 100
 
 
+def drafts_write(drafts: list[Draft]) -> list[Notification | None]:
+    """`notifications_write`, or inside `notifications_deferred()` at the end of that block
+    (then an empty list is returned)."""
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.extend(drafts)
+        return []
+    return notifications_write(drafts)
+
+
 def notifications_create(
     *,
     recipients: Iterable,
@@ -280,6 +290,8 @@ def _email_for(notification: Notification) -> EmailMessage:
             % {"url": absolute_url(reverse("procurement:preferences"))}
         )
         subject = f"[{settings.MUNICIPALITY_NAME}] {notification.title}"
+    from .follow_news import notification_headers
+
     return EmailMessage(
         subject=subject,
         body="\n\n".join(p for p in parts if p),
@@ -287,7 +299,7 @@ def _email_for(notification: Notification) -> EmailMessage:
         to=[notification.recipient.email],
         # The idempotency key: a copy resent after a crash has the same Message-ID, so mail
         # systems and readers can recognise it.
-        headers={"Message-ID": notification.email_message_id},
+        headers={**notification_headers(notification), "Message-ID": notification.email_message_id},
     )
 
 
@@ -309,14 +321,17 @@ def _outgoing_message(email: OutgoingEmail) -> EmailMessage:
         body=email.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
-        headers={"Message-ID": email.email_message_id},
+        headers={**(email.headers or {}), "Message-ID": email.email_message_id},
     )
 
 
-def outgoing_email_create(*, to: list[str], subject: str, body: str) -> list[OutgoingEmail]:
+def outgoing_email_create(
+    *, to: list[str], subject: str, body: str, headers: dict | None = None
+) -> list[OutgoingEmail]:
     """The outbox writer of core.outbox: one row per address, sent after commit."""
     rows = OutgoingEmail.objects.bulk_create(
-        OutgoingEmail(to=address, subject=subject[:300], body=body) for address in to
+        OutgoingEmail(to=address, subject=subject[:300], body=body, headers=headers or {})
+        for address in to
     )
     from ..tasks import outgoing_email_send
 

@@ -17,6 +17,7 @@ from core.timefmt import format_day
 from core.workflow import transition_run
 
 from ..models import Award, Measurement, Milestone, OutcomeIndicator, Pilot
+from .follow_news import milestone_done
 
 # Without an end date, an open-data deliverable is due this long after the pilot starts.
 OPEN_DATA_DUE_AFTER = timedelta(days=90)
@@ -178,6 +179,7 @@ def milestone_mark_done(*, milestone: Milestone, actor, done_on) -> Milestone:
         changes={"done_on": (None, done_on)},
         **_filed(milestone.pilot),
     )
+    milestone_done(milestone=milestone)
     return milestone
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
 from challenges.selectors import challenge_engagement_activities
+from challenges.theme_selectors import public_themes
 from challenges.views import visible_challenge
 from core.charts import indicator_chart
 from evaluation.selectors import plan_public_summary
@@ -23,6 +24,7 @@ from vendors import sealing
 
 from .. import selectors
 from ..models import Award, Contract, ContractTerm, Pilot
+from ..pilot_feedback import published_pilot_feedback
 
 
 def _milestone_state(milestone, today) -> tuple[str, str]:
@@ -94,6 +96,8 @@ def outcomes(request, reference):
         "participants_total": sum(a.participants for a in activities),
         "activity_kinds": Counter(a.get_kind_display() for a in activities).most_common(),
         "input_count": selectors.public_input_count(challenge=challenge),
+        # "You said, we did": each theme with its published input counted, never the input.
+        "themes": list(public_themes(challenge=challenge)),
         "published": published,
         "proposal_count": sealing.received_proposal_count(challenge=challenge, user=request.user)
         if published
@@ -110,4 +114,6 @@ def outcomes(request, reference):
         **_contract_context(challenge, award_final),
         **_pilot_context(selectors.outcome_pilot(challenge=challenge) if award_final else None),
     }
+    if context["pilot"] is not None:
+        context.update(published_pilot_feedback(challenge))
     return render(request, "procurement/outcomes.html", context)

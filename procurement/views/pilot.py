@@ -31,6 +31,7 @@ from ..forms import (
 )
 from ..models import Award, Milestone, OutcomeIndicator, Pilot
 from ..origin_indicators import origin_indicators
+from ..pilot_feedback import pilot_feedback_context
 from ..services import pilot as pilot_services
 from ..services.award import live_award
 
@@ -150,6 +151,7 @@ def _render(request, pilot, *, bound=None, step_form=None, **forms):
         "step_form": step_form or PilotStepForm(),
     }
     context.update(_setup(pilot, may_manage, forms))
+    context.update(pilot_feedback_context(request, pilot))
     return render(request, "procurement/pilot.html", context)
 
 

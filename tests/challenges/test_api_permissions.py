@@ -10,6 +10,7 @@ from challenges.models import (
     Challenge,
     CommunityInput,
     EngagementActivity,
+    Follow,
     Question,
     ReachTarget,
 )
@@ -19,6 +20,7 @@ from tests.factories import (
     ChallengeFactory,
     CommunityInputFactory,
     EngagementActivityFactory,
+    InputThemeFactory,
     PriorityGroupFactory,
     QuestionFactory,
     ReachTargetFactory,
@@ -52,6 +54,7 @@ def world(alice, bob, carol, dave, erin, rita, root, department):
         "input": CommunityInputFactory(challenge=co_design, author=erin),
         "question": QuestionFactory(challenge=published, asked_by=erin),
         "addendum": AddendumFactory(challenge=published),
+        "theme": InputThemeFactory(challenge=co_design),
     }
 
 
@@ -184,7 +187,7 @@ ENDPOINTS = {
         "post",
         lambda w: _url(w, "co_design", "community-input/"),
         {"body": "A crossing guard at 8am would help."},
-        [403, 201, 201, 201, 201, 201, 201],
+        [201] * 7,
     ),
     "publish community input": (
         "post",
@@ -230,19 +233,56 @@ ENDPOINTS = {
         {},
         [403, 404, 404, 200, 403, 403, 403],
     ),
+    # Following (stopping is in tests/challenges/test_follow_api.py).
+    "follow a published challenge": (
+        "post",
+        lambda w: _url(w, "published", "follow/"),
+        {"language": "fr"},
+        [403, 200, 200, 200, 200, 200, 200],
+    ),
+    "follow a draft": (
+        "post",
+        lambda w: _url(w, "draft", "follow/"),
+        {},
+        [403, 404, 404, 403, 403, 403, 403],
+    ),
+    "follow a published challenge by e-mail": (
+        "post",
+        lambda w: _url(w, "published", "follow/by-email/"),
+        {"email": "mia@example.org", "language": "en"},
+        [202] * 7,
+    ),
+    "follow a draft by e-mail": (
+        "post",
+        lambda w: _url(w, "draft", "follow/by-email/"),
+        {"email": "mia@example.org", "language": "en"},
+        [404] * 7,
+    ),
+    "list themes": ("get", lambda w: _url(w, "co_design", "themes/"), None, [200] * 7),
+    "list the themes of a draft": (
+        "get",
+        lambda w: _url(w, "draft", "themes/"),
+        None,
+        [404, 404, 404, 200, 200, 200, 200],
+    ),
+    "add a theme": (
+        "post",
+        lambda w: _url(w, "co_design", "themes/"),
+        {"title_en": "Dusk", "you_said_en": "Dark.", "outcome": "no_change", "we_did_en": "No."},
+        [403, 403, 403, 201, 403, 403, 403],
+    ),
+    "group input under a theme": (
+        "post",
+        lambda w: _url(w, "co_design", "theme-assignments/"),
+        lambda w: {"input": w["input"].pk, "theme": w["theme"].pk},
+        [403, 403, 403, 200, 403, 403, 403],
+    ),
 }
 
 
 def _snapshot():
-    models = [
-        Challenge,
-        EngagementActivity,
-        CommunityInput,
-        Question,
-        Addendum,
-        ReachTarget,
-        AuditEntry,
-    ]
+    models = [Challenge, EngagementActivity, CommunityInput, Question, Addendum, Follow]
+    models += [ReachTarget, AuditEntry]
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
 
@@ -264,8 +304,7 @@ def test_it_answers_each_persona_as_the_rules_say(
 
     client = api_as(user)
     kwargs = {"format": "json"} if method != "get" else {}
-    if callable(body):
-        body = body(world)
+    body = body(world) if callable(body) else body
     response = getattr(client, method)(url(world), body, **kwargs)
 
     assert response.status_code == expected, response.content

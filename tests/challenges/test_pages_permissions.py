@@ -18,6 +18,8 @@ from challenges.models import (
     Challenge,
     CommunityInput,
     EngagementActivity,
+    Follow,
+    InputTheme,
     PriorityGroup,
     Question,
     ReachTarget,
@@ -25,6 +27,8 @@ from challenges.models import (
 from tests.factories import (
     AddendumFactory,
     CommunityInputFactory,
+    FollowFactory,
+    InputThemeFactory,
     QuestionFactory,
     complete_plan,
     set_status,
@@ -143,6 +147,24 @@ GET_CASES = {
     ),
     "addendum-draft": (
         lambda r: _url("challenges:addendum_add", _draft(r)),
+        expect(hidden=OUTSIDERS),
+    ),
+    # Following by e-mail: anyone, on a public challenge only (a draft is not found, even by
+    # staff: nobody follows it).
+    "follow-email-published": (
+        lambda r: _url("challenges:follow_email", _published(r)),
+        expect(ok=PERSONAS, anonymous="ok"),
+    ),
+    "follow-email-draft": (
+        lambda r: _url("challenges:follow_email", _draft(r)),
+        expect(hidden=PERSONAS, anonymous=404),
+    ),
+    "themes-co-design": (
+        lambda r: _url("challenges:themes", _co_design(r)),
+        expect(ok=("alice",)),
+    ),
+    "themes-draft": (
+        lambda r: _url("challenges:themes", _draft(r)),
         expect(hidden=OUTSIDERS),
     ),
 }
@@ -321,6 +343,44 @@ def post_reach_gap_reason(request):
     )
 
 
+def _active_follows(challenge):
+    return Follow.objects.filter(challenge=challenge, unsubscribed_at__isnull=True).count
+
+
+def post_follow(fixture):
+    def make(request):
+        challenge = request.getfixturevalue(fixture)
+        return Post(_url("challenges:follow", challenge), {}, _active_follows(challenge))
+
+    return make
+
+
+def post_unfollow(request):
+    challenge = _published(request)
+    for persona in SIGNED_IN:
+        user = request.getfixturevalue(persona)
+        FollowFactory(challenge=challenge, user=user, email="", token_digest=f"{user.pk:064x}")
+    return Post(_url("challenges:unfollow", challenge), {}, _active_follows(challenge))
+
+
+def post_theme(request):
+    challenge = _co_design(request)
+    data = {"title_en": "Dusk", "you_said_en": "Dark.", "outcome": "no_change", "we_did_en": "No."}
+    return Post(
+        _url("challenges:theme_add", challenge),
+        data,
+        InputTheme.objects.filter(challenge=challenge).count,
+    )
+
+
+def post_group_input(request):
+    challenge = _co_design(request)
+    theme = InputThemeFactory(challenge=challenge)
+    item = CommunityInputFactory(challenge=challenge)
+    url = reverse("challenges:input_theme", args=[challenge.reference, item.pk])
+    return Post(url, {"theme": theme.pk}, lambda: CommunityInput.objects.get(pk=item.pk).theme_id)
+
+
 POST_CASES = {
     "create": (post_create, expect(ok=STAFF)),
     "edit": (post_edit, expect(ok=("alice",), hidden=OUTSIDERS)),
@@ -352,7 +412,8 @@ POST_CASES = {
     "activity": (post_activity, expect(ok=("alice",))),
     "reach-targets": (post_reach_targets, expect(ok=("alice",))),
     "reach-gap-reason": (post_reach_gap_reason, expect(ok=("alice",))),
-    "community-input": (post_input, expect(ok=SIGNED_IN)),
+    # No account needed to give input.
+    "community-input": (post_input, expect(ok=SIGNED_IN, anonymous="ok")),
     "moderate-input": (post_moderate, expect(ok=("alice",))),
     "ask-question": (post_ask, expect(ok=("dave",))),
     "answer-question": (post_answer("answer", {"answer": "Yes."}), expect(ok=("alice",))),
@@ -362,6 +423,11 @@ POST_CASES = {
     ),
     "addendum": (post_addendum, expect(ok=("alice",))),
     "issue-addendum": (post_issue, expect(ok=("alice",))),
+    "follow": (post_follow("published_challenge"), expect(ok=SIGNED_IN)),
+    "follow-draft": (post_follow("challenge"), expect(hidden=OUTSIDERS)),
+    "unfollow": (post_unfollow, expect(ok=SIGNED_IN)),
+    "add-theme": (post_theme, expect(ok=("alice",))),
+    "group-input": (post_group_input, expect(ok=("alice",))),
 }
 
 

@@ -139,6 +139,8 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     resident.goto(challenge.get_absolute_url())
     resident.get_by_label("Your input").fill(INPUT)
     resident.get_by_label("Neighbourhood (optional)").fill("Downtown")
+    # Only input the resident lets the city publish is ever published.
+    resident.get_by_label("The city may publish my input on this page").check()
     resident.get_by_role("button", name="Send my input").click()
     expect_status(resident, "Your input will appear here once a moderator has read it.")
     residents_said = resident.get_by_role("region", name="What residents told us")
@@ -199,7 +201,7 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     # Anyone can read the answer, without the asker's name, and the deadline with its zone.
     visitor = new_page()
     visitor.goto(challenge.get_absolute_url())
-    expect(visitor.get_by_role("link", name="Sign in")).to_be_visible()
+    expect(visitor.get_by_role("link", name="Sign in", exact=True)).to_be_visible()
     answers = visitor.get_by_role("region", name="Questions and answers")
     expect(answers.get_by_role("heading", name=QUESTION)).to_be_visible()
     expect(answers).to_contain_text(ANSWER)
