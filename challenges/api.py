@@ -286,7 +286,7 @@ class EngagementActivityViewSet(ChallengeChildViewSet):
 
     def get_queryset(self):
         return selectors.challenge_engagement_activities(
-            challenge=self.get_challenge(), with_reach=True
+            challenge=self.get_challenge(), with_reach=True, with_partners=True
         )
 
     def perform_service(self, *, challenge, actor, data):

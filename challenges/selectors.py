@@ -199,14 +199,17 @@ def challenge_published_input(*, challenge: Challenge) -> QuerySet[CommunityInpu
 
 
 def challenge_engagement_activities(
-    *, challenge: Challenge, with_reach: bool = False
+    *, challenge: Challenge, with_reach: bool = False, with_partners: bool = False
 ) -> QuerySet[EngagementActivity]:
-    """`with_reach`: with each activity's participants per group and its co-hosts."""
+    """`with_reach`: with each activity's participants per group; `with_partners`: its co-hosts."""
     activities = challenge.engagement_activities.order_by("held_on", "id")
     if with_reach:
         activities = activities.prefetch_related(
-            Prefetch("reach", queryset=ActivityReach.objects.select_related("group")),
-            Prefetch("partners", queryset=PartnerOrganization.objects.only("id", "name")),
+            Prefetch("reach", queryset=ActivityReach.objects.select_related("group"))
+        )
+    if with_partners:
+        activities = activities.prefetch_related(
+            Prefetch("partners", queryset=PartnerOrganization.objects.only("id", "name"))
         )
     return activities
 

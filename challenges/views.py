@@ -284,7 +284,9 @@ def _render_detail(request, challenge, *, input_form=None, question_form=None):
         }
         for name in allowed
     ]
-    activities = list(selectors.challenge_engagement_activities(challenge=challenge))
+    activities = list(
+        selectors.challenge_engagement_activities(challenge=challenge, with_reach=True)
+    )
     response_questions = list(selectors.challenge_response_questions(challenge=challenge))
     context = {
         "challenge": challenge,

@@ -683,11 +683,12 @@ PAGES = {
     "challenges:detail": Page(
         "alice",
         _ref("open"),
-        budget=LIST + 8,
+        budget=LIST + 9,
         why="the lists of the challenge page and, in one more query, the documents of the "
         "challenge and of each addendum; in four more, the data governance record with its "
         "datasets, sharings and decisions; in one more, the themes of “you said, we did”; in "
-        "one more, whether the reader follows it; in one more, the reach ledger",
+        "one more, whether the reader follows it; in two more, the reach ledger and the "
+        "activities' participants per group",
     ),
     "challenges:documents": Page("alice", _ref("open"), budget=LIST),
     "challenges:document_download": Page(

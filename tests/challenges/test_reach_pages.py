@@ -66,6 +66,21 @@ def test_the_public_page_shows_the_ledger_with_its_table_once_public(client, led
     assert len(reach) == 1
 
 
+def test_each_activity_shows_its_counts_per_group_and_what_was_not_recorded(
+    client, ledger_challenge
+):
+    set_status(ledger_challenge, "published")
+    made = ledger_challenge.engagement_activities.get()
+    renters = PriorityGroupFactory(slug="p-renters", name_en="Renters p")
+    ActivityReachFactory(activity=made, group=renters, participants=None)
+
+    response = client.get(ledger_challenge.get_absolute_url())
+
+    html = response.content.decode()
+    assert "<dt>Seniors p</dt><dd>6</dd>" in html
+    assert '<dt>Renters p</dt><dd><span class="muted">not recorded</span></dd>' in html
+
+
 def test_a_draft_ledger_is_not_public(client, rita, ledger_challenge):
     client.force_login(rita)
 
