@@ -11,7 +11,6 @@ from core.predicates import is_admin, is_approver, is_staff_member
 from .models import (
     Addendum,
     Challenge,
-    CommunityInput,
     Department,
     EngagementActivity,
     Question,
@@ -168,13 +167,6 @@ class EngagementActivityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _min_value(self.fields["participants"], 1, _("An activity has at least one participant."))
-
-
-class CommunityInputForm(forms.ModelForm):
-    class Meta:
-        model = CommunityInput
-        fields = ("kind", "body", "neighbourhood")
-        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
 
 class QuestionForm(forms.ModelForm):
