@@ -10,9 +10,10 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from core import roles
-from core.admin import AuditedAdmin, ViewOnlyAdmin, ViewOnlyInline
+from core.admin import AuditedAdmin, AuditedAdminMixin, ViewOnlyAdmin, ViewOnlyInline
 
 from .models import (
     Addendum,
@@ -25,7 +26,9 @@ from .models import (
     EngagementActivity,
     Follow,
     GovernanceDecision,
+    PriorityGroup,
     Question,
+    ReachTarget,
     ReferenceCounter,
     ResponseQuestion,
 )
@@ -51,9 +54,31 @@ class DepartmentAdmin(AuditedAdmin):
         return super().has_delete_permission(request, obj)
 
 
+@admin.register(PriorityGroup)
+class PriorityGroupAdmin(AuditedAdminMixin, TranslationAdmin):
+    """The municipality's list of priority groups, in both official languages. A group no
+    longer offered is switched off rather than deleted: past targets and counts keep it."""
+
+    list_display = ["name", "slug", "active", "position"]
+    list_editable = ["active", "position"]
+    list_filter = ["active"]
+    search_fields = ["name_en", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class EngagementActivityInline(ViewOnlyInline):
     model = EngagementActivity
     fields = ["kind", "held_on", "participants", "groups_reached"]
+
+
+class ReachTargetInline(ViewOnlyInline):
+    # Set by the owner on the reach page, where review fixes them.
+    model = ReachTarget
+    fields = ["group", "target", "set_by", "updated_at"]
+    readonly_fields = ["updated_at"]
 
 
 class AddendumInline(ViewOnlyInline):
@@ -88,7 +113,13 @@ class ChallengeAdmin(AuditedAdmin):
     search_fields = ["reference", "title", "summary", "owner__username"]
     list_select_related = ["department", "owner"]
     date_hierarchy = "created_at"
-    inlines = [EngagementActivityInline, ResponseQuestionInline, QuestionInline, AddendumInline]
+    inlines = [
+        EngagementActivityInline,
+        ReachTargetInline,
+        ResponseQuestionInline,
+        QuestionInline,
+        AddendumInline,
+    ]
     fieldsets = [
         (None, {"fields": ["reference", "title", "summary", "department", "owner", "status"]}),
         (

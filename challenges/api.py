@@ -285,7 +285,9 @@ class EngagementActivityViewSet(ChallengeChildViewSet):
     input_serializer = EngagementActivityInput
 
     def get_queryset(self):
-        return selectors.challenge_engagement_activities(challenge=self.get_challenge())
+        return selectors.challenge_engagement_activities(
+            challenge=self.get_challenge(), with_reach=True
+        )
 
     def perform_service(self, *, challenge, actor, data):
         return services.engagement_activity_add(challenge=challenge, actor=actor, **data)

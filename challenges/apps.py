@@ -19,6 +19,7 @@ class ChallengesConfig(AppConfig):
         from .documents.steps import register_document_steps
         from .governance_page import register_governance_page
         from .governance_proposals import register_review_section
+        from .reach_page import register_reach_page
         from .steps import register_challenge_steps
         from .theme_page import register_theme_page
 
@@ -29,3 +30,4 @@ class ChallengesConfig(AppConfig):
         register_review_section()
         register_copy_link()
         register_theme_page()
+        register_reach_page()

@@ -13,6 +13,7 @@ from .models import (
     Challenge,
     Department,
     EngagementActivity,
+    PartnerOrganization,
     Question,
     ResponseQuestion,
 )
@@ -159,14 +160,95 @@ class TimelineForm(forms.Form):
 
 
 class EngagementActivityForm(forms.ModelForm):
+    """An activity with its participants per priority group (blank: not recorded) and its
+    co-hosts among the challenge's partners; the summary in either official language or both."""
+
     class Meta:
         model = EngagementActivity
-        fields = ("kind", "held_on", "participants", "groups_reached", "summary")
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = (
+            "kind",
+            "held_on",
+            "stage",
+            "participants",
+            "summary_en",
+            "summary_fr",
+            "groups_reached",
+            "partners",
+        )
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "summary_en": forms.Textarea(attrs={"rows": 4, "lang": "en"}),
+            "summary_fr": forms.Textarea(attrs={"rows": 4, "lang": "fr"}),
+            "partners": forms.CheckboxSelectMultiple,
+        }
+        labels = {
+            "summary_en": _("Summary in English"),
+            "summary_fr": _("Summary in French"),
+            "participants": _("Participants in all"),
+        }
+        help_texts = {
+            "summary_en": _(
+                "What you heard and what it changed. Write it in English, French or both."
+            ),
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, challenge, **kwargs):
+        from .reach import default_stage
+        from .reach_selectors import active_priority_groups
+
         super().__init__(*args, **kwargs)
+        self.challenge = challenge
         _min_value(self.fields["participants"], 1, _("An activity has at least one participant."))
+        self.fields["stage"].initial = default_stage(challenge)
+        self.fields["stage"].required = False
+        self.fields["summary_en"].required = False
+        self.fields["summary_fr"].required = False
+        partners = self.fields["partners"]
+        partners.queryset = PartnerOrganization.objects.filter(
+            partnerships__challenge=challenge
+        ).order_by("name")
+        partners.label = _("Co-hosted with (optional)")
+        self.groups = list(active_priority_groups())
+        for group in self.groups:
+            field = forms.IntegerField(
+                label=group.name,
+                required=False,
+                min_value=0,
+                widget=forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            )
+            self.fields[self.group_field(group)] = field
+        if not partners.queryset.exists():
+            del self.fields["partners"]
+
+    @staticmethod
+    def group_field(group) -> str:
+        return f"group_{group.pk}"
+
+    def group_fields(self):
+        return [self[self.group_field(group)] for group in self.groups]
+
+    def main_fields(self):
+        return [field for field in self if not field.name.startswith("group_")]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not (cleaned.get("summary_en") or "").strip()
+            and not (cleaned.get("summary_fr") or "").strip()
+        ):
+            self.add_error("summary_en", _("Write the summary in English, in French or in both."))
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = self.cleaned_data
+        names = ("kind", "held_on", "stage", "participants", "groups_reached")
+        result = {name: data[name] for name in names if data.get(name) not in (None, "")}
+        result["groups_reached"] = data.get("groups_reached") or ""
+        result["summary_en"] = data.get("summary_en") or ""
+        result["summary_fr"] = data.get("summary_fr") or ""
+        result["reach"] = {group: data.get(self.group_field(group)) for group in self.groups}
+        result["partners"] = list(data.get("partners") or [])
+        return result
 
 
 class QuestionForm(forms.ModelForm):

@@ -85,7 +85,17 @@ rules.add_perm("challenges.manage_challenge", owns_it)
 # Four eyes: an approver never approves a challenge they own.
 rules.add_perm("challenges.approve_challenge", is_approver & ~is_challenge_owner)
 
-rules.add_perm("challenges.add_engagementactivity", owns_it & is_in_co_design)
+
+@rules.predicate
+def is_engagement_open(user, obj):
+    """Residents are engaged from co-design until the pilot ends, not only once."""
+    from .reach import engagement_open
+
+    challenge = _challenge(obj)
+    return challenge is not None and engagement_open(challenge)
+
+
+rules.add_perm("challenges.add_engagementactivity", owns_it & is_engagement_open)
 # No account needed: the form and the API limit how often one client may send (input_limits).
 rules.add_perm("challenges.add_communityinput", is_open_for_input)
 rules.add_perm("challenges.moderate_communityinput", owns_it)
@@ -93,6 +103,11 @@ rules.add_perm("challenges.view_pending_communityinput", is_internal)
 # Following (docs/engagement.md): anyone signed in, any challenge the public may read; without an
 # account, by a confirmed e-mail address (challenges.follow_services).
 rules.add_perm("challenges.follow_challenge", is_authenticated & is_public_challenge)
+
+# Reach targets and the reason they were not met are what the approver weighs the co-design
+# against: set before review and fixed by it, like the statement (docs/engagement.md).
+rules.add_perm("challenges.set_reach_targets", owns_it & is_statement_editable)
+rules.add_perm("challenges.view_reach", is_public_challenge | is_internal)
 
 # The data governance record (docs/data-governance.md): part of the statement, so written under
 # the same rule; read by the public once the challenge is, minus its confidential rows.

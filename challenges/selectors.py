@@ -1,16 +1,18 @@
 """Reads for challenges: every list a page or endpoint shows comes from here."""
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from core.predicates import is_admin, is_approver, is_staff_member
 
 from .models import (
+    ActivityReach,
     Addendum,
     Challenge,
     CommunityInput,
     EngagementActivity,
+    PartnerOrganization,
     Question,
     ResponseQuestion,
 )
@@ -196,8 +198,17 @@ def challenge_published_input(*, challenge: Challenge) -> QuerySet[CommunityInpu
     return challenge.community_inputs.filter(status=CommunityInput.Status.PUBLISHED)
 
 
-def challenge_engagement_activities(*, challenge: Challenge) -> QuerySet[EngagementActivity]:
-    return challenge.engagement_activities.order_by("held_on", "id")
+def challenge_engagement_activities(
+    *, challenge: Challenge, with_reach: bool = False
+) -> QuerySet[EngagementActivity]:
+    """`with_reach`: with each activity's participants per group and its co-hosts."""
+    activities = challenge.engagement_activities.order_by("held_on", "id")
+    if with_reach:
+        activities = activities.prefetch_related(
+            Prefetch("reach", queryset=ActivityReach.objects.select_related("group")),
+            Prefetch("partners", queryset=PartnerOrganization.objects.only("id", "name")),
+        )
+    return activities
 
 
 def challenge_input_for(*, challenge: Challenge, user) -> QuerySet[CommunityInput]:

@@ -190,8 +190,25 @@ class ScheduleInput(serializers.Serializer):
 # Co-design
 
 
+class ActivityReachOutput(serializers.Serializer):
+    group = serializers.IntegerField(source="group_id")
+    group_slug = serializers.CharField(source="group.slug")
+    group_name = serializers.CharField(source="group.name")
+    participants = serializers.IntegerField(
+        allow_null=True, help_text=_("Empty when the activity did not record this group.")
+    )
+
+
+class ActivityPartnerOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class EngagementActivityOutput(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display")
+    stage_display = serializers.CharField(source="get_stage_display")
+    reach = ActivityReachOutput(many=True, read_only=True)
+    partners = ActivityPartnerOutput(many=True, read_only=True)
 
     class Meta:
         model = EngagementActivity
@@ -199,19 +216,73 @@ class EngagementActivityOutput(serializers.ModelSerializer):
             "id",
             "kind",
             "kind_display",
+            "stage",
+            "stage_display",
             "held_on",
             "participants",
+            "reach",
             "groups_reached",
+            "partners",
             "summary",
+            "summary_en",
+            "summary_fr",
             "created_at",
         ]
 
 
+class ActivityReachInput(serializers.Serializer):
+    group = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, help_text=_("A priority group's id.")
+    )
+    participants = serializers.IntegerField(
+        min_value=0,
+        max_value=2**31 - 1,
+        allow_null=True,
+        help_text=_("Null when not recorded; 0 when nobody came."),
+    )
+
+
 class EngagementActivityInput(serializers.ModelSerializer):
+    stage = serializers.ChoiceField(
+        choices=EngagementActivity._meta.get_field("stage").choices,
+        required=False,
+        help_text=_("Defaults to the challenge's current stage."),
+    )
+    summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("The summary in the reader's language; or give summary_en and summary_fr."),
+    )
+    summary_en = serializers.CharField(required=False, allow_blank=True)
+    summary_fr = serializers.CharField(required=False, allow_blank=True)
+    reach = ActivityReachInput(many=True, required=False)
+    partners = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        help_text=_("Ids of the co-hosting partner organizations linked to the challenge."),
+    )
+
     class Meta:
         model = EngagementActivity
-        fields = ["kind", "held_on", "participants", "groups_reached", "summary"]
-        extra_kwargs = {"participants": {"min_value": 1}}
+        fields = [
+            "kind",
+            "held_on",
+            "stage",
+            "participants",
+            "groups_reached",
+            "summary",
+            "summary_en",
+            "summary_fr",
+            "reach",
+            "partners",
+        ]
+        extra_kwargs = {"participants": {"min_value": 1}, "groups_reached": {"required": False}}
+
+    def validate_reach(self, value):
+        groups = [row["group"] for row in value]
+        if len(groups) != len(set(groups)):
+            raise serializers.ValidationError(_("Give each group once."))
+        return {row["group"]: row["participants"] for row in value}
 
 
 class CommunityInputOutput(IdentityHiddenMixin, serializers.ModelSerializer):

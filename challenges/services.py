@@ -21,10 +21,13 @@ from core.workflow import transition_run
 from .documents.services import addendum_documents_delete
 from .input_services import community_input_give
 from .models import (
+    ActivityReach,
     Addendum,
     Challenge,
+    ChallengePartner,
     CommunityInput,
     EngagementActivity,
+    PriorityGroup,
     Question,
     ReferenceCounter,
     ResponseQuestion,
@@ -155,22 +158,118 @@ def challenge_transition(
     return transition_run(instance=challenge, name=name, actor=actor, reason=reason, locked=locked)
 
 
+ACTIVITY_FIELDS = (
+    "kind",
+    "held_on",
+    "stage",
+    "participants",
+    "groups_reached",
+    "summary",
+    "summary_en",
+    "summary_fr",
+)
+ACTIVITY_DENIED = gettext_lazy(
+    "Engagement activities are recorded by the challenge's owner or its invited partners, "
+    "from co-design until the pilot ends."
+)
+
+
 @transaction.atomic
-def engagement_activity_add(*, challenge: Challenge, actor, **data) -> EngagementActivity:
+def engagement_activity_add(
+    *, challenge: Challenge, actor, reach=None, partners=None, **data
+) -> EngagementActivity:
+    """Record an activity: `reach` maps each priority group to its participants (None: not
+    recorded); `partners` are the co-hosts among the challenge's partner organizations."""
+    from .reach import default_stage, stage_problems
+
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
-    require(
-        actor,
-        "challenges.add_engagementactivity",
-        challenge,
-        _("Engagement activities are recorded by the challenge's owner during co-design."),
-    )
+    require(actor, "challenges.add_engagementactivity", challenge, str(ACTIVITY_DENIED))
     activity = EngagementActivity(challenge=challenge, recorded_by=actor)
-    fields = ("kind", "held_on", "participants", "groups_reached", "summary")
-    _assign(activity, data, fields)
-    full_clean_or_invalid(activity)
+    _assign(activity, data, ACTIVITY_FIELDS)
+    if not data.get("stage"):
+        activity.stage = default_stage(challenge)
+    for name in ("summary_en", "summary_fr", "groups_reached"):
+        if isinstance(getattr(activity, name), str):
+            setattr(activity, name, getattr(activity, name).strip())
+    errors: dict[str, list[str]] = {}
+    if not (activity.summary_en or activity.summary_fr):
+        errors["summary"] = [_("Write the summary in English, in French or in both.")]
+    errors_stage = stage_problems(challenge, activity.stage)
+    if errors_stage:
+        errors["stage"] = errors_stage
+    reach_rows, partner_rows = _activity_reach(challenge, reach, partners, errors)
+    try:
+        full_clean_or_invalid(activity, exclude=list(errors))
+    except InvalidInput as exc:
+        for name, messages in exc.field_errors.items():
+            errors.setdefault(name, []).extend(messages)
+        if not exc.field_errors:
+            errors.setdefault("__all__", []).extend(exc.messages)
+    if errors:
+        raise InvalidInput(
+            [m for messages in errors.values() for m in messages], field_errors=errors
+        )
     activity.save()
-    audit_created(obj=activity, actor=actor, fields=fields)
+    for row in reach_rows:
+        row.activity = activity
+    ActivityReach.objects.bulk_create(reach_rows)
+    activity.partners.set(partner_rows)
+    audit_created(
+        obj=activity,
+        actor=actor,
+        fields=(
+            "kind",
+            "held_on",
+            "stage",
+            "participants",
+            "groups_reached",
+            "summary_en",
+            "summary_fr",
+        ),
+        metadata={
+            "challenge_id": challenge.pk,
+            "reach": {str(row.group_id): row.participants for row in reach_rows},
+            "partners": partner_rows,
+        },
+    )
     return activity
+
+
+def _activity_reach(challenge, reach, partners, errors):
+    """The per-group rows and co-hosts of a new activity, checked; problems go in `errors`."""
+    reach_rows, seen = [], set()
+    for group, participants in (reach or {}).items():
+        if not isinstance(group, PriorityGroup):
+            group = PriorityGroup.objects.filter(pk=group).first()
+            if group is None:
+                errors.setdefault("reach", []).append(_("Choose priority groups from the list."))
+                continue
+        if participants is not None and (
+            isinstance(participants, bool) or not isinstance(participants, int) or participants < 0
+        ):
+            errors.setdefault("reach", []).append(
+                _(
+                    "Participants of a group are a whole number, 0 or more; leave it empty if not "
+                    "recorded."
+                )
+            )
+            continue
+        if group.pk not in seen:
+            seen.add(group.pk)
+            reach_rows.append(ActivityReach(group=group, participants=participants))
+    partner_rows = list(partners or [])
+    if partner_rows:
+        linked = set(
+            ChallengePartner.objects.filter(challenge=challenge).values_list(
+                "partner_id", flat=True
+            )
+        )
+        if any(getattr(p, "pk", p) not in linked for p in partner_rows):
+            errors.setdefault("partners", []).append(
+                _("Co-hosts are chosen among the challenge's partner organizations.")
+            )
+        partner_rows = [getattr(p, "pk", p) for p in partner_rows]
+    return reach_rows, partner_rows
 
 
 def community_input_add(*, challenge: Challenge, actor, **data) -> CommunityInput:

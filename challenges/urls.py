@@ -6,6 +6,7 @@ from . import (
     governance_views,
     input_views,
     proposal_views,
+    reach_views,
     theme_views,
     views,
 )
@@ -30,6 +31,17 @@ urlpatterns = [
         "challenges/<str:reference>/activities/new/",
         views.activity_add,
         name="activity_add",
+    ),
+    path("challenges/<str:reference>/reach/", reach_views.reach, name="reach"),
+    path(
+        "challenges/<str:reference>/reach/targets/",
+        reach_views.reach_targets,
+        name="reach_targets",
+    ),
+    path(
+        "challenges/<str:reference>/reach/gap-reason/",
+        reach_views.reach_gap_reason,
+        name="reach_gap_reason",
     ),
     path(
         "challenges/<str:reference>/response-questions/",

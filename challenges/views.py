@@ -96,7 +96,8 @@ DENIED = {
         "After publication, dates change by addendum."
     ),
     "challenges.add_engagementactivity": _lazy(
-        "Engagement activities are recorded by the challenge's owner during co-design."
+        "Engagement activities are recorded by the challenge's owner or its invited partners, "
+        "from co-design until the pilot ends."
     ),
     "challenges.add_communityinput": _lazy(
         "Residents' input is open while the challenge is in co-design, and feedback while its "
@@ -432,12 +433,12 @@ def challenge_transition(request, reference, name):
 def activity_add(request, reference):
     challenge = visible_challenge(request.user, reference)
     require_to(request.user, "challenges.add_engagementactivity", challenge)
-    form = EngagementActivityForm(_posted(request))
+    form = EngagementActivityForm(_posted(request), challenge=challenge)
     activity = _save(
         request,
         form,
         lambda data: services.engagement_activity_add(
-            challenge=challenge, actor=request.user, **data
+            challenge=challenge, actor=request.user, **form.service_data()
         ),
         _("Engagement activity recorded."),
     )

@@ -5,6 +5,7 @@ from challenges import api as challenges_api
 from challenges import follow_api as challenges_follow_api
 from challenges.documents import api as challenge_documents_api
 from challenges.governance_api import governance_urlpatterns
+from challenges.reach_api import reach_urlpatterns
 from challenges.theme_api import theme_urlpatterns
 from evaluation import api as evaluation_api
 from evaluation import governance_api as evaluation_governance_api
@@ -114,6 +115,7 @@ urlpatterns = [
         name="challenge-plan",
     ),
     *governance_urlpatterns(_child),
+    *reach_urlpatterns(_child),
     *theme_urlpatterns(_child),
     re_path(
         "^" + _child + "/follow/$",

@@ -237,7 +237,7 @@ def time_chart(
     return _render(pygal.DateLine, config, lines, key=key, title=title, description=description)
 
 
-# The site's three charts.
+# The site's charts.
 
 
 def stage_chart(stages) -> SafeString:
@@ -335,3 +335,47 @@ def indicator_chart(indicator) -> dict:
         unit=indicator.unit,
     )
     return {"measurements": measurements, "svg": svg}
+
+
+def reach_chart(rows) -> SafeString:
+    """People reached per priority group against the target: `rows` are dicts with `label`,
+    `target` (None: no target), `reached` and `gap` (people still to reach). The gap is its own
+    series, so it stands out in its own colour and in the legend, not by colour alone."""
+
+    targets, reached, gaps = [], [], []
+    for row in rows:
+        figures = {
+            "group": row["label"],
+            "target": format_number(row["target"], places=0) if row["target"] else "—",
+            "reached": format_number(row["reached"], places=0),
+            "gap": format_number(row["gap"], places=0),
+        }
+        targets.append(
+            {"value": row["target"], "tooltip": _("%(group)s: target %(target)s") % figures}
+            if row["target"]
+            else None
+        )
+        reached.append(
+            {"value": row["reached"], "tooltip": _("%(group)s: %(reached)s reached") % figures}
+        )
+        gaps.append(
+            {"value": row["gap"], "tooltip": _("%(group)s: %(gap)s still to reach") % figures}
+            if row["gap"]
+            else None
+        )
+    return bar_chart(
+        key="reach-chart",
+        title=_("People reached in each priority group, against the target"),
+        description=_(
+            "For each group, the target, the people reached across every engagement activity, "
+            "and, where the target is not met, the people still to reach; the table gives the "
+            "same figures."
+        ),
+        labels=[row["label"] for row in rows],
+        series=[
+            Series(_("Target"), targets),
+            Series(_("Reached"), reached),
+            Series(_("Still to reach"), gaps),
+        ],
+        axis_title=_("Number of people"),
+    )

@@ -60,5 +60,18 @@ class ProcurementConfig(AppConfig):
         register_transition_guard(
             "challenges.Challenge", "end_without_award", challenge_end_without_award_problems
         )
+        # Residents are engaged on a challenge until its pilot ends.
+        from challenges.reach import register_engagement_end
+
+        from .models import Pilot
+
+        register_engagement_end(
+            lambda challenge: (
+                challenge.status == "awarded"
+                and Pilot.objects.filter(
+                    challenge=challenge, status__in=Pilot.ENDED_STATES
+                ).exists()
+            )
+        )
         # Last: it listens to the models every registered step and audience depends on.
         receivers.connect_schedule_receivers()

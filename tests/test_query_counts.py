@@ -30,7 +30,14 @@ from django.utils import timezone
 
 from challenges import services as challenge_services
 from challenges.follow_services import unsubscribe_token
-from challenges.models import Addendum, CommunityInput, PriorityGroup, Question
+from challenges.models import (
+    ActivityReach,
+    Addendum,
+    CommunityInput,
+    PriorityGroup,
+    Question,
+    ReachTarget,
+)
 from config.celery import app as celery_app
 from core.services import api_token_create
 from core.tokens import token_digest
@@ -144,6 +151,11 @@ POST_ONLY = {
     "challenges:transition",
     "challenges:response_question_move",
     "challenges:governance_asset_move",
+    "challenges:reach_targets",
+    "challenges:reach_gap_reason",
+    # Reach through the API: the reason by PUT, a target removed by DELETE.
+    "challenge-reach-gap-reason",
+    "challenge-reach-target",
     "challenges:theme_move",
     "challenges:input_theme",
     "challenge-theme-move",
@@ -481,6 +493,22 @@ def seed(n) -> World:
             DataSharingFactory(record=record)
             GovernanceDecisionFactory(record=record)
     rows["governance_asset"] = co_design.data_governance.assets.first()
+    # Reach: a target per priority group and n activities counting every group, on the
+    # challenge in co-design and the open one (its public ledger).
+    groups = list(PriorityGroup.objects.all())
+    for challenge in (co_design, open_):
+        ReachTarget.objects.bulk_create(
+            ReachTarget(challenge=challenge, group=group, target=10 * n, set_by=alice)
+            for group in groups
+        )
+        for activity in [
+            *challenge.engagement_activities.all(),
+            EngagementActivityFactory(challenge=challenge),
+        ]:
+            ActivityReach.objects.bulk_create(
+                ActivityReach(activity=activity, group=group, participants=i)
+                for i, group in enumerate(groups)
+            )
 
     # An evaluation in consensus: frank chairs, grace scores, n proposals (Acme's first).
     consensus, scored = _evaluated(
@@ -655,11 +683,11 @@ PAGES = {
     "challenges:detail": Page(
         "alice",
         _ref("open"),
-        budget=LIST + 7,
+        budget=LIST + 8,
         why="the lists of the challenge page and, in one more query, the documents of the "
         "challenge and of each addendum; in four more, the data governance record with its "
         "datasets, sharings and decisions; in one more, the themes of “you said, we did”; in "
-        "one more, whether the reader follows it",
+        "one more, whether the reader follows it; in one more, the reach ledger",
     ),
     "challenges:documents": Page("alice", _ref("open"), budget=LIST),
     "challenges:document_download": Page(
@@ -684,6 +712,7 @@ PAGES = {
     "challenges:governance_row_edit": Page("alice", lambda w: _governance_asset(w)),
     "challenges:governance_row_remove": Page("alice", lambda w: _governance_asset(w)),
     "challenges:copy": Page("bob", _ref("open")),
+    "challenges:reach": Page("alice", _ref("co_design"), budget=LIST),
     "challenges:follow_email": Page("anonymous", _ref("open")),
     "challenges:follow_confirm": Page("anonymous", lambda w: {"token": FOLLOW_TOKEN}),
     "challenges:unfollow_link": Page(
@@ -859,6 +888,8 @@ PAGES = {
     "challenge-plan": Page("alice", _challenge_ref("open")),
     "challenge-follow": Page("dave", _challenge_ref("open")),
     "challenge-data-governance": Page("alice", _challenge_ref("open"), budget=LIST),
+    "challenge-reach": Page("anonymous", _challenge_ref("open")),
+    "challenge-reach-targets": Page("alice", _challenge_ref("co_design")),
     "challenge-theme-list": Page("anonymous", _challenge_ref("open"), budget=LIST),
     "challenge-theme-detail": Page(
         "anonymous",

@@ -326,7 +326,15 @@ class Challenge(ConcurrentTransitionMixin, models.Model):
         # The record is part of what the approver approves (docs/data-governance.md).
         from ..governance import governance_problems
 
-        return problems + governance_problems(self) + review_check_problems(self)
+        # Unmet reach targets need the owner's word on why (docs/engagement.md).
+        from ..reach import reach_problems
+
+        return (
+            problems
+            + governance_problems(self)
+            + reach_problems(self)
+            + review_check_problems(self)
+        )
 
     def timeline_problems(
         self,

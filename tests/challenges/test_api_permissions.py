@@ -12,6 +12,7 @@ from challenges.models import (
     EngagementActivity,
     Follow,
     Question,
+    ReachTarget,
 )
 from core.models import AuditEntry
 from tests.factories import (
@@ -20,7 +21,9 @@ from tests.factories import (
     CommunityInputFactory,
     EngagementActivityFactory,
     InputThemeFactory,
+    PriorityGroupFactory,
     QuestionFactory,
+    ReachTargetFactory,
     set_status,
 )
 
@@ -36,7 +39,14 @@ def world(alice, bob, carol, dave, erin, rita, root, department):
     in_review = set_status(ChallengeFactory(owner=alice, department=department), "in_review")
     EngagementActivityFactory(challenge=in_review)
     published = set_status(ChallengeFactory(owner=alice, department=department), "published")
+    seniors, youth = (
+        PriorityGroupFactory(slug="api-seniors"),
+        PriorityGroupFactory(slug="api-youth"),
+    )
+    ReachTargetFactory(challenge=co_design, group=youth, target=12)
     return {
+        "group": seniors,
+        "targeted_group": youth,
         "draft": draft,
         "co_design": co_design,
         "in_review": in_review,
@@ -124,6 +134,48 @@ ENDPOINTS = {
             "summary": "Crossings feel unsafe at dusk.",
         },
         [403, 403, 403, 201, 403, 403, 403],
+    ),
+    "read the reach ledger": (
+        "get",
+        lambda w: _url(w, "co_design", "reach/"),
+        None,
+        [200] * 7,
+    ),
+    "read a draft's reach ledger": (
+        "get",
+        lambda w: _url(w, "draft", "reach/"),
+        None,
+        [404, 404, 404, 200, 200, 200, 200],
+    ),
+    "say why reach targets were not met": (
+        "put",
+        lambda w: _url(w, "co_design", "reach/gap-reason/"),
+        {"reason": "The youth centre closed for repairs."},
+        [403, 403, 403, 200, 403, 403, 403],
+    ),
+    "list reach targets": (
+        "get",
+        lambda w: _url(w, "co_design", "reach-targets/"),
+        None,
+        [200] * 7,
+    ),
+    "set a reach target": (
+        "post",
+        lambda w: _url(w, "co_design", "reach-targets/"),
+        lambda w: {"group": w["group"].pk, "target": 30},
+        [403, 403, 403, 200, 403, 403, 403],
+    ),
+    "set a reach target in review": (
+        "post",
+        lambda w: _url(w, "in_review", "reach-targets/"),
+        lambda w: {"group": w["group"].pk, "target": 30},
+        [403, 404, 404, 403, 403, 403, 403],
+    ),
+    "remove a reach target": (
+        "delete",
+        lambda w: _url(w, "co_design", f"reach-targets/{w['targeted_group'].pk}/"),
+        None,
+        [403, 403, 403, 204, 403, 403, 403],
     ),
     "list community input": (
         "get",
@@ -230,7 +282,7 @@ ENDPOINTS = {
 
 def _snapshot():
     models = [Challenge, EngagementActivity, CommunityInput, Question, Addendum, Follow]
-    models.append(AuditEntry)
+    models += [ReachTarget, AuditEntry]
     return {m.__name__: list(m.objects.order_by("pk").values()) for m in models}
 
 

@@ -193,7 +193,7 @@ def fill_challenge(challenge, total, *, asker):
 
 
 @pytest.mark.parametrize("persona", READERS)
-def test_the_challenge_page_costs_the_same_for_3_and_30_rows_and_at_most_10(
+def test_the_challenge_page_costs_the_same_for_3_and_30_rows_and_at_most_11(
     request, persona, published_challenge, dave
 ):
     user = _reader(request, persona)
@@ -206,7 +206,8 @@ def test_the_challenge_page_costs_the_same_for_3_and_30_rows_and_at_most_10(
 
     assert len(response.context["answered_questions"]) == LARGE
     assert len(small) == len(large)
-    assert len(own_queries(large)) <= 10, own_queries(large)
+    # Ten for the page's lists, one for the reach ledger.
+    assert len(own_queries(large)) <= 11, own_queries(large)
 
 
 @pytest.mark.parametrize("persona", READERS)

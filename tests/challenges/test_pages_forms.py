@@ -208,7 +208,8 @@ def activity(**changes):
         "held_on": "2026-05-04",
         "participants": "18",
         "groups_reached": "Seniors' centre",
-        "summary": "Bus stops matter more than benches.",
+        # The summary is written in either official language, or both.
+        "summary_en": "Bus stops matter more than benches.",
     }
     data.update(changes)
     return data
@@ -230,7 +231,7 @@ def test_the_owner_records_an_engagement_activity(client, alice, co_design_chall
     ("changes", "field"),
     [
         ({"participants": "0"}, "participants"),
-        ({"summary": ""}, "summary"),
+        ({"summary_en": "", "summary_fr": ""}, "summary_en"),
         ({"kind": "x"}, "kind"),
     ],
 )

@@ -20,7 +20,9 @@ from challenges.models import (
     EngagementActivity,
     Follow,
     InputTheme,
+    PriorityGroup,
     Question,
+    ReachTarget,
 )
 from tests.factories import (
     AddendumFactory,
@@ -130,6 +132,14 @@ GET_CASES = {
     "activity-draft": (
         lambda r: _url("challenges:activity_add", _draft(r)),
         expect(hidden=OUTSIDERS),
+    ),
+    "reach-draft": (
+        lambda r: _url("challenges:reach", _draft(r)),
+        expect(ok=INTERNAL, hidden=OUTSIDERS, anonymous=404),
+    ),
+    "reach-co-design": (
+        lambda r: _url("challenges:reach", _co_design(r)),
+        expect(ok=PERSONAS, anonymous="ok"),
     ),
     "addendum-published": (
         lambda r: _url("challenges:addendum_add", _published(r)),
@@ -254,7 +264,7 @@ def post_activity(request):
         "held_on": "2026-05-04",
         "participants": "80",
         "groups_reached": "Newcomers",
-        "summary": "Transit passes matter more than heating.",
+        "summary_en": "Transit passes matter more than heating.",
     }
     return Post(
         _url("challenges:activity_add", challenge),
@@ -312,6 +322,25 @@ def post_issue(request):
     addendum = AddendumFactory(challenge=challenge)
     url = reverse("challenges:addendum_issue", args=[challenge.reference, addendum.pk])
     return Post(url, {"confirmed": "yes"}, _status_of(addendum))
+
+
+def post_reach_targets(request):
+    challenge = _co_design(request)
+    group = PriorityGroup.objects.filter(active=True).first()
+    return Post(
+        _url("challenges:reach_targets", challenge),
+        {f"group_{group.pk}": "40"},
+        lambda: list(ReachTarget.objects.filter(challenge=challenge).values_list("target")),
+    )
+
+
+def post_reach_gap_reason(request):
+    challenge = _co_design(request)
+    return Post(
+        _url("challenges:reach_gap_reason", challenge),
+        {"reach_gap_reason": "The seniors' centre closed for the winter."},
+        lambda: Challenge.objects.get(pk=challenge.pk).reach_gap_reason,
+    )
 
 
 def _active_follows(challenge):
@@ -381,6 +410,8 @@ POST_CASES = {
         expect(ok=("alice",)),
     ),
     "activity": (post_activity, expect(ok=("alice",))),
+    "reach-targets": (post_reach_targets, expect(ok=("alice",))),
+    "reach-gap-reason": (post_reach_gap_reason, expect(ok=("alice",))),
     # No account needed to give input.
     "community-input": (post_input, expect(ok=SIGNED_IN, anonymous="ok")),
     "moderate-input": (post_moderate, expect(ok=("alice",))),
@@ -417,7 +448,15 @@ def test_each_form_endpoint_acts_only_for_those_allowed(client, request, case, p
         assert post.observe() == before
 
 
-@pytest.mark.parametrize("name", ["challenges:transition", "challenges:input_add"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "challenges:transition",
+        "challenges:input_add",
+        "challenges:reach_targets",
+        "challenges:reach_gap_reason",
+    ],
+)
 def test_form_endpoints_refuse_get(client, alice, co_design_challenge, name):
     client.force_login(alice)
     args = [co_design_challenge.reference]

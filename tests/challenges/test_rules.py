@@ -45,6 +45,20 @@ MATRIX = [
     ("challenges.approve_challenge", "in_review", "challenge", {"carol"}),
     ("challenges.add_engagementactivity", "co_design", "challenge", {"alice"}),
     ("challenges.add_engagementactivity", "draft", "challenge", set()),
+    # Engagement goes on through the call and the pilot, not once the challenge has ended.
+    ("challenges.add_engagementactivity", "published", "challenge", {"alice"}),
+    ("challenges.add_engagementactivity", "awarded", "challenge", {"alice"}),
+    ("challenges.add_engagementactivity", "not_awarded", "challenge", set()),
+    ("challenges.add_engagementactivity", "cancelled", "challenge", set()),
+    # Reach targets are fixed with the statement when it goes to review.
+    ("challenges.set_reach_targets", "draft", "challenge", {"alice"}),
+    ("challenges.set_reach_targets", "co_design", "challenge", {"alice"}),
+    ("challenges.set_reach_targets", "in_review", "challenge", set()),
+    ("challenges.set_reach_targets", "published", "challenge", set()),
+    ("challenges.view_reach", "draft", "challenge", INTERNAL),
+    ("challenges.view_reach", "co_design", "challenge", set(PERSONAS)),
+    ("challenges.view_reach", "in_review", "challenge", INTERNAL),
+    ("challenges.view_reach", "awarded", "challenge", set(PERSONAS)),
     # No account needed; the form and the API limit how often one client sends.
     ("challenges.add_communityinput", "co_design", "challenge", set(PERSONAS)),
     ("challenges.add_communityinput", "published", "challenge", set()),
