@@ -11,7 +11,6 @@ from core.predicates import is_admin, is_approver, is_staff_member
 from .models import (
     Addendum,
     Challenge,
-    CommunityInput,
     Department,
     EngagementActivity,
     PartnerOrganization,
@@ -250,13 +249,6 @@ class EngagementActivityForm(forms.ModelForm):
         result["reach"] = {group: data.get(self.group_field(group)) for group in self.groups}
         result["partners"] = list(data.get("partners") or [])
         return result
-
-
-class CommunityInputForm(forms.ModelForm):
-    class Meta:
-        model = CommunityInput
-        fields = ("kind", "body", "neighbourhood")
-        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
 
 class QuestionForm(forms.ModelForm):

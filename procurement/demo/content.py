@@ -1069,6 +1069,23 @@ STREETLIGHTS_DECISION_DAYS_AGO = {
 STREETLIGHTS_PILOT_DAYS = (-130, 235)
 
 # title, due in this many days, done in this many days (None: not done)
+# Residents' feedback on the running pilot, given without an account (name, neighbourhood, text,
+# published by the owner).
+STREETLIGHTS_FEEDBACK = [
+    (
+        "Lucie",
+        "Northside",
+        "The new lights on my street dim after midnight, but they come back on when I walk home. "
+        "I feel as safe as before.",
+        True,
+    ),
+    (
+        "",
+        "Riverside",
+        "The light by the bus shelter on King Street has been dim for a week.",
+        False,
+    ),
+]
 STREETLIGHTS_MILESTONES = [
     ("Trail entrances and the two underpasses relit", -100, -104),
     ("Light reaching the homes facing the trail measured", -16, None),

@@ -62,6 +62,8 @@ MATRIX = [
     # No account needed; the form and the API limit how often one client sends.
     ("challenges.add_communityinput", "co_design", "challenge", set(PERSONAS)),
     ("challenges.add_communityinput", "published", "challenge", set()),
+    # Awarded without a running pilot (feedback during the pilot: tests/procurement).
+    ("challenges.add_communityinput", "awarded", "challenge", set()),
     ("challenges.moderate_communityinput", "co_design", "input", {"alice"}),
     ("challenges.view_pending_communityinput", "co_design", "challenge", INTERNAL),
     ("challenges.ask_question", "published", "challenge", {"dave"}),

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -19,12 +19,14 @@ from django.utils import timezone
 from challenges import governance_services, services
 from challenges.documents import services as document_services
 from challenges.governance_proposals import response_question_accept_proposal
+from challenges.input_services import community_input_give
 from challenges.models import (
     Addendum,
     Challenge,
     Department,
     Document,
     EngagementActivity,
+    EngagementStage,
     Question,
     ResponseQuestion,
 )
@@ -60,6 +62,7 @@ from procurement.demo.content import (
     STREETLIGHTS_DEBRIEF,
     STREETLIGHTS_DECISION_DAYS_AGO,
     STREETLIGHTS_EVALUATION_PLAN,
+    STREETLIGHTS_FEEDBACK,
     STREETLIGHTS_INDICATORS,
     STREETLIGHTS_MILESTONES,
     STREETLIGHTS_PILOT_DAYS,
@@ -239,6 +242,7 @@ class Command(BaseCommand):
                 kind=kind,
                 neighbourhood=neighbourhood,
                 body=body,
+                consent_to_publish=True,
             )
             if decision != "pending":
                 services.community_input_moderate(
@@ -942,6 +946,23 @@ class Command(BaseCommand):
                         measured_on=self._day(measured_in),
                         source_note=source_note,
                     )
+        # Residents' feedback on the running pilot, given without an account: one published
+        # with the name its author gave, one awaiting moderation. It outlives a pilot redone.
+        given = award.challenge.community_inputs.filter(stage=EngagementStage.PILOT).exists()
+        for name, neighbourhood, body, publish in [] if given else STREETLIGHTS_FEEDBACK:
+            feedback = community_input_give(
+                challenge=award.challenge,
+                actor=AnonymousUser(),
+                kind="experience",
+                body=body,
+                author_name=name,
+                neighbourhood=neighbourhood,
+                consent_to_publish=True,
+            )
+            if publish:
+                services.community_input_moderate(
+                    community_input=feedback, actor=owner, publish=True
+                )
 
     def _pilot_plan(self, award, owner, starts_in, ends_in):
         """The pilot with its milestones and indicators, as planned (nothing done or measured)."""
