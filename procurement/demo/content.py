@@ -262,6 +262,20 @@ SCHOOL_ROUTES = {
             "Parents would let children walk if an adult were at the two busiest crossings.",
         ),
     ],
+    # The reach ledger: newcomer families are under target, and the owner says why.
+    "reach": {
+        "targets": {"low-income": 30, "newcomers": 25, "official-language-minority": 10},
+        # Per activity, in order: participants per group (None: not recorded).
+        "counts": [
+            {"low-income": 4, "newcomers": 2, "official-language-minority": None},
+            {"low-income": 38, "newcomers": 9, "official-language-minority": 12, "renters": 21},
+        ],
+        "gap_reason": (
+            "Newcomer families rarely read the district newsletter, which is how most parents "
+            "answered. During the call we will hold two sessions with the settlement agency, "
+            "with interpreters, at the schools on the arterial roads."
+        ),
+    },
 }
 
 FLOOD_ALERTS = {

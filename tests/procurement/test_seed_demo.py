@@ -254,6 +254,21 @@ def test_the_co_design_challenge_has_activities_and_moderated_input():
 
 
 @pytest.mark.django_db
+def test_the_challenge_in_review_shows_a_group_under_target_and_why():
+    from challenges.reach_selectors import reach_ledger
+
+    seed()
+    challenge = Challenge.objects.get(status="in_review")
+
+    ledger = reach_ledger(challenge=challenge)
+    assert [(row.group.slug, row.reached, row.target) for row in ledger.unmet] == [
+        ("newcomers", 11, 25)
+    ]
+    assert [row.group.slug for row in ledger.untargeted] == ["renters"]
+    assert challenge.reach_gap_reason.startswith("Newcomer families")
+
+
+@pytest.mark.django_db
 def test_the_open_challenge_has_questions_and_issued_addenda():
     seed()
     challenge = Challenge.objects.get(status="published")

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from challenges import governance_services, services
+from challenges import governance_services, reach_services, services
 from challenges.documents import services as document_services
 from challenges.governance_proposals import response_question_accept_proposal
 from challenges.input_services import community_input_give
@@ -27,6 +27,7 @@ from challenges.models import (
     Document,
     EngagementActivity,
     EngagementStage,
+    PriorityGroup,
     Question,
     ResponseQuestion,
 )
@@ -218,23 +219,41 @@ class Command(BaseCommand):
     # Shared steps, each through the service a person would use
 
     def _create(self, content, owner, department):
-        extras = ("activities", "inputs", "response_questions")
+        extras = ("activities", "inputs", "response_questions", "reach")
         fields = {k: v for k, v in content.items() if k not in extras}
         return services.challenge_create(actor=owner, department=department, **fields)
 
     def _co_design_with_evidence(self, challenge, content, people):
         owner = challenge.owner
         services.challenge_transition(challenge=challenge, actor=owner, name="open_co_design")
-        for days_ago, kind, participants, groups, summary in content["activities"]:
+        reach = content.get("reach") or {}
+        groups = {group.slug: group for group in PriorityGroup.objects.all()} if reach else {}
+        counts = reach.get("counts", [])
+        for index, (days_ago, kind, participants, others, summary) in enumerate(
+            content["activities"]
+        ):
             services.engagement_activity_add(
                 challenge=challenge,
                 actor=owner,
                 kind=kind,
                 held_on=self._day(-days_ago),
                 participants=participants,
-                groups_reached=groups,
+                groups_reached=others,
                 summary=summary,
+                reach={
+                    groups[slug]: people_of_group
+                    for slug, people_of_group in (
+                        counts[index] if index < len(counts) else {}
+                    ).items()
+                },
             )
+        if reach:
+            targets = {groups[slug]: target for slug, target in reach["targets"].items()}
+            reach_services.reach_targets_save(challenge=challenge, actor=owner, targets=targets)
+            if reach.get("gap_reason"):
+                reach_services.reach_gap_reason_set(
+                    challenge=challenge, actor=owner, reason=reach["gap_reason"]
+                )
         for kind, neighbourhood, body, decision, reason in content.get("inputs", []):
             community_input = services.community_input_add(
                 challenge=challenge,
