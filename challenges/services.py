@@ -19,7 +19,6 @@ from core.validation import full_clean_or_invalid
 from core.workflow import transition_run
 
 from .documents.services import addendum_documents_delete
-from .input_services import community_input_give
 from .models import (
     ActivityReach,
     Addendum,
@@ -270,11 +269,6 @@ def _activity_reach(challenge, reach, partners, errors):
             )
         partner_rows = [getattr(p, "pk", p) for p in partner_rows]
     return reach_rows, partner_rows
-
-
-def community_input_add(*, challenge: Challenge, actor, **data) -> CommunityInput:
-    """Input given online, with or without an account (see input_services)."""
-    return community_input_give(challenge=challenge, actor=actor, **data)
 
 
 def community_input_moderate(

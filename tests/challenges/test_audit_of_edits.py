@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from challenges import services
+from challenges.input_services import community_input_give
 from core.audit import audit_history
 from core.errors import PermissionDenied
 from core.models import AuditEntry
@@ -106,7 +107,7 @@ def test_an_engagement_activity_is_recorded_under_its_challenge(co_design_challe
 
 
 def test_community_input_and_its_moderation_are_recorded(co_design_challenge, alice, rita):
-    community_input = services.community_input_add(
+    community_input = community_input_give(
         challenge=co_design_challenge, actor=rita, kind="idea", body="Heat pumps for everyone."
     )
     services.community_input_moderate(

@@ -66,6 +66,16 @@ MATRIX = [
     ("challenges.add_communityinput", "awarded", "challenge", set()),
     ("challenges.moderate_communityinput", "co_design", "input", {"alice"}),
     ("challenges.view_pending_communityinput", "co_design", "challenge", INTERNAL),
+    # "You said, we did": the owner writes it from co-design on; everyone reads it once public.
+    ("challenges.change_inputtheme", "draft", "challenge", set()),
+    ("challenges.change_inputtheme", "co_design", "challenge", {"alice"}),
+    ("challenges.change_inputtheme", "awarded", "challenge", {"alice"}),
+    ("challenges.change_inputtheme", "cancelled", "challenge", set()),
+    ("challenges.view_inputtheme", "draft", "challenge", INTERNAL),
+    ("challenges.view_inputtheme", "published", "challenge", set(PERSONAS)),
+    # Following with an account; without one, by a confirmed e-mail (tests/challenges/test_follow*).
+    ("challenges.follow_challenge", "draft", "challenge", set()),
+    ("challenges.follow_challenge", "published", "challenge", set(PERSONAS) - {"anonymous"}),
     ("challenges.ask_question", "published", "challenge", {"dave"}),
     ("challenges.ask_question", "approved", "challenge", set()),
     ("challenges.ask_question", "closed", "challenge", set()),

@@ -31,6 +31,7 @@ from challenges.models import (
     Question,
     ResponseQuestion,
 )
+from challenges.priority_groups import default_priority_groups_ensure
 from core import files as vendor_files
 from core.audit import audit_dated
 from evaluation import services as evaluation_services
@@ -227,6 +228,8 @@ class Command(BaseCommand):
         owner = challenge.owner
         services.challenge_transition(challenge=challenge, actor=owner, name="open_co_design")
         reach = content.get("reach") or {}
+        if reach:
+            default_priority_groups_ensure(PriorityGroup)
         groups = {group.slug: group for group in PriorityGroup.objects.all()} if reach else {}
         counts = reach.get("counts", [])
         for index, (days_ago, kind, participants, others, summary) in enumerate(
@@ -255,7 +258,7 @@ class Command(BaseCommand):
                     challenge=challenge, actor=owner, reason=reach["gap_reason"]
                 )
         for kind, neighbourhood, body, decision, reason in content.get("inputs", []):
-            community_input = services.community_input_add(
+            community_input = community_input_give(
                 challenge=challenge,
                 actor=people["resident"],
                 kind=kind,
