@@ -760,9 +760,10 @@ PAGES = {
     "procurement:outcomes": Page(
         "anonymous",
         _ref("awarded"),
-        budget=LIST + 1,
+        budget=LIST + 2,
         why="beside the pilot's milestones and indicators, the newest published feedback on "
-        "the pilot with its count (one query)",
+        "the pilot with its count (one query), and the reach ledger's participants per group "
+        "(one query)",
     ),
     "procurement:contract": Page(
         "alice",

@@ -5,6 +5,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.permissions import transition_permission
 from core.validation import required_reason
+from core.workflow import guard_condition
 
 from .challenge import Challenge
 
@@ -178,12 +179,27 @@ class CommunityInput(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} on {self.challenge.reference}"
 
+    def publish_problems(self) -> list[str]:
+        """Why this input cannot be published: only what the resident agreed to share is shown."""
+        if not self.consent_to_publish:
+            return [
+                _(
+                    "The resident did not agree to publish this input: the city reads it but "
+                    "never publishes it. Keep it unpublished with a reason instead."
+                )
+            ]
+        return []
+
     @transition(
         field=status,
         source=Status.PENDING,
         target=Status.PUBLISHED,
+        conditions=[guard_condition("publish_problems")],
         permission=transition_permission("challenges.moderate_communityinput"),
-        custom={"denied": _("Only the challenge's owner moderates its community input.")},
+        custom={
+            "denied": _("Only the challenge's owner moderates its community input."),
+            "guard": "publish_problems",
+        },
     )
     def publish(self, *, by=None, reason=""):
         pass

@@ -198,7 +198,12 @@ def test_resident_input_is_moderated_then_shown_without_the_residents_name(
     client.force_login(rita)
     sent = client.post(
         reverse("challenges:input_add", args=[co_design_challenge.reference]),
-        {"kind": "idea", "body": "Insulate the attics first.", "neighbourhood": "Northside"},
+        {
+            "kind": "idea",
+            "body": "Insulate the attics first.",
+            "neighbourhood": "Northside",
+            "consent_to_publish": "on",
+        },
     )
     item = CommunityInput.objects.get(challenge=co_design_challenge)
     client.logout()
@@ -239,6 +244,24 @@ def test_not_publishing_input_needs_a_reason(client, alice, co_design_challenge)
         CommunityInput.Status.REJECTED,
         "Personal details.",
     )
+
+
+def test_input_without_consent_is_offered_only_to_keep_unpublished(
+    client, alice, co_design_challenge
+):
+    item = CommunityInputFactory(challenge=co_design_challenge, consent_to_publish=False)
+    client.force_login(alice)
+    page = client.get(co_design_challenge.get_absolute_url()).content.decode()
+    url = reverse("challenges:input_moderate", args=[co_design_challenge.reference, item.pk])
+
+    refused = client.post(url, {"decision": "publish"}, follow=True)
+
+    assert 'value="publish"' not in page
+    assert 'value="reject"' in page
+    assert "did not agree to publish it" in page
+    item.refresh_from_db()
+    assert item.status == CommunityInput.Status.PENDING
+    assert any("did not agree to publish this input" in m for m in messages_of(refused))
 
 
 # --- steps offered and taken -------------------------------------------------------------------

@@ -635,6 +635,24 @@ def test_the_owner_publishes_community_input(community_input, alice):
     assert community_input.status == CommunityInput.Status.PUBLISHED
 
 
+def test_it_refuses_to_publish_input_the_resident_did_not_agree_to_publish(
+    co_design_challenge, alice
+):
+    private = CommunityInputFactory(challenge=co_design_challenge, consent_to_publish=False)
+
+    with pytest.raises(TransitionRefused, match="did not agree to publish this input"):
+        services.community_input_moderate(community_input=private, actor=alice, publish=True)
+
+    private.refresh_from_db()
+    assert private.status == CommunityInput.Status.PENDING
+    assert AuditEntry.objects.count() == 0
+    services.community_input_moderate(
+        community_input=private, actor=alice, publish=False, reason="Kept for the city's eyes."
+    )
+    private.refresh_from_db()
+    assert private.status == CommunityInput.Status.REJECTED
+
+
 def test_the_owner_rejects_community_input_with_a_reason(community_input, alice):
     services.community_input_moderate(
         community_input=community_input, actor=alice, publish=False, reason="Personal details."

@@ -108,7 +108,7 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     staff.get_by_label("Date").fill(timezone.localdate().isoformat())
     staff.get_by_label("Participants").fill("18")
     staff.get_by_label("Groups reached").fill("Accessibility advisory committee")
-    staff.get_by_label("Summary").fill("Curb cuts, not sidewalks, are where trips fail.")
+    staff.get_by_label("Summary in English").fill("Curb cuts, not sidewalks, are where trips fail.")
     staff.get_by_role("button", name="Record the activity").click()
     expect_status(staff, "Engagement activity recorded.")
     engagement = staff.get_by_role("region", name="How we engaged")
