@@ -1701,3 +1701,12 @@ STREETLIGHTS_SIGNED_CONTRACT = (
 # questions (added after ENERGY_RESPONSE_QUESTIONS) and evaluation criteria (by their keys).
 ENERGY_ACCEPTED_QUESTIONS = ["data_location", "exit_data_return"]
 ENERGY_ACCEPTED_CRITERIA = ["exit_open_formats"]
+
+
+# Who follows which challenge with their account, and in which language they get the news.
+FOLLOWS = [
+    ("resident", WINTER["title"], "fr"),
+    ("resident", ENERGY["title"], "en"),
+    ("resident", STREETLIGHTS["title"], "en"),
+    ("vendor", ENERGY["title"], "en"),
+]

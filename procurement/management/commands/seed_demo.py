@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from challenges import governance_services, reach_services, services
+from challenges import follow_services, governance_services, reach_services, services
 from challenges.documents import services as document_services
 from challenges.governance_proposals import response_question_accept_proposal
 from challenges.input_services import community_input_give
@@ -54,6 +54,7 @@ from procurement.demo.content import (
     ENERGY_QUESTIONS,
     ENERGY_RESPONSE_QUESTIONS,
     FLOOD_ALERTS,
+    FOLLOWS,
     GOVERNANCE,
     MUNICIPAL_DOCUMENTS,
     SCHOOL_ROUTES,
@@ -177,6 +178,8 @@ class Command(BaseCommand):
             self._streetlights_contract()
         with transaction.atomic():
             self._streetlights_pilot()
+        with transaction.atomic():
+            self._followers(people)
         self._print_logins()
 
     # People
@@ -198,6 +201,16 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         user.groups.add(*Group.objects.filter(name__in=role_names))
         return user
+
+    def _followers(self, people):
+        """Residents and a vendor follow challenges with their accounts (following again
+        changes nothing), one of them in French."""
+        for username, title, language in FOLLOWS:
+            challenge = Challenge.objects.filter(title=title).first()
+            if challenge is not None and challenge.is_public:
+                follow_services.follow_challenge(
+                    challenge=challenge, actor=people[username], language=language
+                )
 
     def _print_logins(self):
         self.stdout.write("")
