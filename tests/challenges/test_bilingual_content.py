@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from challenges.models import Addendum, Challenge, EngagementActivity, Question
+from core.models import AuditEntry
 from tests.factories import AddendumFactory, QuestionFactory, set_status
 
 FRENCH_MARK = '<span class="language-mark">(French only)</span>'
@@ -118,3 +119,114 @@ def test_an_activity_summary_falls_back_to_the_other_language_with_a_mark(
     )
     french = detail(client, published_challenge, "fr")
     assert "<td>Les résidents ont décrit des pièces froides.</td>" in french
+
+
+# Writing in both languages ----------------------------------------------------------------------
+
+
+def test_the_statement_form_asks_each_text_in_both_languages(client, alice, challenge):
+    client.force_login(alice)
+    html = client.get(reverse("challenges:edit", args=[challenge.reference])).content.decode()
+    for label in ("Title", "Summary", "Problem", "Context", "Desired outcomes", "Success measures"):
+        assert f"{label} in English" in html
+        assert f"{label} in French" in html
+    assert 'name="title_fr"' in html and 'lang="fr"' in html
+
+
+def test_a_statement_written_in_french_only_is_saved_and_audited(client, alice, department):
+    client.force_login(alice)
+    response = client.post(
+        reverse("challenges:create"),
+        {
+            "title_en": "",
+            "title_fr": "Des trottoirs dégagés après la neige",
+            "problem_fr": "Les personnes en fauteuil roulant n’atteignent pas les arrêts.",
+            "department": department.pk,
+        },
+    )
+
+    assert response.status_code == 302
+    challenge = Challenge.objects.get()
+    assert (challenge.title_en, challenge.title_fr) == (
+        None,
+        "Des trottoirs dégagés après la neige",
+    )
+    entry = AuditEntry.objects.get(transition="create", object_id=str(challenge.pk))
+    assert entry.metadata["changes"]["title_fr"]["after"] == "Des trottoirs dégagés après la neige"
+    assert entry.metadata["changes"]["title_en"]["after"] is None
+
+
+def test_a_statement_without_a_title_in_either_language_is_refused(client, alice, department):
+    client.force_login(alice)
+    response = client.post(
+        reverse("challenges:create"),
+        {"title_en": " ", "title_fr": "", "department": department.pk},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["title_en"] == [
+        "Title: write it in English, in French or in both."
+    ]
+    assert not Challenge.objects.exists()
+
+
+def test_the_french_form_names_the_languages_in_french(client, alice, challenge):
+    client.force_login(alice)
+    html = client.get(
+        reverse("challenges:edit", args=[challenge.reference]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "en anglais" in html and "en français" in html
+
+
+def test_an_addendum_is_written_in_both_languages(client, alice, published_challenge):
+    client.force_login(alice)
+    response = client.post(
+        reverse("challenges:addendum_add", args=[published_challenge.reference]),
+        {
+            "title_en": "Site visit",
+            "title_fr": "Visite des lieux",
+            "body_en": "A site visit is offered on June 3.",
+            "body_fr": "Une visite des lieux est offerte le 3 juin.",
+        },
+    )
+
+    assert response.status_code == 302
+    addendum = Addendum.objects.get()
+    assert (addendum.title_fr, addendum.body_fr) == (
+        "Visite des lieux",
+        "Une visite des lieux est offerte le 3 juin.",
+    )
+    entry = AuditEntry.objects.get(transition="create", object_id=str(addendum.pk))
+    assert entry.metadata["changes"]["body_fr"]["after"] == addendum.body_fr
+
+
+def test_an_addendum_without_a_body_in_either_language_is_refused(
+    client, alice, published_challenge
+):
+    client.force_login(alice)
+    response = client.post(
+        reverse("challenges:addendum_add", args=[published_challenge.reference]),
+        {"title_fr": "Visite des lieux", "body_en": "", "body_fr": ""},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["body_en"] == [
+        "What changes: write it in English, in French or in both."
+    ]
+    assert not Addendum.objects.exists()
+
+
+def test_an_answer_is_published_in_french_and_recorded(client, alice, published_challenge):
+    question = QuestionFactory(challenge=published_challenge)
+    client.force_login(alice)
+    response = client.post(
+        reverse("challenges:question_answer", args=[published_challenge.reference, question.pk]),
+        {"answer_en": "", "answer_fr": "Oui, par l’API ouverte."},
+    )
+
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.status == Question.Status.ANSWERED
+    assert (question.answer_en, question.answer_fr) == (None, "Oui, par l’API ouverte.")
+    entry = AuditEntry.objects.get(transition="publish_answer", object_id=str(question.pk))
+    assert entry.metadata["answer_fr"] == "Oui, par l’API ouverte."
