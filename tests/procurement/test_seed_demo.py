@@ -269,6 +269,15 @@ def test_the_challenge_in_review_shows_a_group_under_target_and_why():
 
 
 @pytest.mark.django_db
+def test_the_awarded_challenge_says_what_residents_said_and_what_was_done_in_both_languages():
+    seed()
+    themes = list(awarded_challenge().input_themes.order_by("position"))
+
+    assert [t.outcome for t in themes] == ["statement", "criterion", "no_change"]
+    assert all(t.title_en and t.title_fr and t.we_did_en and t.we_did_fr for t in themes)
+
+
+@pytest.mark.django_db
 def test_residents_and_a_vendor_follow_challenges_one_in_french():
     from challenges.models import Follow
 
