@@ -94,7 +94,7 @@ demo: $(STAMP)
 	$(BIN)/python manage.py ocds_backfill
 
 # SETS="french phone" (or all) for the French and 320 px phone shots of the key pages;
-# SETS=governance for the data governance pages alone (English, French, phone).
+# SETS=governance or SETS=engagement for those pages alone (English, French, phone).
 screenshots: $(DEV_STAMP)
 	$(BIN)/python docs/screenshots/make_screenshots.py $(foreach set,$(SETS),--set $(set))
 

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BothLanguagesMixin
+from core.languages import in_both_languages
 from core.predicates import is_admin, is_approver, is_staff_member
 
 from .models import (
@@ -17,6 +19,7 @@ from .models import (
     Question,
     ResponseQuestion,
 )
+from .services import STATEMENT_TRANSLATED
 
 LOCAL_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -105,18 +108,18 @@ class BoardFilterForm(forms.Form):
         )
 
 
-class ChallengeStatementForm(forms.ModelForm):
+class ChallengeStatementForm(BothLanguagesMixin, forms.ModelForm):
+    both_languages = STATEMENT_TRANSLATED
+    one_language_required = ("title",)
+
     class Meta:
         model = Challenge
         fields = (
-            "title",
-            "summary",
+            *in_both_languages("title", "summary"),
             "department",
-            "problem",
-            "context",
-            "desired_outcomes",
+            *in_both_languages("problem", "context", "desired_outcomes"),
             "constraints",
-            "success_measures",
+            *in_both_languages("success_measures"),
             "affected_communities",
             "budget_min",
             "budget_max",
@@ -124,11 +127,8 @@ class ChallengeStatementForm(forms.ModelForm):
         widgets = {
             name: forms.Textarea(attrs={"rows": 4})
             for name in (
-                "problem",
-                "context",
-                "desired_outcomes",
+                *in_both_languages("problem", "context", "desired_outcomes", "success_measures"),
                 "constraints",
-                "success_measures",
                 "affected_communities",
             )
         }
@@ -262,8 +262,18 @@ class QuestionForm(forms.ModelForm):
         }
 
 
-class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 3}))
+class AnswerForm(BothLanguagesMixin, forms.ModelForm):
+    both_languages = ("answer",)
+    one_language_required = ("answer",)
+
+    class Meta:
+        model = Question
+        fields = in_both_languages("answer")
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in in_both_languages("answer")}
+
+    def _post_clean(self):
+        # The service checks the answer and puts each message on its field.
+        pass
 
 
 class ReasonForm(forms.Form):
@@ -288,7 +298,9 @@ class ModerationForm(ReasonForm):
     )
 
 
-class AddendumForm(forms.ModelForm):
+class AddendumForm(BothLanguagesMixin, forms.ModelForm):
+    both_languages = ("title", "body")
+    one_language_required = ("title", "body")
     new_questions_deadline = LocalDateTimeField(
         label=_("New questions deadline (optional)"), required=False
     )
@@ -299,13 +311,12 @@ class AddendumForm(forms.ModelForm):
     class Meta:
         model = Addendum
         fields = (
-            "title",
-            "body",
+            *in_both_languages("title", "body"),
             "changes_terms",
             "new_questions_deadline",
             "new_submission_deadline",
         )
-        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in in_both_languages("body")}
 
 
 class ResponseQuestionForm(forms.ModelForm):

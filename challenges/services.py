@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import audit_change, audit_created, audit_deleted, audit_diff, audit_values
 from core.errors import InvalidInput, TransitionRefused
+from core.languages import in_both_languages, strip_translations, unwritten_errors
 from core.permissions import require
 from core.predicates import is_staff_member
 from core.timefmt import format_local
@@ -34,6 +35,16 @@ from .models import (
 from .selectors import challenge_response_questions
 from .signals import addendum_issued
 
+# The statement's texts written in English, French or both (challenges/translation.py). Each can
+# be given as `<field>_en` and `<field>_fr`, or as `<field>`: the text in the reader's language.
+STATEMENT_TRANSLATED = (
+    "title",
+    "summary",
+    "problem",
+    "context",
+    "desired_outcomes",
+    "success_measures",
+)
 CHALLENGE_EDITABLE_FIELDS = (
     "title",
     "summary",
@@ -49,6 +60,12 @@ CHALLENGE_EDITABLE_FIELDS = (
     "questions_deadline",
     "submission_deadline",
 )
+# What is recorded: each translated text in each language, not the one a reader happens to see.
+CHALLENGE_AUDITED_FIELDS = (
+    *(name for name in CHALLENGE_EDITABLE_FIELDS if name not in STATEMENT_TRANSLATED),
+    *in_both_languages(*STATEMENT_TRANSLATED),
+)
+CHALLENGE_INPUT_FIELDS = (*CHALLENGE_EDITABLE_FIELDS, *in_both_languages(*STATEMENT_TRANSLATED))
 
 RESPONSE_QUESTION_FIELDS = ("prompt", "guidance", "required", "max_words")
 MOVE_DIRECTIONS = ("up", "down")
@@ -68,6 +85,24 @@ def _next_reference() -> str:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return f"{prefix}-{year}-{counter.last_number:03d}"
+
+
+def _check_translations(instance, translated, required, exclude=()) -> None:
+    """Trim each translated text; refuse a required one written in no language, with every
+    other problem of the row, each on its field."""
+    strip_translations(instance, translated)
+    errors = unwritten_errors(instance, required)
+    try:
+        full_clean_or_invalid(instance, exclude=[*exclude, *required, *errors])
+    except InvalidInput as exc:
+        if not exc.field_errors:
+            raise
+        for name, messages in exc.field_errors.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise InvalidInput(
+            [m for messages in errors.values() for m in messages], field_errors=errors
+        )
 
 
 def _assign(instance, data: dict, allowed: tuple[str, ...]) -> None:
@@ -95,11 +130,11 @@ def challenge_create(*, actor, owner=None, **data) -> Challenge:
             field_errors={"owner": [_("The owner must be a member of municipal staff.")]},
         )
     challenge = Challenge(owner=owner)
-    _assign(challenge, data, CHALLENGE_EDITABLE_FIELDS)
-    full_clean_or_invalid(challenge, exclude=["reference"])
+    _assign(challenge, data, CHALLENGE_INPUT_FIELDS)
+    _check_translations(challenge, STATEMENT_TRANSLATED, ("title",), exclude=["reference"])
     challenge.reference = _next_reference()
     challenge.save()
-    audit_created(obj=challenge, actor=actor, fields=("owner", *CHALLENGE_EDITABLE_FIELDS))
+    audit_created(obj=challenge, actor=actor, fields=("owner", *CHALLENGE_AUDITED_FIELDS))
     return challenge
 
 
@@ -115,9 +150,9 @@ def challenge_update(*, challenge: Challenge, actor, **data) -> Challenge:
             "After publication, issue an addendum."
         ),
     )
-    before = audit_values(challenge, CHALLENGE_EDITABLE_FIELDS)
-    _assign(challenge, data, CHALLENGE_EDITABLE_FIELDS)
-    full_clean_or_invalid(challenge)
+    before = audit_values(challenge, CHALLENGE_AUDITED_FIELDS)
+    _assign(challenge, data, CHALLENGE_INPUT_FIELDS)
+    _check_translations(challenge, STATEMENT_TRANSLATED, ("title",))
     challenge.save()
     audit_change(obj=challenge, actor=actor, action="update", changes=audit_diff(before, challenge))
     return challenge
@@ -303,21 +338,32 @@ def question_ask(*, challenge: Challenge, actor, body: str) -> Question:
     return question
 
 
-def question_answer(*, question: Question, actor, answer: str) -> Question:
-    return transition_run(instance=question, name="publish_answer", actor=actor, answer=answer)
+def question_answer(
+    *, question: Question, actor, answer: str = "", answer_en=None, answer_fr=None
+) -> Question:
+    """Publish the answer: `answer_en` and `answer_fr` (at least one), or `answer` in the
+    reader's language."""
+    # Only what was given is passed on: the history records it as the step's details.
+    given = {"answer_en": answer_en, "answer_fr": answer_fr}
+    texts = {name: value for name, value in given.items() if value is not None}
+    if not texts:
+        texts = {"answer": answer}
+    return transition_run(instance=question, name="publish_answer", actor=actor, **texts)
 
 
 def question_dismiss(*, question: Question, actor, reason: str) -> Question:
     return transition_run(instance=question, name="dismiss", actor=actor, reason=reason)
 
 
+ADDENDUM_TRANSLATED = ("title", "body")
 ADDENDUM_FIELDS = (
-    "title",
-    "body",
+    *in_both_languages(*ADDENDUM_TRANSLATED),
     "changes_terms",
     "new_questions_deadline",
     "new_submission_deadline",
 )
+# An addendum's title and body may also be given in the reader's language alone.
+ADDENDUM_INPUT_FIELDS = (*ADDENDUM_TRANSLATED, *ADDENDUM_FIELDS)
 
 
 @transaction.atomic
@@ -329,11 +375,10 @@ def addendum_create(*, challenge: Challenge, actor, **data) -> Addendum:
         _("Addenda are written by the challenge's owner while it is open for proposals."),
     )
     addendum = Addendum(challenge=challenge, created_by=actor)
-    fields = ADDENDUM_FIELDS
-    _assign(addendum, data, fields)
-    full_clean_or_invalid(addendum, exclude=["number"])
+    _assign(addendum, data, ADDENDUM_INPUT_FIELDS)
+    _check_translations(addendum, ADDENDUM_TRANSLATED, ADDENDUM_TRANSLATED, exclude=["number"])
     addendum.save()
-    audit_created(obj=addendum, actor=actor, fields=fields)
+    audit_created(obj=addendum, actor=actor, fields=ADDENDUM_FIELDS)
     return addendum
 
 
@@ -370,9 +415,9 @@ def addendum_update(*, addendum: Addendum, actor, **data) -> Addendum:
     """Change a draft addendum before it is issued."""
     addendum = _locked_draft_addendum(addendum, actor, "challenges.change_addendum")
     before = audit_values(addendum, ADDENDUM_FIELDS)
-    _assign(addendum, data, ADDENDUM_FIELDS)
-    full_clean_or_invalid(addendum, exclude=["number"])
-    addendum.save(update_fields=list(ADDENDUM_FIELDS))
+    _assign(addendum, data, ADDENDUM_INPUT_FIELDS)
+    _check_translations(addendum, ADDENDUM_TRANSLATED, ADDENDUM_TRANSLATED, exclude=["number"])
+    addendum.save(update_fields=[*ADDENDUM_TRANSLATED, *ADDENDUM_FIELDS])
     audit_change(obj=addendum, actor=actor, action="update", changes=audit_diff(before, addendum))
     return addendum
 

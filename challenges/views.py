@@ -515,7 +515,10 @@ def question_answer(request, reference, pk):
     form.is_valid()
     try:
         services.question_answer(
-            question=question, actor=request.user, answer=form.cleaned_data.get("answer", "")
+            question=question,
+            actor=request.user,
+            answer_en=form.cleaned_data.get("answer_en") or "",
+            answer_fr=form.cleaned_data.get("answer_fr") or "",
         )
     except (InvalidInput, TransitionRefused) as exc:
         _refused(request, exc)

@@ -778,10 +778,10 @@ PAGES = {
     "procurement:outcomes": Page(
         "anonymous",
         _ref("awarded"),
-        budget=LIST + 2,
+        budget=LIST + 3,
         why="beside the pilot's milestones and indicators, the newest published feedback on "
-        "the pilot with its count (one query), and the reach ledger's participants per group "
-        "(one query)",
+        "the pilot with its count (one query), the engagement table's participants per group "
+        "(one query) and the reach ledger (one query)",
     ),
     "procurement:contract": Page(
         "alice",

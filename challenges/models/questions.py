@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from core.errors import InvalidInput
+from core.languages import one_language_message, strip_translations, unwritten
 from core.permissions import transition_permission
 from core.validation import required_reason
 from core.workflow import guard_condition
@@ -59,14 +60,18 @@ class Question(ConcurrentTransitionMixin, models.Model):
         permission=transition_permission("challenges.answer_question"),
         custom={"denied": _("Only the challenge's owner answers or dismisses its questions.")},
     )
-    def publish_answer(self, *, by=None, reason="", answer=""):
-        answer = (answer or "").strip()
-        if not answer:
+    def publish_answer(self, *, by=None, reason="", answer="", answer_en=None, answer_fr=None):
+        """`answer_en` and `answer_fr` (at least one), or `answer` in the reader's language."""
+        if (answer or "").strip():
+            self.answer = answer
+        if answer_en is not None or answer_fr is not None:
+            self.answer_en, self.answer_fr = answer_en, answer_fr
+        strip_translations(self, ("answer",))
+        if unwritten(self, ("answer",)):
             raise InvalidInput(
                 _("Write the answer before publishing it."),
-                field_errors={"answer": [_("This field is required.")]},
+                field_errors={"answer_en": [str(one_language_message(Question, "answer"))]},
             )
-        self.answer = answer
         self.answered_by = by
         self.answered_at = timezone.now()
 

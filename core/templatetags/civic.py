@@ -8,9 +8,9 @@ from django.db import models
 from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 
-from core.languages import ONLY_IN, other_language_only
+from core.languages import IN_LANGUAGE, ONLY_IN, other_language_only
 from core.numfmt import format_money, format_number, format_score
 from core.permissions import can
 from core.steps import state_label, step_label
@@ -43,6 +43,10 @@ def _field(model, name: str):
 
 def _field_label(model, name: str) -> str:
     field = _field(model, name)
+    language = getattr(field, "language", None)
+    if language in IN_LANGUAGE and hasattr(field, "translated_field"):
+        # A text in one official language (django-modeltranslation): "title in English".
+        return str(format_lazy(IN_LANGUAGE[language], name=field.translated_field.verbose_name))
     if field is not None and hasattr(field, "verbose_name"):
         return str(field.verbose_name)
     return name.replace("_", " ")

@@ -39,7 +39,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = Path(__file__).resolve().parent
-SETS = ("english", "french", "phone", "governance")
+SETS = ("english", "french", "phone", "governance", "engagement")
 PHONE = {"width": 320, "height": 640}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 WIDTH, HEIGHT = 1280, 800
@@ -133,15 +133,24 @@ def take_screenshots(base_url: str, demo: dict, sets=("english",)) -> None:
         if "phone" in sets:
             take_key_pages(browser, base_url, demo, language="en", prefix="phone-", phone=True)
             take_key_pages(browser, base_url, demo, language="fr", prefix="phone-fr-", phone=True)
-        if "governance" in sets:
+        for group, pages in (("governance", governance_pages), ("engagement", engagement_pages)):
+            if group not in sets:
+                continue
             for language, prefix, phone in (
                 ("en", "", False),
                 ("fr", "fr-", False),
                 ("en", "phone-", True),
                 ("fr", "phone-fr-", True),
             ):
-                take_governance(
-                    browser, base_url, demo, language=language, prefix=prefix, phone=phone
+                take_sections(
+                    browser,
+                    base_url,
+                    pages(demo),
+                    group=group,
+                    password=demo["password"],
+                    language=language,
+                    prefix=prefix,
+                    phone=phone,
                 )
         browser.close()
 
@@ -201,8 +210,22 @@ def governance_pages(demo: dict) -> list[tuple[str, str | None, str, str]]:
     ]  # fmt: skip
 
 
-def take_governance(browser, base_url, demo, *, language, prefix, phone) -> None:
-    """Each data governance page, its part of interest at the top of the viewport."""
+def engagement_pages(demo: dict) -> list[tuple[str, str | None, str, str]]:
+    """(name, who is signed in, path, element to photograph from its top) of the engagement
+    shots: input without an account, following, the reach ledger the approver weighs, feedback
+    during the pilot, and "you said, we did" with the ledger on the outcomes page."""
+    return [
+        ("input", None, f"/challenges/{demo['co_design']}/", "#input-heading"),
+        ("follow", None, f"/challenges/{demo['published']}/", "#follow-heading"),
+        ("ledger", "approver", f"/challenges/{demo['in_review']}/", "#reach-review-heading"),
+        ("pilot-feedback", None, f"/challenges/{demo['awarded']}/pilot/",
+         "#pilot-feedback-heading"),
+        ("you-said", None, f"/challenges/{demo['awarded']}/outcomes/", "#you-said-heading"),
+    ]  # fmt: skip
+
+
+def take_sections(browser, base_url, pages, *, group, password, language, prefix, phone) -> None:
+    """Each page of a group of shots, its part of interest at the top of the viewport."""
     options = {
         "base_url": base_url,
         "viewport": PHONE if phone else {"width": WIDTH, "height": HEIGHT},
@@ -212,13 +235,13 @@ def take_governance(browser, base_url, demo, *, language, prefix, phone) -> None
         "locale": "fr-CA" if language == "fr" else "en-CA",
         "timezone_id": "America/Moncton",
     }
-    pages = {}
-    for name, username, path, selector in governance_pages(demo):
-        if username not in pages:
-            pages[username] = browser.new_context(**options).new_page()
+    tabs = {}
+    for name, username, path, selector in pages:
+        if username not in tabs:
+            tabs[username] = browser.new_context(**options).new_page()
             if username:
-                sign_in(pages[username], username, demo["password"])
-        page = pages[username]
+                sign_in(tabs[username], username, password)
+        page = tabs[username]
         response = page.goto(path)
         if response is None or response.status != 200:
             sys.exit(f"{path} answered {response and response.status} for {username or 'anyone'}.")
@@ -227,8 +250,8 @@ def take_governance(browser, base_url, demo, *, language, prefix, phone) -> None
             sys.exit(f"{path} has no {selector} for {username or 'anyone'}.")
         if selector != "h1":
             scroll_to_top(target)
-        shoot(page, f"{prefix}governance-{name}.png")
-    for page in pages.values():
+        shoot(page, f"{prefix}{group}-{name}.png")
+    for page in tabs.values():
         page.context.close()
 
 

@@ -1763,3 +1763,58 @@ STREETLIGHTS_SIGNED_CONTRACT = (
 # questions (added after ENERGY_RESPONSE_QUESTIONS) and evaluation criteria (by their keys).
 ENERGY_ACCEPTED_QUESTIONS = ["data_location", "exit_data_return"]
 ENERGY_ACCEPTED_CRITERIA = ["exit_open_formats"]
+
+
+# Who follows which challenge with their account, and in which language they get the news.
+FOLLOWS = [
+    ("resident", WINTER["title"], "fr"),
+    ("resident", ENERGY["title"], "en"),
+    ("resident", STREETLIGHTS["title"], "en"),
+    ("vendor", ENERGY["title"], "en"),
+]
+
+
+# "You said, we did" on the awarded challenge: (title, you said, outcome, we did), each in
+# English and French.
+STREETLIGHTS_THEMES = [
+    (
+        ("Dark patches at underpasses and entrances",
+         "Zones sombres aux passages inférieurs et aux entrées"),
+        ("On the night walk, residents marked eleven dark patches, most of them at the "
+         "underpasses and the trail's entrances, and asked for light that follows people "
+         "rather than more glare.",
+         "Lors de la marche de nuit, les résidents ont repéré onze zones sombres, surtout aux "
+         "passages inférieurs et aux entrées du sentier, et ont demandé une lumière qui suit "
+         "les gens plutôt qu’un éclairage plus éblouissant."),
+        "statement",
+        ("The statement asks for even light whenever someone is on the path; the pilot's "
+         "first milestone relit the entrances and the two underpasses.",
+         "L’énoncé demande un éclairage uniforme dès qu’une personne est sur le sentier; le "
+         "premier jalon du projet pilote a rééclairé les entrées et les deux passages "
+         "inférieurs."),
+    ),
+    (
+        ("Light over the marsh and into homes", "Lumière sur le marais et dans les maisons"),
+        ("The marsh conservation group and neighbours told us the lights disturb nesting "
+         "birds and shine into bedrooms.",
+         "Le groupe de conservation du marais et des voisins nous ont dit que l’éclairage "
+         "dérange les oiseaux nicheurs et entre dans les chambres."),
+        "criterion",
+        ("Light spill over the marsh and into homes became part of an evaluation criterion, "
+         "and the pilot measures the light reaching the homes facing the trail.",
+         "La lumière qui déborde sur le marais et dans les maisons fait désormais partie d’un "
+         "critère d’évaluation, et le projet pilote mesure la lumière qui atteint les maisons "
+         "face au sentier."),
+    ),
+    (
+        ("Cameras at the entrances", "Caméras aux entrées"),
+        ("A few residents asked for cameras at the trail's entrances.",
+         "Quelques résidents ont demandé des caméras aux entrées du sentier."),
+        "no_change",
+        ("Nothing changed: the sensors count people and never record images, as the data "
+         "governance record commits; cameras are outside this challenge.",
+         "Rien n’a changé : les capteurs comptent les personnes et n’enregistrent jamais "
+         "d’images, comme s’y engage le registre de gouvernance des données; les caméras ne "
+         "font pas partie de ce défi."),
+    ),
+]  # fmt: skip

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
+from challenges.reach_views import ledger_context
 from challenges.selectors import challenge_engagement_activities
 from challenges.theme_selectors import public_themes
 from challenges.views import visible_challenge
@@ -96,6 +97,8 @@ def outcomes(request, reference):
         "participants_total": sum(a.participants for a in activities),
         "activity_kinds": Counter(a.get_kind_display() for a in activities).most_common(),
         "input_count": selectors.public_input_count(challenge=challenge),
+        # Who was reached against whom the city meant to reach, as on the challenge page.
+        **ledger_context(challenge),
         # "You said, we did": each theme with its published input counted, never the input.
         "themes": list(public_themes(challenge=challenge)),
         "published": published,

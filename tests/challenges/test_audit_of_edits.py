@@ -34,7 +34,7 @@ def test_a_statement_edit_records_each_changed_field(challenge, alice):
     entry = last_entry()
     assert (entry.actor, entry.transition, entry.object_id) == (alice, "update", str(challenge.pk))
     assert changes(entry) == {
-        "title": (old_title, "Warmer homes"),
+        "title_en": (old_title, "Warmer homes"),
         "budget_max": ("150000.00", "200000.00"),
     }
     assert entry in audit_history(obj=challenge)
@@ -160,5 +160,5 @@ def test_the_challenge_history_page_shows_field_changes(client, challenge, alice
 
     page = client.get(f"/challenges/{challenge.reference}/history/").content.decode()
 
-    assert "title:" in page
+    assert "title in English:" in page
     assert f"{old_title} → Warmer homes" in page

@@ -13,8 +13,8 @@ from tests.factories import AddendumFactory, UserFactory, set_status
 pytestmark = pytest.mark.django_db
 
 NEW = {
-    "title": "Hosting region",
-    "body": "Hosting must be in Canada.",
+    "title_en": "Hosting region",
+    "body_en": "Hosting must be in Canada.",
     "changes_terms": "on",
     "new_questions_deadline": "",
     "new_submission_deadline": "",
@@ -98,7 +98,7 @@ def test_the_edit_form_starts_from_the_draft(client, alice, draft):
 def test_a_draft_without_a_title_is_refused_and_nothing_changes(client, alice, draft):
     client.force_login(alice)
 
-    response = client.post(edit_url(draft), {**NEW, "title": ""})
+    response = client.post(edit_url(draft), {**NEW, "title_en": ""})
 
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()
@@ -181,7 +181,7 @@ def test_the_owner_deletes_a_draft_and_the_history_keeps_it(client, alice, draft
     assert response.status_code == 302
     assert not Addendum.objects.filter(pk=draft.pk).exists()
     entry = AuditEntry.objects.get(transition="delete", object_id=str(draft.pk))
-    assert entry.metadata["changes"]["title"]["before"] == draft.title
+    assert entry.metadata["changes"]["title_en"]["before"] == draft.title
 
 
 def test_deleting_a_draft_needs_a_post(client, alice, draft):

@@ -106,7 +106,7 @@ def test_an_answer_is_public_without_the_askers_identity(client, alice, dave, pu
 
     answered = client.post(
         reverse("challenges:question_answer", args=[published_challenge.reference, question.pk]),
-        {"answer": "Yes, through the utility's open interface."},
+        {"answer_en": "Yes, through the utility's open interface."},
     )
     client.logout()
     public = client.get(published_challenge.get_absolute_url()).content.decode()
@@ -126,7 +126,7 @@ def test_an_empty_answer_is_refused_with_a_message(client, alice, published_chal
 
     response = client.post(
         reverse("challenges:question_answer", args=[published_challenge.reference, question.pk]),
-        {"answer": ""},
+        {"answer_en": "", "answer_fr": ""},
         follow=True,
     )
 

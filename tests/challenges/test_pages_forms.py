@@ -19,14 +19,14 @@ def local_input(moment):
 
 def statement(dept, **changes):
     data = {
-        "title": "Safer crossings near schools",
-        "summary": "Children cross busy streets.",
+        "title_en": "Safer crossings near schools",
+        "summary_en": "Children cross busy streets.",
         "department": dept.pk,
-        "problem": "Drivers do not slow down near three schools.",
-        "context": "Wide arterial roads.",
-        "desired_outcomes": "Fewer near misses.",
+        "problem_en": "Drivers do not slow down near three schools.",
+        "context_en": "Wide arterial roads.",
+        "desired_outcomes_en": "Fewer near misses.",
         "constraints": "",
-        "success_measures": "Measured speeds fall by 10 km/h.",
+        "success_measures_en": "Measured speeds fall by 10 km/h.",
         "affected_communities": "Families in the north end.",
         "budget_min": "20000",
         "budget_max": "80000",
@@ -55,7 +55,11 @@ def test_staff_create_a_draft_challenge_they_own(client, alice, department):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"title": ""}, "title", "This field is required."),
+        (
+            {"title_en": ""},
+            "title_en",
+            "Title: write it in English, in French or in both.",
+        ),
         ({"department": ""}, "department", "This field is required."),
         ({"budget_min": "-5"}, "budget_min", "The budget cannot be negative."),
         ({"budget_max": "abc"}, "budget_max", "Enter a number."),
@@ -86,7 +90,7 @@ def test_the_owner_edits_the_statement(client, alice, challenge, department):
 
     response = client.post(
         reverse("challenges:edit", args=[challenge.reference]),
-        statement(department, title="Warmer homes for tenants"),
+        statement(department, title_en="Warmer homes for tenants"),
     )
 
     assert response.status_code == 302
@@ -312,8 +316,8 @@ def test_the_owner_drafts_an_addendum_then_issues_it_with_its_new_dates(
     created = client.post(
         reverse("challenges:addendum_add", args=[published_challenge.reference]),
         {
-            "title": "More time",
-            "body": "The submission deadline moves.",
+            "title_en": "More time",
+            "body_en": "The submission deadline moves.",
             "new_submission_deadline": local_input(new_deadline),
         },
     )
@@ -340,11 +344,13 @@ def test_an_addendum_without_a_title_is_refused(client, alice, published_challen
 
     response = client.post(
         reverse("challenges:addendum_add", args=[published_challenge.reference]),
-        {"title": "", "body": "Something"},
+        {"title_en": "", "title_fr": " ", "body_en": "Something"},
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors["title"]
+    assert response.context["form"].errors["title_en"] == [
+        "Title: write it in English, in French or in both."
+    ]
     assert Addendum.objects.count() == 0
 
 

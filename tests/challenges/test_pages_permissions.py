@@ -197,14 +197,14 @@ def _future(days):
 
 def _statement(challenge, **changes):
     data = {
-        "title": challenge.title,
-        "summary": challenge.summary,
+        "title_en": challenge.title,
+        "summary_en": challenge.summary,
         "department": challenge.department_id,
-        "problem": challenge.problem,
-        "context": challenge.context,
-        "desired_outcomes": challenge.desired_outcomes,
+        "problem_en": challenge.problem,
+        "context_en": challenge.context,
+        "desired_outcomes_en": challenge.desired_outcomes,
         "constraints": challenge.constraints,
-        "success_measures": challenge.success_measures,
+        "success_measures_en": challenge.success_measures,
         "affected_communities": challenge.affected_communities,
         "budget_min": "100",
         "budget_max": "200",
@@ -219,7 +219,7 @@ def _status_of(obj):
 
 def post_create(request):
     department = request.getfixturevalue("department")
-    data = {"title": "Safer crossings near schools", "department": department.pk}
+    data = {"title_en": "Safer crossings near schools", "department": department.pk}
     return Post(reverse("challenges:create"), data, Challenge.objects.count)
 
 
@@ -227,7 +227,7 @@ def post_edit(request):
     challenge = _draft(request)
     return Post(
         _url("challenges:edit", challenge),
-        _statement(challenge, title="A better title"),
+        _statement(challenge, title_en="A better title"),
         lambda: Challenge.objects.get(pk=challenge.pk).title,
     )
 
@@ -312,7 +312,7 @@ def post_addendum(request):
     challenge = _published(request)
     return Post(
         _url("challenges:addendum_add", challenge),
-        {"title": "Site visit", "body": "A site visit is offered on 3 June."},
+        {"title_en": "Site visit", "body_en": "A site visit is offered on 3 June."},
         Addendum.objects.filter(challenge=challenge).count,
     )
 
@@ -416,7 +416,7 @@ POST_CASES = {
     "community-input": (post_input, expect(ok=SIGNED_IN, anonymous="ok")),
     "moderate-input": (post_moderate, expect(ok=("alice",))),
     "ask-question": (post_ask, expect(ok=("dave",))),
-    "answer-question": (post_answer("answer", {"answer": "Yes."}), expect(ok=("alice",))),
+    "answer-question": (post_answer("answer", {"answer_en": "Yes."}), expect(ok=("alice",))),
     "dismiss-question": (
         post_answer("dismiss", {"reason": "Out of scope."}),
         expect(ok=("alice",)),

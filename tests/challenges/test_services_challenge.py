@@ -95,7 +95,10 @@ def test_it_refuses_a_challenge_without_a_title_or_department(alice):
     with pytest.raises(InvalidInput) as invalid:
         services.challenge_create(actor=alice, problem="Cold homes")
 
-    assert set(invalid.value.field_errors) == {"title", "department"}
+    assert set(invalid.value.field_errors) == {"title_en", "department"}
+    assert invalid.value.field_errors["title_en"] == [
+        "Title: write it in English, in French or in both."
+    ]
     assert Challenge.objects.count() == 0
     assert ReferenceCounter.objects.count() == 0
 
@@ -103,8 +106,9 @@ def test_it_refuses_a_challenge_without_a_title_or_department(alice):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"title": "x" * 201}, "title", "Ensure this value has at most 200 characters"),
-        ({"summary": "x" * 301}, "summary", "Ensure this value has at most 300 characters"),
+        ({"title": "x" * 201}, "title_en", "Ensure this value has at most 200 characters"),
+        ({"title_fr": "x" * 201}, "title_fr", "Ensure this value has at most 200 characters"),
+        ({"summary": "x" * 301}, "summary_en", "Ensure this value has at most 300 characters"),
         ({"budget_min": Decimal("-1")}, "__all__", "The budget cannot be negative."),
         (
             {"budget_min": Decimal("3000"), "budget_max": Decimal("2000")},
@@ -174,7 +178,7 @@ def test_it_refuses_a_bad_edit_and_keeps_the_stored_statement(challenge, alice):
     with pytest.raises(InvalidInput) as invalid:
         services.challenge_update(challenge=challenge, actor=alice, title="", budget_min=-5)
 
-    assert set(invalid.value.field_errors) == {"title", "__all__"}
+    assert set(invalid.value.field_errors) == {"title_en", "__all__"}
     challenge.refresh_from_db()
     assert challenge.title == title
     assert challenge.budget_min == Decimal("50000.00")

@@ -120,7 +120,7 @@ def test_it_refuses_an_addendum_without_a_title(published_challenge, alice):
     with pytest.raises(InvalidInput) as invalid:
         services.addendum_create(challenge=published_challenge, actor=alice, body="What changes.")
 
-    assert list(invalid.value.field_errors) == ["title"]
+    assert list(invalid.value.field_errors) == ["title_en"]
     assert Addendum.objects.count() == 0
 
 

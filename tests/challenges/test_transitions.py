@@ -727,7 +727,9 @@ def test_it_refuses_an_empty_answer(question, alice, answer):
         services.question_answer(question=question, actor=alice, answer=answer)
 
     assert invalid.value.messages == ["Write the answer before publishing it."]
-    assert invalid.value.field_errors == {"answer": ["This field is required."]}
+    assert invalid.value.field_errors == {
+        "answer_en": ["Answer: write it in English, in French or in both."]
+    }
     question.refresh_from_db()
     assert question.status == Question.Status.SUBMITTED
     assert question.answer == ""

@@ -64,13 +64,21 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     sign_in(staff, "alice", PASSWORD)
     staff.get_by_role("navigation", name="Main").get_by_role("link", name="New challenge").click()
     expect(staff.get_by_role("heading", level=1, name="New challenge")).to_be_visible()
-    staff.get_by_label("Title").fill(TITLE)
-    staff.get_by_label("Summary").fill("Sidewalks stay blocked for days after snowfall.")
+    staff.get_by_label("Title in English").fill(TITLE)
+    staff.get_by_label("Summary in English").fill("Sidewalks stay blocked for days after snowfall.")
     staff.get_by_label("Department").select_option(label=department.name)
-    staff.get_by_label("Problem").fill("Residents using wheelchairs cannot reach bus stops.")
-    staff.get_by_label("Context").fill("Ploughs clear roads first and push snow onto curb cuts.")
-    staff.get_by_label("Desired outcomes").fill("Curb cuts on priority routes clear within 24 h.")
-    staff.get_by_label("Success measures").fill("Share of priority curb cuts cleared in 24 h.")
+    staff.get_by_label("Problem in English").fill(
+        "Residents using wheelchairs cannot reach bus stops."
+    )
+    staff.get_by_label("Context in English").fill(
+        "Ploughs clear roads first and push snow onto curb cuts."
+    )
+    staff.get_by_label("Desired outcomes in English").fill(
+        "Curb cuts on priority routes clear within 24 h."
+    )
+    staff.get_by_label("Success measures in English").fill(
+        "Share of priority curb cuts cleared in 24 h."
+    )
     staff.get_by_label("Budget from (CAD)").fill("40000")
     staff.get_by_label("Budget up to (CAD)").fill("120000")
     staff.get_by_role("button", name="Create the draft").click()
@@ -194,7 +202,7 @@ def test_a_challenge_goes_from_draft_to_published_with_an_answered_question(
     waiting = staff.get_by_role("region", name="Awaiting an answer")
     expect(waiting).to_contain_text(QUESTION)
     expect(waiting).to_contain_text("Asked by dave")
-    waiting.get_by_label("Answer").fill(ANSWER)
+    waiting.get_by_label("Answer in English").fill(ANSWER)
     waiting.get_by_role("button", name="Publish the answer").click()
     expect_status(staff, "Answer published to everyone")
 

@@ -243,8 +243,10 @@ def test_a_new_vendor_submits_withdraws_resubmits_and_reconfirms_after_an_addend
     staff.goto(challenge.get_absolute_url())
     staff.get_by_role("link", name="Write an addendum").click()
     new_deadline = (timezone.now() + timedelta(days=45)).replace(second=0, microsecond=0)
-    staff.get_by_label("Title").fill("Priority routes now include school zones")
-    staff.get_by_label("What changes").fill("Curb cuts within 300 m of a school are priority.")
+    staff.get_by_label("Title in English").fill("Priority routes now include school zones")
+    staff.get_by_label("What changes in English").fill(
+        "Curb cuts within 300 m of a school are priority."
+    )
     staff.get_by_label("Changes the terms").check()
     staff.get_by_label("New submission deadline").fill(local_input(new_deadline))
     staff.get_by_role("button", name="Save the draft").click()

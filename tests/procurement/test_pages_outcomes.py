@@ -16,7 +16,7 @@ from django.urls import reverse
 from challenges import services as challenge_services
 from evaluation.models import RankingEntry
 from opendata import packages
-from procurement.models import Award, Milestone
+from procurement.models import Award, Milestone, OutcomeIndicator
 from procurement.services import award as award_services
 from procurement.services import pilot as pilot_services
 from tests.chart_reading import charts_in
@@ -505,3 +505,19 @@ def test_the_open_data_index_links_to_each_challenges_outcomes(client, published
 
     assert url(published) in text
     assert url(other) in text
+
+
+def test_an_indicator_written_in_french_only_is_marked_for_english_readers(
+    client, final_award, alice
+):
+    pilot = pilot_with(final_award, alice, indicators=1)
+    OutcomeIndicator.objects.filter(pilot=pilot).update(
+        name_en="", name_fr="Part du revenu consacrée à l’énergie"
+    )
+    english = page(client, final_award.challenge)
+    assert (
+        '<span lang="fr">Part du revenu consacrée à l’énergie</span> '
+        '<span class="language-mark">(French only)</span>'
+    ) in english
+    french = main(client.get(url(final_award.challenge), HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "<span>Part du revenu consacrée à l’énergie</span></h4>" in french

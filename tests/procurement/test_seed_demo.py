@@ -291,6 +291,33 @@ def test_the_challenge_in_review_shows_a_group_under_target_and_why():
 
 
 @pytest.mark.django_db
+def test_the_awarded_challenge_says_what_residents_said_and_what_was_done_in_both_languages():
+    seed()
+    themes = list(awarded_challenge().input_themes.order_by("position"))
+
+    assert [t.outcome for t in themes] == ["statement", "criterion", "no_change"]
+    assert all(t.title_en and t.title_fr and t.we_did_en and t.we_did_fr for t in themes)
+
+
+@pytest.mark.django_db
+def test_residents_and_a_vendor_follow_challenges_one_in_french():
+    from challenges.models import Follow
+
+    seed()
+    follows = {
+        (f.user.username, f.challenge.status, f.language)
+        for f in Follow.objects.select_related("user", "challenge")
+    }
+    assert follows == {
+        ("resident", "co_design", "fr"),
+        ("resident", "published", "en"),
+        ("resident", "awarded", "en"),
+        ("vendor", "published", "en"),
+    }
+    assert all(f.is_active for f in Follow.objects.all())
+
+
+@pytest.mark.django_db
 def test_the_open_challenge_has_questions_and_issued_addenda():
     seed()
     challenge = Challenge.objects.get(status="published")
@@ -671,6 +698,12 @@ def test_a_later_run_completes_a_pilot_that_is_missing_and_nothing_else():
     # The three planned milestones and the record's open dataset, due by the pilot's end.
     assert after["Milestone"] == 4 and after["Measurement"] == 8
     unchanged = {"Pilot", "Milestone", "OutcomeIndicator", "Measurement", "AuditEntry"}
+    # The new pilot's start and its milestone done are news to the challenge's follower.
+    new_news = Notification.objects.order_by("-pk")[
+        : after["Notification"] - before["Notification"]
+    ]
+    assert {(n.recipient.username, n.kind) for n in new_news} == {("resident", "challenge_news")}
+    unchanged.add("Notification")
     assert {k: v for k, v in after.items() if k not in unchanged} == {
         k: v for k, v in before.items() if k not in unchanged
     }

@@ -16,7 +16,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from challenges import governance_services, partner_services, reach_services, services
+from challenges import (
+    follow_services,
+    governance_services,
+    partner_services,
+    reach_services,
+    services,
+    theme_services,
+)
 from challenges.documents import services as document_services
 from challenges.governance_proposals import response_question_accept_proposal
 from challenges.input_services import community_input_give, community_input_record_offline
@@ -55,6 +62,7 @@ from procurement.demo.content import (
     ENERGY_QUESTIONS,
     ENERGY_RESPONSE_QUESTIONS,
     FLOOD_ALERTS,
+    FOLLOWS,
     GOVERNANCE,
     MUNICIPAL_DOCUMENTS,
     SCHOOL_ROUTES,
@@ -75,6 +83,7 @@ from procurement.demo.content import (
     STREETLIGHTS_SCORES,
     STREETLIGHTS_SCREENING_NOTES,
     STREETLIGHTS_SIGNED_CONTRACT,
+    STREETLIGHTS_THEMES,
     WAYFINDING,
     WAYFINDING_ADDENDUM,
     WAYFINDING_PROPOSALS,
@@ -180,6 +189,10 @@ class Command(BaseCommand):
             self._streetlights_contract()
         with transaction.atomic():
             self._streetlights_pilot()
+        with transaction.atomic():
+            self._streetlights_themes()
+        with transaction.atomic():
+            self._followers(people)
         self._print_logins()
 
     # People
@@ -201,6 +214,34 @@ class Command(BaseCommand):
             user.save(update_fields=["password"])
         user.groups.add(*Group.objects.filter(name__in=role_names))
         return user
+
+    def _streetlights_themes(self):
+        """The owner's "you said, we did" for the awarded challenge, in both languages."""
+        challenge = Challenge.objects.filter(title=STREETLIGHTS["title"]).first()
+        if challenge is None or challenge.input_themes.exists():
+            return
+        for title, you_said, outcome, we_did in STREETLIGHTS_THEMES:
+            theme_services.theme_create(
+                challenge=challenge,
+                actor=challenge.owner,
+                title_en=title[0],
+                title_fr=title[1],
+                you_said_en=you_said[0],
+                you_said_fr=you_said[1],
+                outcome=outcome,
+                we_did_en=we_did[0],
+                we_did_fr=we_did[1],
+            )
+
+    def _followers(self, people):
+        """Residents and a vendor follow challenges with their accounts (following again
+        changes nothing), one of them in French."""
+        for username, title, language in FOLLOWS:
+            challenge = Challenge.objects.filter(title=title).first()
+            if challenge is not None and challenge.is_public:
+                follow_services.follow_challenge(
+                    challenge=challenge, actor=people[username], language=language
+                )
 
     def _print_logins(self):
         self.stdout.write("")
