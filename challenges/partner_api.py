@@ -21,7 +21,7 @@ from .input_services import (
     offline_input_denied_message,
 )
 from .models import Challenge, CommunityInput, PartnerOrganization, PriorityGroup
-from .serializers import CommunityInputOutput
+from .serializers import CommunityInputOutput, DepartmentSlugField
 
 
 class OfflineInputInput(serializers.ModelSerializer):
@@ -31,7 +31,8 @@ class OfflineInputInput(serializers.ModelSerializer):
         choices=[c for c in CommunityInput.Source.choices if c[0] in OFFLINE_SOURCES],
         help_text=_("How it was gathered: paper, phone, pop_up, email or meeting."),
     )
-    groups = serializers.SlugRelatedField(
+    # NUL-safe, like the department's: PostgreSQL refuses a NUL in a query.
+    groups = DepartmentSlugField(
         slug_field="slug",
         many=True,
         required=False,

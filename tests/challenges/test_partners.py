@@ -379,3 +379,12 @@ def test_someone_without_partnerships_is_told_how_to_get_one(client):
     page = client.get(reverse("challenges:my_partnerships")).content.decode()
 
     assert "You are not the contact of a community partner" in page
+
+
+def test_the_api_refuses_a_nul_in_a_group_without_failing(api_as, co_design_challenge, alice):
+    response = api_as(alice).post(
+        offline_url(co_design_challenge), {**PAPER, "groups": ["sen\x00iors"]}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert not CommunityInput.objects.exists()
