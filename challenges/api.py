@@ -580,8 +580,8 @@ class CommunityInputViewSet(ShowsIdentityMixin, ChildTransitionViewSet):
     )
 
 
-def _answer(*, obj, actor, name, answer):
-    return services.question_answer(question=obj, actor=actor, answer=answer)
+def _answer(*, obj, actor, name, **texts):
+    return services.question_answer(question=obj, actor=actor, **texts)
 
 
 def _dismiss(*, obj, actor, name, reason):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.languages import in_both_languages, one_language_message
 from core.workflow import allowed_transitions
 
 from .models import (
@@ -20,7 +21,7 @@ from .models import (
     Question,
     ResponseQuestion,
 )
-from .services import CHALLENGE_EDITABLE_FIELDS, MOVE_DIRECTIONS, RESPONSE_QUESTION_FIELDS
+from .services import CHALLENGE_INPUT_FIELDS, MOVE_DIRECTIONS, RESPONSE_QUESTION_FIELDS
 
 
 class IdentityHiddenMixin:
@@ -75,7 +76,11 @@ class ChallengeListOutput(serializers.ModelSerializer):
         fields = [
             "reference",
             "title",
+            "title_en",
+            "title_fr",
             "summary",
+            "summary_en",
+            "summary_fr",
             "status",
             "status_display",
             "department",
@@ -93,7 +98,11 @@ class ChallengeListOutput(serializers.ModelSerializer):
         return {
             "reference": challenge.reference,
             "title": challenge.title,
+            "title_en": challenge.title_en,
+            "title_fr": challenge.title_fr,
             "summary": challenge.summary,
+            "summary_en": challenge.summary_en,
+            "summary_fr": challenge.summary_fr,
             "status": challenge.status,
             "status_display": str(challenge.get_status_display()),
             "department": {"slug": department.slug, "name": department.name},
@@ -114,10 +123,18 @@ class ChallengeDetailOutput(ChallengeListOutput):
         fields = [
             *ChallengeListOutput.Meta.fields,
             "problem",
+            "problem_en",
+            "problem_fr",
             "context",
+            "context_en",
+            "context_fr",
             "desired_outcomes",
+            "desired_outcomes_en",
+            "desired_outcomes_fr",
             "constraints",
             "success_measures",
+            "success_measures_en",
+            "success_measures_fr",
             "affected_communities",
             "budget_min",
             "budget_max",
@@ -144,10 +161,14 @@ class ChallengeDetailOutput(ChallengeListOutput):
 
     TEXT_FIELDS = (
         "problem",
+        *in_both_languages("problem"),
         "context",
+        *in_both_languages("context"),
         "desired_outcomes",
+        *in_both_languages("desired_outcomes"),
         "constraints",
         "success_measures",
+        *in_both_languages("success_measures"),
         "affected_communities",
         "changes_requested_reason",
         "cancellation_reason",
@@ -169,17 +190,38 @@ class DepartmentSlugField(serializers.SlugRelatedField):
 
 
 class ChallengeInput(serializers.ModelSerializer):
-    """The statement and timeline; on update, only the fields sent change."""
+    """The statement and timeline; on update, only the fields sent change. Each translated text
+    as `<field>_en` and `<field>_fr`, or as `<field>` in the requester's language; the title in
+    at least one language."""
 
     department = DepartmentSlugField(slug_field="slug", queryset=Department.objects.all())
 
     class Meta:
         model = Challenge
-        fields = list(CHALLENGE_EDITABLE_FIELDS)
+        fields = list(CHALLENGE_INPUT_FIELDS)
         extra_kwargs = {
+            "title": {"required": False},
             "budget_min": {"min_value": 0},
             "budget_max": {"min_value": 0},
         }
+
+    def to_internal_value(self, data):
+        # A new challenge without a title in any language is named with the other missing
+        # fields, not only once they are all given.
+        errors = {}
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not isinstance(exc.detail, dict):
+                raise
+            errors = dict(exc.detail)
+        if self.instance is None and isinstance(data, dict):
+            given = (data.get(name) for name in ("title", *in_both_languages("title")))
+            if not any(isinstance(text, str) and text.strip() for text in given):
+                errors.setdefault("title_en", [one_language_message(Challenge, "title")])
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
 
 
 class ScheduleInput(serializers.Serializer):
@@ -393,6 +435,8 @@ class QuestionOutput(IdentityHiddenMixin, serializers.ModelSerializer):
             "body",
             "status",
             "answer",
+            "answer_en",
+            "answer_fr",
             "dismissal_reason",
             "asked_at",
             "answered_at",
@@ -403,6 +447,8 @@ class QuestionOutput(IdentityHiddenMixin, serializers.ModelSerializer):
             "body",
             "status",
             "answer",
+            "answer_en",
+            "answer_fr",
             "dismissal_reason",
             "asked_at",
             "answered_at",
@@ -416,7 +462,16 @@ class QuestionInput(serializers.ModelSerializer):
 
 
 class AnswerInput(serializers.Serializer):
-    answer = serializers.CharField(max_length=10000)
+    """The answer as `answer_en` and `answer_fr` (at least one), or as `answer` in the
+    requester's language."""
+
+    answer = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    answer_en = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, allow_null=True
+    )
+    answer_fr = serializers.CharField(
+        max_length=10000, required=False, allow_blank=True, allow_null=True
+    )
 
 
 class AddendumOutput(serializers.ModelSerializer):
@@ -429,7 +484,11 @@ class AddendumOutput(serializers.ModelSerializer):
             "challenge",
             "number",
             "title",
+            "title_en",
+            "title_fr",
             "body",
+            "body_en",
+            "body_fr",
             "changes_terms",
             "new_questions_deadline",
             "new_submission_deadline",
@@ -444,10 +503,13 @@ class AddendumInput(serializers.ModelSerializer):
         fields = [
             "title",
             "body",
+            *in_both_languages("title", "body"),
             "changes_terms",
             "new_questions_deadline",
             "new_submission_deadline",
         ]
+        # Each in English, French or both (the service asks for one at least).
+        extra_kwargs = {"title": {"required": False}, "body": {"required": False}}
 
 
 # Response questions

@@ -16,12 +16,13 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from challenges.models import Addendum, Challenge, Document, Question
+from core.languages import content_languages
 from core.timefmt import day_start
 from procurement.models import Award, Contract, Pilot
 from procurement.selectors import announced_q, is_published
@@ -42,6 +43,18 @@ def ocds_date(value) -> str | None:
     """A moment in UTC: release dates then sort as text the way they do in time, as the OCDS
     merge routine sorts them."""
     return value.astimezone(UTC).isoformat() if value else None
+
+
+def in_languages(obj, field: str, key: str) -> dict:
+    """`key`: `obj.<field>` in the release's language (in the other when written only in that
+    one); `<key>_fr`: the French text beside it, when there is one (OCDS's language suffix)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        texts = {key: getattr(obj, field)}
+    for code in content_languages():
+        text = getattr(obj, f"{field}_{code}", None)
+        if code != settings.LANGUAGE_CODE and text:
+            texts[f"{key}_{code}"] = text
+    return texts
 
 
 def _value(amount) -> dict:
@@ -80,7 +93,7 @@ def _documents(challenge: Challenge, *, municipal: bool) -> list[dict]:
         {
             "id": "notice",
             "documentType": "tenderNotice",
-            "title": challenge.title,
+            **in_languages(challenge, "title", "title"),
             "url": site_url(challenge.get_absolute_url()),
             "datePublished": ocds_date(challenge.published_at),
             "format": "text/html",
@@ -94,7 +107,7 @@ def _documents(challenge: Challenge, *, municipal: bool) -> list[dict]:
                 "id": f"clarification-{question.pk}",
                 "documentType": "clarifications",
                 "title": question.body[:200],
-                "description": question.answer,
+                **in_languages(question, "answer", "description"),
                 "datePublished": ocds_date(question.answered_at),
             }
         )
@@ -113,8 +126,8 @@ def _amendments(challenge: Challenge) -> list[dict]:
         {
             "id": f"addendum-{addendum.number}",
             "date": ocds_date(addendum.issued_at),
-            "rationale": addendum.title,
-            "description": addendum.body,
+            **in_languages(addendum, "title", "rationale"),
+            **in_languages(addendum, "body", "description"),
         }
         for addendum in _issued_addenda(challenge)
     ]
@@ -137,8 +150,8 @@ def _issued_addenda(challenge: Challenge):
 def _tender(challenge: Challenge, *, municipal_documents: bool = False) -> dict:
     tender = {
         "id": challenge.reference,
-        "title": challenge.title,
-        "description": challenge.problem,
+        **in_languages(challenge, "title", "title"),
+        **in_languages(challenge, "problem", "description"),
         "status": _tender_status(challenge),
         "procuringEntity": _buyer(),
         "procurementMethod": "open",
@@ -184,7 +197,7 @@ def _award_status(award: Award) -> str:
 def _awards(award: Award, *, status: str | None = None) -> list[dict]:
     row = {
         "id": f"award-{award.pk}",
-        "title": str(award.challenge.title),
+        **in_languages(award.challenge, "title", "title"),
         "status": status or _award_status(award),
         "date": ocds_date(award.notified_at),
         "suppliers": [_supplier(award)],
@@ -210,7 +223,7 @@ def _signed_contract(award: Award) -> Contract | None:
 def _contracts(award: Award, contract: Contract | None = None) -> list[dict]:
     """The contract: `pending`, at the awarded value, until the municipality records it signed;
     then its own value, period, signature date, public documents and data terms."""
-    row = {**_contract_ids(award), "title": str(award.challenge.title)}
+    row = {**_contract_ids(award), **in_languages(award.challenge, "title", "title")}
     if contract is None:
         return [{**row, "status": "pending", "value": _value(award.proposal.price_envelope.amount)}]
     row.update(
@@ -497,10 +510,29 @@ def _registry() -> Registry:
         "versioned-release-validation-schema.json",
     ):
         contents = _release_schema() if name == "release-schema.json" else _schema_file(name)
+        if name == "versioned-release-validation-schema.json":
+            contents = _versioned_language_variants(contents)
         resources.append(
             (contents["id"], Resource.from_contents(contents, default_specification=DRAFT4))
         )
     return Registry().with_resources(resources)
+
+
+def _versioned_language_variants(node):
+    """The versioned release validation schema types a text's language variants (`title_fr`)
+    as plain strings, while the merge routine (and `ocdsmerge`) gives them a history like any
+    other field: accept that history too."""
+    if isinstance(node, list):
+        return [_versioned_language_variants(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _versioned_language_variants(value) for key, value in node.items()}
+    if isinstance(node.get("patternProperties"), dict):
+        result["patternProperties"] = {
+            pattern: {"anyOf": [variant, {"type": "array", "items": {"type": "object"}}]}
+            for pattern, variant in node["patternProperties"].items()
+        }
+    return result
 
 
 def _validator(name: str) -> Draft4Validator:

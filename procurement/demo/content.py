@@ -152,6 +152,23 @@ WINTER = {
         "crews and by property owners on some blocks. Complaints are logged by phone and rarely "
         "reach the crew on shift."
     ),
+    "title_fr": "Des solutions locales pour l’accessibilité du centre-ville en hiver",
+    "summary_fr": (
+        "Les bancs de neige, les bateaux de trottoir glacés et les arrêts d’autobus mal dégagés "
+        "gardent à la maison une bonne partie de l’hiver les personnes à mobilité réduite. Nous "
+        "cherchons des idées qui fonctionnent dans nos rues."
+    ),
+    "problem_fr": (
+        "De décembre à mars, les personnes en fauteuil roulant, avec une marchette ou une "
+        "poussette, et bien des aînés, ne peuvent pas se déplacer au centre-ville de façon "
+        "fiable. La neige poussée par les chasse-neige bloque les bateaux de trottoir, les "
+        "trottoirs regèlent la nuit et les arrêts d’autobus sont dégagés en dernier."
+    ),
+    "context_fr": (
+        "Le centre-ville compte 38 km de trottoirs et 410 bateaux de trottoir. Deux équipes de "
+        "la Ville et, sur certains tronçons, les propriétaires déneigent les trottoirs. Les "
+        "plaintes arrivent par téléphone et se rendent rarement à l’équipe en service."
+    ),
     "desired_outcomes": (
         "People with limited mobility can plan a downtown trip in winter and complete it. Crews "
         "know which crossings and stops matter most and when they are blocked."
@@ -233,6 +250,16 @@ SCHOOL_ROUTES = {
     "title": "Safer walking routes to school",
     "summary": (
         "Fewer children walk to school than ten years ago; parents say the routes feel unsafe."
+    ),
+    "title_fr": "Des trajets plus sûrs pour se rendre à l’école à pied",
+    "summary_fr": (
+        "Moins d’enfants marchent jusqu’à l’école qu’il y a dix ans; les parents trouvent les "
+        "trajets peu sécuritaires."
+    ),
+    "problem_fr": (
+        "Des parents reconduisent leurs enfants en auto sur de courtes distances parce que les "
+        "trajets à pied traversent des rues achalandées sans brigadiers scolaires, et la "
+        "circulation aux heures d’arrivée rend les abords des écoles dangereux."
     ),
     "problem": (
         "Parents drive children short distances because the walking routes cross busy roads "
@@ -638,6 +665,17 @@ CURBSIDE = {
 
 SIDEWALKS = {
     "title": "Knowing when your sidewalk will be ploughed",
+    "title_fr": "Savoir quand votre trottoir sera déneigé",
+    "summary_fr": (
+        "Les résidents ne savent pas si leur trottoir a été déneigé ni quand la chenillette "
+        "passera; plusieurs restent chez eux ou marchent dans la rue."
+    ),
+    "problem_fr": (
+        "Après une chute de neige, la Ville déneige 180 km de trottoirs selon un ordre de "
+        "priorité, mais les résidents ne voient ni cet ordre ni où sont les chenillettes. Les "
+        "personnes qui dépendent des trottoirs appellent la Ville, attendent chez elles ou "
+        "marchent dans la rue."
+    ),
     "summary": (
         "Residents cannot tell whether their sidewalk has been cleared or when the plough will "
         "come, so many stay home or walk on the road."

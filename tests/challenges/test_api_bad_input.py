@@ -62,7 +62,7 @@ def test_it_names_each_missing_field(owner_client):
 
     response = owner_client.post("/api/challenges/", {}, format="json")
 
-    _assert_refused(response, before, "title", "department")
+    _assert_refused(response, before, "title_en", "department")
 
 
 @pytest.mark.django_db

@@ -230,3 +230,72 @@ def test_an_answer_is_published_in_french_and_recorded(client, alice, published_
     assert (question.answer_en, question.answer_fr) == (None, "Oui, par l’API ouverte.")
     entry = AuditEntry.objects.get(transition="publish_answer", object_id=str(question.pk))
     assert entry.metadata["answer_fr"] == "Oui, par l’API ouverte."
+
+
+# The API ----------------------------------------------------------------------------------------
+
+
+def test_the_api_takes_and_gives_the_statement_in_both_languages(api_as, alice, department):
+    response = api_as(alice).post(
+        "/api/challenges/",
+        {
+            "title_fr": "Des trottoirs dégagés",
+            "summary_en": "Clear sidewalks.",
+            "department": department.slug,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["title_en"], body["title_fr"]) == (None, "Des trottoirs dégagés")
+    assert body["title"] == "Des trottoirs dégagés"  # the requester's language, else the other
+    detail = api_as(alice).get(f"/api/challenges/{body['reference']}/").json()
+    assert (detail["summary_en"], detail["summary_fr"]) == ("Clear sidewalks.", None)
+    assert "problem_fr" in detail
+
+
+def test_the_api_refuses_a_challenge_without_a_title_in_either_language(api_as, alice, department):
+    response = api_as(alice).post(
+        "/api/challenges/", {"title_en": " ", "department": department.slug}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "title_en" in response.json()
+    assert not Challenge.objects.exists()
+
+
+def test_the_api_publishes_an_answer_in_french(api_as, alice, published_challenge):
+    question = QuestionFactory(challenge=published_challenge)
+    response = api_as(alice).post(
+        f"/api/questions/{question.pk}/publish_answer/",
+        {"answer_fr": "Oui, par l’API ouverte."},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["answer_en"], response.json()["answer_fr"]) == (
+        None,
+        "Oui, par l’API ouverte.",
+    )
+
+
+def test_the_api_takes_an_addendum_in_both_languages(api_as, alice, published_challenge):
+    response = api_as(alice).post(
+        f"/api/challenges/{published_challenge.reference}/addenda/",
+        {
+            "title_en": "Site visit",
+            "title_fr": "Visite des lieux",
+            "body_fr": "Une visite des lieux est offerte le 3 juin.",
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["title_en"], body["title_fr"], body["body_en"]) == (
+        "Site visit",
+        "Visite des lieux",
+        None,
+    )
+    assert body["body"] == "Une visite des lieux est offerte le 3 juin."

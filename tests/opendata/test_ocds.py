@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from challenges import services as challenge_services
+from challenges.models import Challenge
 from opendata import ocds, packages
 from procurement.services import award as award_services
 from tests.factories import ChallengeFactory, CommunityInputFactory, set_status
@@ -206,3 +207,42 @@ def test_a_challenge_cancelled_after_closing_still_counts_its_tenderers(decided,
     # Both proposals were received before the cancellation closed them.
     assert tender["numberOfTenderers"] == 2
     assert not any(price in dumped(package) + dumped(record) for price in SEALED_PRICES)
+
+
+def test_french_texts_go_out_beside_the_english_ones_with_the_language_suffix(
+    published, dave, alice
+):
+    Challenge.objects.filter(pk=published.pk).update(
+        title_fr="Des logements chauffés à prix abordable",
+        problem_fr="Un ménage sur cinq consacre plus de 6 % de son revenu à l’énergie.",
+    )
+    question = challenge_services.question_ask(
+        challenge=published, actor=dave, body="Can we reuse existing thermostats?"
+    )
+    challenge_services.question_answer(
+        question=question,
+        actor=alice,
+        answer_en="Yes, if they work.",
+        answer_fr="Oui, s’ils fonctionnent.",
+    )
+    addendum = challenge_services.addendum_create(
+        challenge=published, actor=alice, title_fr="Hébergement", body_fr="Toute région du Canada."
+    )
+    challenge_services.addendum_issue(addendum=addendum, actor=alice)
+    published.refresh_from_db()
+
+    package, record = assert_valid(published)
+
+    tender = record["records"][0]["compiledRelease"]["tender"]
+    assert tender["title"] == published.title_en
+    assert tender["title_fr"] == "Des logements chauffés à prix abordable"
+    assert tender["description_fr"].startswith("Un ménage sur cinq")
+    answer = next(d for d in tender["documents"] if d["id"] == f"clarification-{question.pk}")
+    assert (answer["description"], answer["description_fr"]) == (
+        "Yes, if they work.",
+        "Oui, s’ils fonctionnent.",
+    )
+    # Written in French only: the French text in the main field, and beside it with its suffix.
+    amendment = tender["amendments"][0]
+    assert (amendment["rationale"], amendment["rationale_fr"]) == ("Hébergement", "Hébergement")
+    assert amendment["description_fr"] == "Toute région du Canada."

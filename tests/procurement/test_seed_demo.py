@@ -300,6 +300,16 @@ def test_the_awarded_challenge_says_what_residents_said_and_what_was_done_in_bot
 
 
 @pytest.mark.django_db
+def test_several_challenges_state_their_problem_in_both_languages():
+    from challenges.models import Challenge
+
+    seed()
+    bilingual = Challenge.objects.exclude(title_fr=None).exclude(problem_fr=None)
+    assert bilingual.count() >= 2
+    assert all(c.title_en and c.summary_fr and c.problem_en for c in bilingual)
+
+
+@pytest.mark.django_db
 def test_residents_and_a_vendor_follow_challenges_one_in_french():
     from challenges.models import Follow
 
