@@ -26,6 +26,7 @@ from .models import (
     EngagementActivity,
     Follow,
     GovernanceDecision,
+    PartnerOrganization,
     PriorityGroup,
     Question,
     ReachTarget,
@@ -209,10 +210,21 @@ class EngagementActivityAdmin(ViewOnlyAdmin):
     date_hierarchy = "held_on"
 
 
+@admin.register(PartnerOrganization)
+class PartnerOrganizationAdmin(AuditedAdmin):
+    """The shared list of community partners; kept while a challenge, an activity or input names
+    them (a partner that gathered input cannot be deleted)."""
+
+    list_display = ["name", "kind", "contact_name", "contact_email"]
+    list_filter = ["kind"]
+    search_fields = ["name", "contact_name", "contact_email"]
+    filter_horizontal = ["groups_served"]
+
+
 @admin.register(CommunityInput)
 class CommunityInputAdmin(ViewOnlyAdmin):
-    list_display = ["__str__", "kind", "status", "neighbourhood", "author", "created_at"]
-    list_filter = ["status", "kind"]
+    list_display = ["__str__", "kind", "status", "source", "neighbourhood", "author", "created_at"]
+    list_filter = ["status", "kind", "source"]
     search_fields = ["challenge__reference", "body", "neighbourhood", "author__username"]
     list_select_related = ["challenge", "author"]
     readonly_fields = ["created_at"]

@@ -9,6 +9,7 @@ class ChallengesConfig(AppConfig):
     def ready(self):
         from . import (
             confirmations,  # noqa: F401  (registers the one-way steps)
+            partner_rules,  # noqa: F401  (who works with partners and records offline input)
             theme_rules,  # noqa: F401  (who may record "you said, we did")
         )
         from .copying import register_copy_link
@@ -19,6 +20,7 @@ class ChallengesConfig(AppConfig):
         from .documents.steps import register_document_steps
         from .governance_page import register_governance_page
         from .governance_proposals import register_review_section
+        from .partner_page import register_partner_page
         from .reach_page import register_reach_page
         from .steps import register_challenge_steps
         from .theme_page import register_theme_page
@@ -31,3 +33,4 @@ class ChallengesConfig(AppConfig):
         register_copy_link()
         register_theme_page()
         register_reach_page()
+        register_partner_page()

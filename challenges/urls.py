@@ -5,6 +5,7 @@ from . import (
     follow_views,
     governance_views,
     input_views,
+    partner_views,
     proposal_views,
     reach_views,
     theme_views,
@@ -195,4 +196,18 @@ urlpatterns = [
         theme_views.input_theme,
         name="input_theme",
     ),
+    # Community partners and input gathered offline (challenges.partner_views).
+    path(
+        "challenges/<str:reference>/input/offline/",
+        partner_views.offline_input,
+        name="offline_input",
+    ),
+    path("challenges/<str:reference>/partners/", partner_views.partners, name="partners"),
+    path(
+        "challenges/<str:reference>/partners/<int:pk>/remove/",
+        partner_views.partner_remove,
+        name="partner_remove",
+    ),
+    path("partners/new/", partner_views.organization_add, name="organization_add"),
+    path("partners/i-record-for/", partner_views.my_partnerships, name="my_partnerships"),
 ]

@@ -5,6 +5,7 @@ from challenges import api as challenges_api
 from challenges import follow_api as challenges_follow_api
 from challenges.documents import api as challenge_documents_api
 from challenges.governance_api import governance_urlpatterns
+from challenges.partner_api import partner_urlpatterns
 from challenges.reach_api import reach_urlpatterns
 from challenges.theme_api import theme_urlpatterns
 from evaluation import api as evaluation_api
@@ -117,6 +118,7 @@ urlpatterns = [
     *governance_urlpatterns(_child),
     *reach_urlpatterns(_child),
     *theme_urlpatterns(_child),
+    *partner_urlpatterns(_child),
     re_path(
         "^" + _child + "/follow/$",
         challenges_follow_api.FollowView.as_view(),

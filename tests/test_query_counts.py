@@ -65,6 +65,7 @@ from tests.evaluation.builders import vendors as builder_vendors
 from tests.factories import (
     AddendumFactory,
     ChallengeFactory,
+    ChallengePartnerFactory,
     DataAssetFactory,
     DataSharingFactory,
     DepartmentFactory,
@@ -73,6 +74,7 @@ from tests.factories import (
     FollowFactory,
     GovernanceDecisionFactory,
     InputThemeFactory,
+    PartnerOrganizationFactory,
     ResponseQuestionFactory,
     UserFactory,
     VendorMembershipFactory,
@@ -148,6 +150,8 @@ POST_ONLY = {
     "challenges:question_answer",
     "challenges:question_ask",
     "challenges:input_add",
+    "challenges:partner_remove",
+    "challenge-community-input-offline",
     "challenges:transition",
     "challenges:response_question_move",
     "challenges:governance_asset_move",
@@ -509,6 +513,15 @@ def seed(n) -> World:
                 ActivityReach(activity=activity, group=group, participants=i)
                 for i, group in enumerate(groups)
             )
+    # Community partners: n on each, serving two groups and co-hosting every activity; rita is
+    # the contact who records for each of them.
+    for challenge in (co_design, open_):
+        activities = list(challenge.engagement_activities.all())
+        for i in range(n):
+            partner = PartnerOrganizationFactory(name=f"Partner {challenge.pk}-{i}")
+            partner.groups_served.set(groups[:2])
+            partner.activities.set(activities)
+            ChallengePartnerFactory(challenge=challenge, partner=partner, contact_user=rita)
 
     # An evaluation in consensus: frank chairs, grace scores, n proposals (Acme's first).
     consensus, scored = _evaluated(
@@ -683,12 +696,13 @@ PAGES = {
     "challenges:detail": Page(
         "alice",
         _ref("open"),
-        budget=LIST + 9,
+        budget=LIST + 12,
         why="the lists of the challenge page and, in one more query, the documents of the "
         "challenge and of each addendum; in four more, the data governance record with its "
         "datasets, sharings and decisions; in one more, the themes of “you said, we did”; in "
         "one more, whether the reader follows it; in two more, the reach ledger and the "
-        "activities' participants per group",
+        "activities' participants per group; in three more, the community partners with the "
+        "groups they serve and the activities they co-hosted",
     ),
     "challenges:documents": Page("alice", _ref("open"), budget=LIST),
     "challenges:document_download": Page(
@@ -721,6 +735,10 @@ PAGES = {
         lambda w: {"pk": w.rows["follow"].pk, "token": unsubscribe_token(w.rows["follow"])},
     ),
     "challenges:themes": Page("alice", _ref("co_design"), budget=LIST),
+    "challenges:partners": Page("alice", _ref("co_design"), budget=LIST),
+    "challenges:offline_input": Page("rita", _ref("co_design"), budget=LIST),
+    "challenges:organization_add": Page("bob"),
+    "challenges:my_partnerships": Page("rita", budget=LIST),
     "challenges:theme_add": Page("alice", _ref("co_design")),
     "challenges:theme_edit": Page("alice", lambda w: _theme(w)),
     "challenges:theme_delete": Page("alice", lambda w: _theme(w)),

@@ -64,6 +64,14 @@ DEMO_USERS = [
         "vendor: Tidewater Software (asked for a debrief)",
     ),
     ("resident", "Rosa", "Arsenault", [], False, "resident"),
+    (
+        "partner",
+        "Nadia",
+        "Bélanger",
+        [],
+        False,
+        "community partner: records paper and phone input for the winter accessibility challenge",
+    ),
     ("admin", "Ada", "Boudreau", [], True, "admin (superuser, configuration only)"),
 ]
 
@@ -352,6 +360,60 @@ FLOOD_ALERTS = {
         ),
     ],
 }
+
+# Community partners of the challenge in co-design: (name, kind, groups served, role, what they
+# do, co-hosted activities by index in WINTER["activities"], whether the demo "partner" account is
+# their contact). The contact records input gathered on paper and by phone.
+WINTER_PARTNERS = [
+    (
+        "Harbourside Newcomer Settlement Services",
+        "newcomer",
+        ["newcomers", "low-income"],
+        "interpretation",
+        "Interprets at workshops in Arabic, Dari and Spanish; hands out paper comment cards.",
+        [0],
+        False,
+    ),
+    (
+        "Queen Street Seniors' Centre",
+        "seniors",
+        ["seniors", "disabilities"],
+        "co_host",
+        "Co-hosted the mapping workshop; takes residents' comments by phone on Tuesdays.",
+        [0, 2],
+        True,
+    ),
+    (
+        "Downtown Tenants' Association",
+        "tenants",
+        ["renters", "low-income"],
+        "outreach",
+        "Knocks on doors in the towers along Water Street and brings paper surveys back.",
+        [1],
+        False,
+    ),
+]
+# Input the partner's contact typed in: (source, kind, neighbourhood, name given, body, consent).
+WINTER_OFFLINE_INPUTS = [
+    (
+        "paper",
+        "experience",
+        "Water Street",
+        "",
+        "Comment card: the ramp at the Water Street tower entrance is a sheet of ice by 7 a.m. "
+        "The caretaker salts it at 10. I leave for work at 6:30.",
+        True,
+    ),
+    (
+        "phone",
+        "idea",
+        "Downtown",
+        "Gérard",
+        "Called the centre: put a phone number on every bus shelter to report a blocked stop. "
+        "Not everyone has a cell phone with data, but most have a landline at home.",
+        False,
+    ),
+]
 
 ENERGY = {
     "title": "Energy management for households in energy poverty",

@@ -5,6 +5,7 @@ root is the superuser: admin is configuration only, so root passes no procuremen
 
 import pytest
 import rules
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from core.permissions import can
 from tests.factories import (
     AddendumFactory,
     ChallengeFactory,
+    ChallengePartnerFactory,
     CommunityInputFactory,
     DocumentFactory,
     QuestionFactory,
@@ -66,6 +68,18 @@ MATRIX = [
     ("challenges.add_communityinput", "awarded", "challenge", set()),
     ("challenges.moderate_communityinput", "co_design", "input", {"alice"}),
     ("challenges.view_pending_communityinput", "co_design", "challenge", INTERNAL),
+    # Input gathered offline: the owner, or the contact of one of the challenge's partners
+    # (rita below), while input is open; moderation stays the owner's.
+    ("challenges.record_offline_input", "co_design", "challenge", {"alice"}),
+    ("challenges.record_offline_input", "co_design", "partnered", {"alice", "rita"}),
+    ("challenges.record_offline_input", "draft", "partnered", set()),
+    ("challenges.record_offline_input", "published", "partnered", set()),
+    ("challenges.record_offline_input", "awarded", "partnered", set()),
+    ("challenges.moderate_communityinput", "co_design", "partnered", {"alice"}),
+    ("challenges.manage_partners", "draft", "challenge", {"alice"}),
+    ("challenges.manage_partners", "co_design", "partnered", {"alice"}),
+    ("challenges.manage_partners", "awarded", "challenge", {"alice"}),
+    ("challenges.add_partnerorganization", None, None, STAFF),
     # "You said, we did": the owner writes it from co-design on; everyone reads it once public.
     ("challenges.change_inputtheme", "draft", "challenge", set()),
     ("challenges.change_inputtheme", "co_design", "challenge", {"alice"}),
@@ -153,6 +167,11 @@ def subject(kind, state, challenge, dave):
         return DocumentFactory(
             challenge=challenge, withdrawn_at=timezone.now(), withdrawal_reason="Out of date."
         )
+    if kind == "partnered":
+        # rita (a resident with an account) is the contact of one of its partners.
+        rita = get_user_model().objects.get(username="rita")
+        ChallengePartnerFactory(challenge=challenge, contact_user=rita)
+        return challenge
     if kind == "issued_addendum":
         return set_status(AddendumFactory(challenge=challenge), "issued", number=1)
     return challenge

@@ -176,6 +176,7 @@ def test_the_printed_logins_can_sign_in(client):
         "vendor",
         "vendor2",
         "resident",
+        "partner",
         "admin",
     }
     for username, password in logins:
@@ -209,7 +210,7 @@ def test_each_demo_account_holds_its_role():
     assert groups("approver") == {"staff", "approver"}
     assert groups("evaluator") == groups("evaluator2") == {"evaluator"}
     assert groups("vendor") == groups("vendor2") == {"vendor"}
-    assert groups("resident") == set()
+    assert groups("resident") == groups("partner") == set()
     assert users["admin"].is_superuser and users["admin"].is_staff
     assert not any(users[name].is_superuser for name in users if name != "admin")
 
@@ -251,6 +252,27 @@ def test_the_co_design_challenge_has_activities_and_moderated_input():
     assert kinds == {"workshop", "survey", "pop_up"}
     inputs = set(challenge.community_inputs.values_list("status", flat=True))
     assert inputs == {"pending", "published"}
+
+
+@pytest.mark.django_db
+def test_the_co_design_challenge_has_partners_and_input_their_contact_recorded(client):
+    seed()
+    challenge = Challenge.objects.get(status="co_design")
+    partner = get_user_model().objects.get(username="partner")
+
+    partnerships = list(challenge.partnerships.select_related("partner", "contact_user"))
+    recorded = challenge.community_inputs.filter(recorded_by=partner)
+    page = client.get(challenge.get_absolute_url()).content.decode()
+
+    assert len(partnerships) == 3
+    assert [p.contact_user for p in partnerships if p.contact_user] == [partner]
+    assert sorted(recorded.values_list("source", flat=True)) == ["paper", "phone"]
+    assert set(recorded.values_list("status", flat=True)) == {"pending"}
+    assert challenge.engagement_activities.filter(partners__isnull=False).exists()
+    assert "Queen Street Seniors&#x27; Centre" in page
+    client.force_login(partner)
+    mine = client.get(reverse("challenges:my_partnerships")).content.decode()
+    assert challenge.reference in mine
 
 
 @pytest.mark.django_db

@@ -19,13 +19,14 @@ from django.utils import timezone
 from challenges import (
     follow_services,
     governance_services,
+    partner_services,
     reach_services,
     services,
     theme_services,
 )
 from challenges.documents import services as document_services
 from challenges.governance_proposals import response_question_accept_proposal
-from challenges.input_services import community_input_give
+from challenges.input_services import community_input_give, community_input_record_offline
 from challenges.models import (
     Addendum,
     Challenge,
@@ -33,6 +34,7 @@ from challenges.models import (
     Document,
     EngagementActivity,
     EngagementStage,
+    PartnerOrganization,
     PriorityGroup,
     Question,
     ResponseQuestion,
@@ -89,6 +91,8 @@ from procurement.demo.content import (
     WAYFINDING_SCORES,
     WAYFINDING_SCREENING_NOTES,
     WINTER,
+    WINTER_OFFLINE_INPUTS,
+    WINTER_PARTNERS,
 )
 from procurement.models import Award, Contract, DebriefRequest, Pilot
 from procurement.services import award as award_services
@@ -264,7 +268,7 @@ class Command(BaseCommand):
         fields = {k: v for k, v in content.items() if k not in extras}
         return services.challenge_create(actor=owner, department=department, **fields)
 
-    def _co_design_with_evidence(self, challenge, content, people):
+    def _co_design_with_evidence(self, challenge, content, people, cohosts=None):
         owner = challenge.owner
         services.challenge_transition(challenge=challenge, actor=owner, name="open_co_design")
         reach = content.get("reach") or {}
@@ -283,6 +287,7 @@ class Command(BaseCommand):
                 participants=participants,
                 groups_reached=others,
                 summary=summary,
+                partners=(cohosts or {}).get(index),
                 reach={
                     groups[slug]: people_of_group
                     for slug, people_of_group in (
@@ -417,8 +422,52 @@ class Command(BaseCommand):
 
     def _co_design(self, people, departments):
         challenge = self._create(WINTER, people["staff"], departments["community-services"])
-        self._co_design_with_evidence(challenge, WINTER, people)
+        cohosts = self._partners(challenge, people)
+        self._co_design_with_evidence(challenge, WINTER, people, cohosts=cohosts)
+        self._offline_inputs(challenge, people)
         self._governance(challenge)
+
+    def _partners(self, challenge, people) -> dict[int, list]:
+        """The owner links the community partners (the demo "partner" account as one's contact)
+        before co-design; returns the co-hosts of each activity, by its index."""
+        owner = challenge.owner
+        default_priority_groups_ensure(PriorityGroup)
+        groups = {group.slug: group for group in PriorityGroup.objects.all()}
+        cohosts: dict[int, list] = {}
+        for name, kind, served, role, note, cohosted, is_contact in WINTER_PARTNERS:
+            organization = PartnerOrganization.objects.filter(name=name).first()
+            if organization is None:
+                organization = partner_services.partner_organization_create(
+                    actor=owner,
+                    name=name,
+                    kind=kind,
+                    groups_served=[groups[slug] for slug in served if slug in groups],
+                )
+            partner_services.challenge_partner_add(
+                challenge=challenge,
+                actor=owner,
+                partner=organization,
+                role=role,
+                role_note=note,
+                contact_email=people["partner"].email if is_contact else "",
+            )
+            for index in cohosted:
+                cohosts.setdefault(index, []).append(organization)
+        return cohosts
+
+    def _offline_inputs(self, challenge, people):
+        """Input the partner's contact typed in from a comment card and a phone call."""
+        for source, kind, neighbourhood, name, body, consent in WINTER_OFFLINE_INPUTS:
+            community_input_record_offline(
+                challenge=challenge,
+                actor=people["partner"],
+                source=source,
+                kind=kind,
+                neighbourhood=neighbourhood,
+                author_name=name,
+                body=body,
+                consent_to_publish=consent,
+            )
 
     def _in_review(self, people, departments):
         challenge = self._create(SCHOOL_ROUTES, people["staff2"], departments["transportation"])
