@@ -13,10 +13,12 @@ documents, dates, decisions or dismissals; those belong to the earlier purchase.
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.audit import audit_created
+from core.languages import content_languages, in_both_languages
 from core.permissions import require
 from core.validation import full_clean_or_invalid
 
@@ -46,14 +48,13 @@ def unregister_copier(name: str) -> None:
     _copiers.pop(name, None)
 
 
+# The translated texts are copied in each language they are written in.
 STATEMENT_FIELDS = (
-    "summary",
+    *in_both_languages("summary"),
     "department",
-    "problem",
-    "context",
-    "desired_outcomes",
+    *in_both_languages("problem", "context", "desired_outcomes"),
     "constraints",
-    "success_measures",
+    *in_both_languages("success_measures"),
     "affected_communities",
     "budget_min",
     "budget_max",
@@ -76,6 +77,17 @@ TITLE_LIMIT = 200
 def copied_title(title: str) -> str:
     text = _("Copy of %(title)s") % {"title": title}
     return text if len(text) <= TITLE_LIMIT else text[: TITLE_LIMIT - 1] + "…"
+
+
+def _copied_titles(origin) -> dict:
+    """ "Copy of …" in each language the origin's title is written in, in that language."""
+    titles = {}
+    for code in content_languages():
+        title = getattr(origin, f"title_{code}")
+        if title:
+            with translation.override(code):
+                titles[f"title_{code}"] = copied_title(title)
+    return titles
 
 
 def _values(obj, fields) -> dict:
@@ -128,19 +140,15 @@ def challenge_copy(*, origin: Challenge, actor) -> Challenge:
         _("Only municipal staff can start a new challenge from an earlier one."),
     )
     origin = Challenge.objects.select_related("department").get(pk=origin.pk)
-    copy = Challenge(
-        owner=actor,
-        title=copied_title(origin.title),
-        copied_from=origin,
-        **_values(origin, STATEMENT_FIELDS),
-    )
+    titles = _copied_titles(origin)
+    copy = Challenge(owner=actor, copied_from=origin, **titles, **_values(origin, STATEMENT_FIELDS))
     full_clean_or_invalid(copy, exclude=["reference"])
     copy.reference = _next_reference()
     copy.save()
     audit_created(
         obj=copy,
         actor=actor,
-        fields=("owner", "title", *STATEMENT_FIELDS),
+        fields=("owner", *titles, *STATEMENT_FIELDS),
         metadata={"copied_from": origin.reference},
     )
     _copy_questions(origin, copy, actor)

@@ -299,3 +299,14 @@ def test_the_api_takes_an_addendum_in_both_languages(api_as, alice, published_ch
         None,
     )
     assert body["body"] == "Une visite des lieux est offerte le 3 juin."
+
+
+def test_a_copy_keeps_the_statement_in_both_languages(alice, both):
+    from challenges.copying import challenge_copy
+
+    copy = challenge_copy(origin=both, actor=alice)
+
+    assert copy.title_en == f"Copy of {both.title_en}"
+    assert copy.title_fr == f"Copie de {both.title_fr}"
+    assert copy.problem_fr == both.problem_fr
+    assert copy.summary_en == both.summary_en
