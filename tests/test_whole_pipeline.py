@@ -137,6 +137,8 @@ def co_design(reference, alice, rita) -> None:
             "kind": "experience",
             "body": "Our windows let the cold in.",
             "neighbourhood": "Northside",
+            # Only input the resident agreed to publish is ever published.
+            "consent_to_publish": True,
         },
         expect=201,
     )
@@ -594,7 +596,7 @@ def assert_audit(reference, alice) -> None:
     challenge = Challenge.objects.get(reference=reference)
     created = entries_about(challenge).first()
     assert (created.transition, created.actor_label) == ("create", "alice")
-    assert created.metadata["changes"]["title"]["after"] == challenge.title
+    assert created.metadata["changes"]["title_en"]["after"] == challenge.title
     assert trail(challenge) == [
         ("open_co_design", "draft", "co_design", "alice"),
         ("submit_for_review", "co_design", "in_review", "alice"),
