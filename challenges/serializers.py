@@ -353,7 +353,7 @@ class CommunityInputOutput(IdentityHiddenMixin, serializers.ModelSerializer):
     groups = serializers.SlugRelatedField(
         slug_field="slug",
         many=True,
-        read_only=True,
+        queryset=PriorityGroup.objects.all(),  # an output only; not read-only, like those above
         required=False,
         help_text=_("The priority groups the resident said they belong to; staff only."),
     )

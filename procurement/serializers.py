@@ -133,6 +133,7 @@ class MilestoneOutput(serializers.ModelSerializer):
     open_dataset = serializers.CharField(
         source="open_dataset.name",
         read_only=True,
+        allow_null=True,
         default=None,
         help_text=_("The open dataset of the data governance record this milestone publishes."),
     )

@@ -20,7 +20,6 @@ from challenges.models import (
     EngagementActivity,
     Follow,
     InputTheme,
-    PriorityGroup,
     Question,
     ReachTarget,
 )
@@ -29,6 +28,7 @@ from tests.factories import (
     CommunityInputFactory,
     FollowFactory,
     InputThemeFactory,
+    PriorityGroupFactory,
     QuestionFactory,
     complete_plan,
     set_status,
@@ -326,7 +326,8 @@ def post_issue(request):
 
 def post_reach_targets(request):
     challenge = _co_design(request)
-    group = PriorityGroup.objects.filter(active=True).first()
+    # Its own group: a transactional test elsewhere may have emptied the seeded list.
+    group = PriorityGroupFactory()
     return Post(
         _url("challenges:reach_targets", challenge),
         {f"group_{group.pk}": "40"},
