@@ -373,6 +373,23 @@ def test_a_contact_finds_the_challenges_they_record_for(client, co_design_challe
     assert "Input is closed for this challenge now." in page
 
 
+def test_a_contact_finds_the_page_in_their_preferences(client, rita, tenants):
+    client.force_login(rita)
+
+    page = client.get(reverse("procurement:preferences")).content.decode()
+
+    assert "You are the contact of a community partner on one challenge." in page
+    assert reverse("challenges:my_partnerships") in page
+
+
+def test_preferences_say_nothing_of_partners_to_someone_who_is_no_contact(client):
+    client.force_login(UserFactory(username="zoe"))
+
+    page = client.get(reverse("procurement:preferences")).content.decode()
+
+    assert reverse("challenges:my_partnerships") not in page
+
+
 def test_someone_without_partnerships_is_told_how_to_get_one(client):
     client.force_login(UserFactory(username="zoe"))
 
