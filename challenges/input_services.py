@@ -24,6 +24,18 @@ from .models import Challenge, ChallengePartner, CommunityInput
 INPUT_FIELDS = ("kind", "body", "neighbourhood", "author_name", "consent_to_publish")
 AUDITED_FIELDS = (*INPUT_FIELDS, "stage", "source", "language", "groups")
 OFFLINE_AUDITED_FIELDS = (*AUDITED_FIELDS, "recorded_by", "partner")
+# What the owner or a partner's contact types in, in the form's order (form and API alike).
+OFFLINE_INPUT_FIELDS = (
+    "source",
+    "partner",
+    "kind",
+    "body",
+    "author_name",
+    "neighbourhood",
+    "groups",
+    "consent_to_publish",
+    "language",
+)
 OFFLINE_SOURCES = tuple(
     s for s in CommunityInput.Source.values if s != CommunityInput.Source.ONLINE
 )
@@ -78,20 +90,15 @@ def _recording_partner(challenge: Challenge, actor, partner):
     partner contact; for the owner, one of the challenge's partners they name, or none."""
     partnerships = ChallengePartner.objects.filter(challenge=challenge).select_related("partner")
     own = [p.partner for p in partnerships if p.contact_user_id == actor.pk]
+    as_contact = bool(own) and challenge.owner_id != actor.pk
     if partner is None:
-        return own[0] if own and challenge.owner_id != actor.pk else None
+        return own[0] if as_contact else None
     partner_id = getattr(partner, "pk", partner)
-    allowed = own if own and challenge.owner_id != actor.pk else [p.partner for p in partnerships]
+    allowed = own if as_contact else [p.partner for p in partnerships]
     chosen = next((p for p in allowed if p.pk == partner_id), None)
     if chosen is None:
-        raise InvalidInput(
-            _("Choose the partner who gathered it among this challenge's partners."),
-            field_errors={
-                "partner": [
-                    _("Choose the partner who gathered it among this challenge's partners.")
-                ]
-            },
-        )
+        message = _("Choose the partner who gathered it among this challenge's partners.")
+        raise InvalidInput(message, field_errors={"partner": [message]})
     return chosen
 
 

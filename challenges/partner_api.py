@@ -16,6 +16,7 @@ from core.permissions import can, require
 
 from .api import CHALLENGE_REFERENCE
 from .input_services import (
+    OFFLINE_INPUT_FIELDS,
     OFFLINE_SOURCES,
     community_input_record_offline,
     offline_input_denied_message,
@@ -51,17 +52,7 @@ class OfflineInputInput(serializers.ModelSerializer):
 
     class Meta:
         model = CommunityInput
-        fields = [
-            "source",
-            "kind",
-            "body",
-            "author_name",
-            "neighbourhood",
-            "groups",
-            "consent_to_publish",
-            "language",
-            "partner",
-        ]
+        fields = OFFLINE_INPUT_FIELDS
 
 
 class OfflineInputViewSet(viewsets.GenericViewSet):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .input_forms import PriorityGroupChoices
-from .input_services import OFFLINE_SOURCES
+from .input_services import OFFLINE_INPUT_FIELDS, OFFLINE_SOURCES
 from .models import ChallengePartner, CommunityInput, PartnerOrganization, PriorityGroup
 
 
@@ -41,17 +41,7 @@ class OfflineInputForm(forms.ModelForm):
 
     class Meta:
         model = CommunityInput
-        fields = (
-            "source",
-            "partner",
-            "kind",
-            "body",
-            "author_name",
-            "neighbourhood",
-            "groups",
-            "consent_to_publish",
-            "language",
-        )
+        fields = OFFLINE_INPUT_FIELDS
         widgets = {"body": forms.Textarea(attrs={"rows": 5})}
         labels = {
             "body": _("What the resident said"),

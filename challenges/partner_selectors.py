@@ -32,3 +32,8 @@ def partnerships_of_contact(*, user) -> list[ChallengePartner]:
         .select_related("partner", "challenge", "challenge__department")
         .order_by("-challenge__created_at", "partner__name")
     )
+
+
+def partnerships_count_of_contact(*, user) -> int:
+    """On how many challenges this person is a partner's contact."""
+    return ChallengePartner.objects.filter(contact_user=user).count()

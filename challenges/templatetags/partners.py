@@ -3,7 +3,7 @@ in one query, so a partner's contact finds their challenges without a link on ev
 
 from django import template
 
-from challenges.models import ChallengePartner
+from challenges.partner_selectors import partnerships_count_of_contact
 
 register = template.Library()
 
@@ -11,4 +11,4 @@ register = template.Library()
 @register.inclusion_tag("challenges/partners/_recording_for.html", takes_context=True)
 def recording_for(context):
     user = context["request"].user
-    return {"count": ChallengePartner.objects.filter(contact_user=user).count()}
+    return {"count": partnerships_count_of_contact(user=user)}
